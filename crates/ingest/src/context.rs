@@ -1,0 +1,111 @@
+//! What a provider normalizer is given besides the record: where it came from, the
+//! run's options, and a builder for events with the defaults filled in.
+
+use chrono::{DateTime, Utc};
+use model::{ActorRelation, Category, Client, Event, Outcome, Provider, Risk, SourceRef, Text};
+
+/// Settings of a normalization run, fixed at start-up.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Tenant names that override what records say (Okta logs carry no org name).
+    tenants: [Option<Text>; Provider::ALL.len()],
+    /// Records (lines, array elements) longer than this are skipped with a diagnostic.
+    pub max_record_bytes: u64,
+    /// Whole documents (pretty-printed files, JSON arrays) larger than this are refused.
+    pub max_document_bytes: u64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            tenants: Default::default(),
+            max_record_bytes: 10 * 1024 * 1024,
+            max_document_bytes: 1024 * 1024 * 1024,
+        }
+    }
+}
+
+impl Options {
+    pub fn set_tenant(&mut self, provider: Provider, tenant: &str) {
+        self.tenants[provider as usize] = Some(Text::from(tenant));
+    }
+
+    pub fn tenant_override(&self, provider: Provider) -> Option<&Text> {
+        self.tenants[provider as usize].as_ref()
+    }
+}
+
+/// Whether a recognized record is about identity (EVENTS.md lists it) or not.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Relevance {
+    Relevant,
+    /// A record of a known shape whose action EVENTS.md does not list (S3 `GetObject`, Okta
+    /// `system.import.*`); counted by action in the summary, no event emitted.
+    NotRelevant(Text),
+}
+
+pub struct Ctx<'o> {
+    pub at: SourceRef,
+    pub opts: &'o Options,
+}
+
+impl Ctx<'_> {
+    /// The tenant: the configured override, else what the record says, else the provider's name.
+    pub fn tenant(&self, provider: Provider, found: Option<&str>) -> Text {
+        if let Some(t) = self.opts.tenant_override(provider) {
+            return t.clone();
+        }
+        match found {
+            Some(t) if !t.trim().is_empty() => Text::from(t.trim()),
+            _ => Text::from(provider.as_str()),
+        }
+    }
+
+    /// An event with everything but its identity fields left at defaults.
+    pub fn event(
+        &self,
+        provider: Provider,
+        tenant: Text,
+        id: &str,
+        time: DateTime<Utc>,
+        category: Category,
+        action: &str,
+    ) -> Event {
+        Event {
+            provider,
+            tenant,
+            id: Text::from(id),
+            time,
+            category,
+            action: Text::from(action),
+            outcome: Outcome::Unknown,
+            reason: None,
+            actor: None,
+            target: None,
+            relation: ActorRelation::SelfService,
+            factor: None,
+            client: Client::default(),
+            session: None,
+            correlation: None,
+            object: None,
+            risk: Risk::default(),
+            tags: Vec::new(),
+            source: self.at.clone(),
+        }
+    }
+}
+
+/// Classifies a provider's factor kind text by a table of (needle, class), tried top-down
+/// with case-insensitive substring matching (EVENTS.md §10). Unmatched kinds are `unknown`.
+pub fn classify_factor(text: &str, table: &[(&str, model::FactorClass)]) -> model::FactorClass {
+    table
+        .iter()
+        .find(|(needle, _)| contains_ignore_case(text, needle))
+        .map(|(_, class)| *class)
+        .unwrap_or_default()
+}
+
+pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}

@@ -1,0 +1,21 @@
+use super::Result;
+use crate::context::{Ctx, Relevance};
+use crate::json::View;
+use model::Event;
+
+pub fn auth(_rec: View<'_, '_>, _ctx: &Ctx<'_>, _out: &mut Vec<Event>) -> Result {
+    Ok(Relevance::NotRelevant("unimplemented".into()))
+}
+
+pub fn activity(_rec: View<'_, '_>, _ctx: &Ctx<'_>, _out: &mut Vec<Event>) -> Result {
+    Ok(Relevance::NotRelevant("unimplemented".into()))
+}
+
+pub fn telephony(_rec: View<'_, '_>, _ctx: &Ctx<'_>, _out: &mut Vec<Event>) -> Result {
+    Ok(Relevance::NotRelevant("unimplemented".into()))
+}
+
+pub fn admin(_rec: View<'_, '_>, _ctx: &Ctx<'_>, _out: &mut Vec<Event>) -> Result {
+    Ok(Relevance::NotRelevant("unimplemented".into()))
+}
+

@@ -1,0 +1,62 @@
+//! Helpers shared by the ingest integration tests.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use ingest::{Options, Tally};
+use model::Event;
+use std::path::PathBuf;
+
+/// `../shared/samples` beside the repository (CI lays it out the same way), or
+/// `FACTORWATCH_SAMPLES`. Missing samples fail the test: they are the conformance corpus.
+pub fn samples_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("FACTORWATCH_SAMPLES") {
+        return PathBuf::from(dir);
+    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples");
+    assert!(dir.is_dir(), "samples not found at {}: set FACTORWATCH_SAMPLES", dir.display());
+    dir
+}
+
+pub fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn normalize_path(path: PathBuf, name: &str) -> (Vec<Event>, Tally) {
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    ingest::normalize_text(name, &text, &Options::default())
+}
+
+/// Normalizes a file of `../shared/samples`, named by its path inside that folder.
+pub fn sample(rel: &str) -> (Vec<Event>, Tally) {
+    normalize_path(samples_dir().join(rel), rel)
+}
+
+/// Normalizes a file of `tests/fixtures`, named by its path inside that folder.
+pub fn fixture(rel: &str) -> (Vec<Event>, Tally) {
+    normalize_path(fixtures_dir().join(rel), rel)
+}
+
+/// The events that came from one line.
+pub fn on_line(events: &[Event], line: u64) -> Vec<&Event> {
+    events.iter().filter(|e| e.source.line == line).collect()
+}
+
+/// Asserts that a run produced no diagnostics, printing them if it did.
+pub fn assert_clean(tally: &Tally) {
+    let diags: Vec<String> = tally.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(diags.is_empty(), "unexpected diagnostics:\n{}", diags.join("\n"));
+}
+
+/// The identity fields tests compare, in one line: category, actor, target, IP, country.
+pub fn brief(e: &Event) -> String {
+    let who = |p: &Option<model::Principal>| {
+        p.as_ref().map(|p| p.name.clone().or(p.id.clone()).unwrap_or_default().to_string()).unwrap_or("-".into())
+    };
+    format!(
+        "{} actor={} target={} ip={} country={}",
+        e.category,
+        who(&e.actor),
+        who(&e.target),
+        e.client.ip.map(|i| i.to_string()).unwrap_or("-".into()),
+        e.client.geo.as_ref().and_then(|g| g.country.clone()).map(|c| c.to_string()).unwrap_or("-".into()),
+    )
+}

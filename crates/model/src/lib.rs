@@ -1,0 +1,20 @@
+//! factorwatch's shared vocabulary: the normalized [`Event`] every provider's log becomes,
+//! and the small types it is made of. Plain data, no I/O.
+
+mod category;
+mod client;
+mod event;
+mod factor;
+mod principal;
+mod provider;
+
+pub use category::{Category, Outcome};
+pub use client::{Client, Geo};
+pub use event::{Event, Risk, RiskLevel, SourceRef, Tag};
+pub use factor::{Factor, FactorClass};
+pub use principal::{ActorRelation, Principal, PrincipalKind};
+pub use provider::Provider;
+
+/// Short strings (ids, names, kinds) are stored inline up to 24 bytes, so most events
+/// allocate only for their long fields (user agents, raw kinds).
+pub type Text = compact_str::CompactString;
