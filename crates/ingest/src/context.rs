@@ -98,11 +98,7 @@ impl Ctx<'_> {
 /// Classifies a provider's factor kind text by a table of (needle, class), tried top-down
 /// with case-insensitive substring matching (EVENTS.md §10). Unmatched kinds are `unknown`.
 pub fn classify_factor(text: &str, table: &[(&str, model::FactorClass)]) -> model::FactorClass {
-    table
-        .iter()
-        .find(|(needle, _)| contains_ignore_case(text, needle))
-        .map(|(_, class)| *class)
-        .unwrap_or_default()
+    table.iter().find(|(needle, _)| contains_ignore_case(text, needle)).map(|(_, class)| *class).unwrap_or_default()
 }
 
 pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {

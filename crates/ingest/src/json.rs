@@ -161,11 +161,7 @@ impl<'v, 'a> View<'v, 'a> {
     /// The elements of an array (nothing when this is not an array).
     pub fn items(self) -> impl Iterator<Item = View<'v, 'a>> {
         let ci = self.ci;
-        self.node
-            .and_then(|n| n.as_array())
-            .into_iter()
-            .flat_map(|a| a.iter())
-            .map(move |n| View { node: Some(n), ci })
+        self.node.and_then(|n| n.as_array()).into_iter().flat_map(|a| a.iter()).map(move |n| View { node: Some(n), ci })
     }
 
     /// The fields of an object (nothing when this is not an object).

@@ -10,7 +10,8 @@ use crate::tally::Tally;
 use model::{Event, SourceRef};
 
 /// Envelope keys that hold records, in the order EVENTS.md §0 lists them.
-const ENVELOPES: [&str; 7] = ["records", "Records", "value", "items", "data.events", "response.authlogs", "response.items"];
+const ENVELOPES: [&str; 7] =
+    ["records", "Records", "value", "items", "data.events", "response.authlogs", "response.items"];
 
 /// Normalizes one raw record in place (`bytes` is parsed destructively), appending events
 /// to `out` and counting what happened in `tally`.

@@ -149,7 +149,9 @@ fn fingerprint(r: View<'_, '_>) -> Option<Shape> {
     if r.path("id.applicationName").exists() && (has("events") || has("name")) {
         return Some(Shape::GoogleActivity);
     }
-    if r.get("action").str().is_some_and(|a| a.contains('.')) && has("actor") && (has("@timestamp") || has("created_at"))
+    if r.get("action").str().is_some_and(|a| a.contains('.'))
+        && has("actor")
+        && (has("@timestamp") || has("created_at"))
     {
         return Some(Shape::GithubAudit);
     }

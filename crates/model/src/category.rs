@@ -85,10 +85,7 @@ impl Category {
 
     /// Changes to the factors that authenticate an identity.
     pub fn is_factor_change(self) -> bool {
-        matches!(
-            self,
-            Category::FactorAdd | Category::FactorRemove | Category::FactorReset | Category::FactorUpdate
-        )
+        matches!(self, Category::FactorAdd | Category::FactorRemove | Category::FactorReset | Category::FactorUpdate)
     }
 
     /// Sign-in attempts, successful or not.

@@ -93,15 +93,10 @@ impl RiskLevel {
     /// Reads the level names providers use (`low`, `MEDIUM`, `high`, `none`).
     pub fn parse(text: &str) -> Option<RiskLevel> {
         let t = text.trim();
-        [
-            ("none", RiskLevel::None),
-            ("low", RiskLevel::Low),
-            ("medium", RiskLevel::Medium),
-            ("high", RiskLevel::High),
-        ]
-        .into_iter()
-        .find(|(name, _)| t.eq_ignore_ascii_case(name))
-        .map(|(_, level)| level)
+        [("none", RiskLevel::None), ("low", RiskLevel::Low), ("medium", RiskLevel::Medium), ("high", RiskLevel::High)]
+            .into_iter()
+            .find(|(name, _)| t.eq_ignore_ascii_case(name))
+            .map(|(_, level)| level)
     }
 }
 

@@ -18,4 +18,3 @@ pub fn telephony(_rec: View<'_, '_>, _ctx: &Ctx<'_>, _out: &mut Vec<Event>) -> R
 pub fn admin(_rec: View<'_, '_>, _ctx: &Ctx<'_>, _out: &mut Vec<Event>) -> Result {
     Ok(Relevance::NotRelevant("unimplemented".into()))
 }
-

@@ -22,4 +22,3 @@ pub fn la_audit(_rec: View<'_, '_>, _ctx: &Ctx<'_>, _out: &mut Vec<Event>) -> Re
 pub fn la_signin(_rec: View<'_, '_>, _ctx: &Ctx<'_>, _out: &mut Vec<Event>) -> Result {
     Ok(Relevance::NotRelevant("unimplemented".into()))
 }
-

@@ -10,4 +10,3 @@ pub fn api(_rec: View<'_, '_>, _ctx: &Ctx<'_>, _out: &mut Vec<Event>) -> Result 
 pub fn log_analytics(_rec: View<'_, '_>, _ctx: &Ctx<'_>, _out: &mut Vec<Event>) -> Result {
     Ok(Relevance::NotRelevant("unimplemented".into()))
 }
-
