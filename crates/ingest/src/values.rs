@@ -23,10 +23,10 @@ pub fn parse_time_text(text: &str) -> Result<DateTime<Utc>, String> {
     if s.is_empty() {
         return Err("expected a time, found an empty string".into());
     }
-    if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        if let Some(t) = s.parse::<f64>().ok().and_then(epoch) {
-            return Ok(t);
-        }
+    if s.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && let Some(t) = s.parse::<f64>().ok().and_then(epoch)
+    {
+        return Ok(t);
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
@@ -116,19 +116,19 @@ fn parse_ip_loose(s: &str) -> Option<IpAddr> {
     }
     // `ip#p`, `ip p1234`
     for sep in ['#', ' '] {
-        if let Some((ip, _)) = s.split_once(sep) {
-            if let Ok(ip) = ip.parse() {
-                return Some(ip);
-            }
+        if let Some((ip, _)) = s.split_once(sep)
+            && let Ok(ip) = ip.parse()
+        {
+            return Some(ip);
         }
     }
     // `v4:port`, `v4.port`
-    if let Some((ip, port)) = s.rsplit_once([':', '.']) {
-        if port.bytes().all(|b| b.is_ascii_digit()) && !ip.contains(':') {
-            if let Ok(ip @ IpAddr::V4(_)) = ip.parse() {
-                return Some(ip);
-            }
-        }
+    if let Some((ip, port)) = s.rsplit_once([':', '.'])
+        && port.bytes().all(|b| b.is_ascii_digit())
+        && !ip.contains(':')
+        && let Ok(ip @ IpAddr::V4(_)) = ip.parse()
+    {
+        return Some(ip);
     }
     None
 }
