@@ -5,9 +5,13 @@
 //! ([`shape`]) and its provider module normalizes it ([`providers`]). Everything that goes
 //! wrong is a [`Diagnostic`] with the source and line, never a panic.
 
+pub mod collapse;
 pub mod context;
 pub mod error;
+pub mod framing;
 pub mod json;
+pub mod pipeline;
+pub mod reader;
 pub mod record;
 pub mod shape;
 pub mod tally;
@@ -16,25 +20,23 @@ pub mod values;
 mod providers;
 
 pub use context::{Options, Relevance};
+pub use pipeline::Pipeline;
+pub use reader::{Input, expand_paths};
 pub use error::{Diagnostic, RecordError};
 pub use tally::Tally;
 
-use model::{Event, SourceRef};
-use std::sync::Arc;
+use model::Event;
 
-/// Normalizes newline-delimited or whole-document JSON held in memory, as a test or a
-/// request handler would: `name` is the source used in pointers and diagnostics.
-pub fn normalize_text(name: &str, text: &str, opts: &Options) -> (Vec<Event>, Tally) {
-    let source: Arc<str> = Arc::from(name);
+/// Normalizes logs held in memory (a request body, a test's text) through the same reader
+/// and pipeline as files: `name` is the source used in pointers and diagnostics.
+pub fn normalize_bytes(name: &str, bytes: Vec<u8>, opts: &Options) -> (Vec<Event>, Tally) {
     let mut events = Vec::new();
-    let mut tally = Tally::default();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let mut bytes = line.as_bytes().to_vec();
-        let at = SourceRef::new(source.clone(), i as u64 + 1);
-        record::normalize_record(&mut bytes, &at, opts, &mut events, &mut tally);
-    }
+    let input = Input::Memory { name: name.to_string(), bytes };
+    let tally = Pipeline::new(opts.clone()).run(vec![input], &mut |e| events.push(e));
     (events, tally)
+}
+
+/// [`normalize_bytes`] for text.
+pub fn normalize_text(name: &str, text: &str, opts: &Options) -> (Vec<Event>, Tally) {
+    normalize_bytes(name, text.as_bytes().to_vec(), opts)
 }

@@ -1,0 +1,105 @@
+//! `factorwatch normalize`: native logs in, normalized events out.
+
+use crate::cli::{Format, NormalizeArgs};
+use crate::summary;
+use anyhow::{Context, bail};
+use ingest::{Options, Pipeline};
+use model::{Event, Provider};
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitCode> {
+    let opts = options(&args)?;
+    let started = Instant::now();
+    let (inputs, mut problems) = ingest::expand_paths(&args.paths);
+
+    let stdout = std::io::stdout().lock();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout);
+    if args.format == Format::Table {
+        writeln!(out, "{HEADER}").context("writing events")?;
+    }
+    let mut write_error: Option<std::io::Error> = None;
+    let mut sink = |event: Event| {
+        if write_error.is_some() {
+            return;
+        }
+        let written = match args.format {
+            Format::Json => serde_json::to_writer(&mut out, &event).map_err(std::io::Error::from).and_then(|_| out.write_all(b"\n")),
+            Format::Table => writeln!(out, "{}", table_row(&event)),
+        };
+        if let Err(e) = written {
+            write_error = Some(e);
+        }
+    };
+    let mut tally = Pipeline::new(opts).run(inputs, &mut sink);
+    drop(sink);
+    out.flush().context("writing events")?;
+    if let Some(e) = write_error {
+        // A closed pipe (`| head`) is not an error worth a message.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(e).context("writing events");
+        }
+    }
+    problems.append(&mut tally.diagnostics);
+    tally.diagnostics = problems;
+
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    summary::write(&mut err, &tally, started.elapsed(), args.quiet)?;
+    if args.strict && !tally.diagnostics.is_empty() {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn options(args: &NormalizeArgs) -> anyhow::Result<Options> {
+    let mut opts = Options::default();
+    opts.max_record_bytes = args.max_record_bytes;
+    for pair in &args.tenant {
+        let Some((provider, name)) = pair.split_once('=') else {
+            bail!("--tenant expects PROVIDER=NAME, found `{pair}`");
+        };
+        let Some(provider) = Provider::parse(provider.trim()) else {
+            let known: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
+            bail!("--tenant: unknown provider `{provider}`; expected one of {}", known.join(", "));
+        };
+        opts.set_tenant(provider, name.trim());
+    }
+    Ok(opts)
+}
+
+const HEADER: &str = "TIME                 PROVIDER CATEGORY         RELATION  ACTOR -> TARGET                   FACTOR          IP";
+
+/// One event in about 100 columns.
+fn table_row(e: &Event) -> String {
+    let who = |p: Option<&model::Principal>| p.and_then(|p| p.name.as_deref().or(p.id.as_deref())).unwrap_or("-").to_string();
+    let actor = who(e.actor.as_ref());
+    let target = who(e.target.as_ref());
+    let parties = if e.actor.is_some() && e.target.as_ref().zip(e.actor.as_ref()).is_none_or(|(t, a)| !t.same_as(a)) {
+        format!("{} -> {}", clip(&actor, 14), clip(&target, 14))
+    } else {
+        clip(&target, 32)
+    };
+    let factor = e.factor.as_ref().map(|f| f.class.as_str()).unwrap_or("-");
+    let ip = e.client.ip.map(|ip| ip.to_string()).unwrap_or_else(|| "-".into());
+    format!(
+        "{:<20} {:<8} {:<16} {:<9} {:<32} {:<15} {}",
+        e.time.format("%Y-%m-%dT%H:%M:%SZ"),
+        e.provider.as_str(),
+        e.category.as_str(),
+        e.relation.as_str(),
+        parties,
+        factor,
+        ip
+    )
+}
+
+fn clip(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}

@@ -1,0 +1,80 @@
+//! The run summary written to stderr after the data: what was read, what it became, and
+//! every problem with its source and line.
+
+use ingest::Tally;
+use model::Provider;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::time::Duration;
+
+/// How many problems are listed one by one before the rest are only counted.
+const MAX_LISTED: usize = 200;
+
+pub fn write(out: &mut dyn Write, tally: &Tally, elapsed: Duration, quiet: bool) -> io::Result<()> {
+    let problems = tally.diagnostics.len();
+    if !quiet {
+        writeln!(
+            out,
+            "read {} records from {} sources in {:.2} s: {} identity events from {} records, {} not identity-relevant, {} problems, {} duplicates dropped",
+            tally.records,
+            tally.sources,
+            elapsed.as_secs_f64(),
+            tally.event_total(),
+            tally.relevant,
+            tally.not_relevant_total(),
+            problems,
+            tally.duplicates,
+        )?;
+        write_events(out, tally)?;
+        write_not_relevant(out, tally)?;
+    }
+    if problems > 0 {
+        let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
+        for d in &tally.diagnostics {
+            *by_kind.entry(d.error.kind()).or_default() += 1;
+        }
+        let kinds: Vec<String> = by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        writeln!(out, "\nproblems ({problems}: {}):", kinds.join(", "))?;
+        for d in tally.diagnostics.iter().take(MAX_LISTED) {
+            writeln!(out, "  warning: {d}")?;
+        }
+        if problems > MAX_LISTED {
+            writeln!(out, "  … and {} more", problems - MAX_LISTED)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_events(out: &mut dyn Write, tally: &Tally) -> io::Result<()> {
+    if tally.events.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nevents by provider and category:")?;
+    let mut last: Option<Provider> = None;
+    for ((provider, category), n) in &tally.events {
+        if *n == 0 {
+            continue;
+        }
+        let name = if last == Some(*provider) { "" } else { provider.as_str() };
+        writeln!(out, "  {name:<9} {:<16} {n:>9}", category.as_str())?;
+        last = Some(*provider);
+    }
+    Ok(())
+}
+
+fn write_not_relevant(out: &mut dyn Write, tally: &Tally) -> io::Result<()> {
+    if tally.not_relevant.is_empty() {
+        return Ok(());
+    }
+    let mut rows: Vec<_> = tally.not_relevant.iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    writeln!(out, "\nnot identity-relevant, by provider and action (largest first):")?;
+    for ((provider, action), n) in rows.iter().take(15) {
+        writeln!(out, "  {:<9} {:<44} {n:>9}", provider.as_str(), action.as_str())?;
+    }
+    if rows.len() > 15 {
+        let rest: u64 = rows.iter().skip(15).map(|(_, n)| **n).sum();
+        writeln!(out, "  … {} more actions, {rest} records", rows.len() - 15)?;
+    }
+    Ok(())
+}

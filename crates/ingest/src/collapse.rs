@@ -1,0 +1,102 @@
+//! Drops events that repeat one already emitted (EVENTS.md §0): the same provider event
+//! seen twice, and the documented cases where a provider writes one change as several
+//! records. Memory is bounded: the oldest keys are forgotten first.
+
+use model::{Category, Event, Provider};
+use std::collections::{HashMap, VecDeque};
+use std::hash::{Hash, Hasher};
+
+/// How many keys are remembered. Duplicates arrive close together; this covers hours of a
+/// busy tenant's identity events.
+const DEFAULT_CAPACITY: usize = 1 << 18;
+
+pub struct Collapser {
+    last_seen: HashMap<u64, i64>,
+    order: VecDeque<u64>,
+    capacity: usize,
+}
+
+impl Default for Collapser {
+    fn default() -> Collapser {
+        Collapser::with_capacity(DEFAULT_CAPACITY)
+    }
+}
+
+impl Collapser {
+    pub fn with_capacity(capacity: usize) -> Collapser {
+        Collapser { last_seen: HashMap::new(), order: VecDeque::new(), capacity: capacity.max(1) }
+    }
+
+    /// Whether `event` is new. Remembers it either way.
+    pub fn admit(&mut self, event: &Event) -> bool {
+        let time = event.time.timestamp_micros();
+        let exact = self.check(exact_key(event), time, 0);
+        let windowed = match window_rule(event) {
+            Some((key, window_secs)) => self.check(key, time, window_secs * 1_000_000),
+            None => true,
+        };
+        exact && windowed
+    }
+
+    /// True when `key` was not seen within `window` micros of `time`; records `time`.
+    fn check(&mut self, key: u64, time: i64, window: i64) -> bool {
+        match self.last_seen.insert(key, time) {
+            Some(previous) => (previous - time).abs() > window,
+            None => {
+                self.order.push_back(key);
+                if self.order.len() > self.capacity
+                    && let Some(old) = self.order.pop_front()
+                {
+                    self.last_seen.remove(&old);
+                }
+                true
+            }
+        }
+    }
+}
+
+fn hasher() -> std::collections::hash_map::DefaultHasher {
+    std::collections::hash_map::DefaultHasher::new()
+}
+
+/// The same provider event: provider, tenant, id, action and time, and which of the
+/// record's events it is (a record can yield several).
+fn exact_key(e: &Event) -> u64 {
+    let mut h = hasher();
+    (e.provider, &e.tenant, &e.id, &e.action, e.time.timestamp_micros(), e.category).hash(&mut h);
+    e.factor.as_ref().map(|f| (&f.id, &f.kind)).hash(&mut h);
+    e.target.as_ref().and_then(|t| t.key()).hash(&mut h);
+    e.object.hash(&mut h);
+    h.finish()
+}
+
+/// One change written as several records, by provider (EVENTS.md §2, §5, §7).
+fn window_rule(e: &Event) -> Option<(u64, i64)> {
+    let target = e.target.as_ref().and_then(|t| t.key());
+    let mut h = hasher();
+    let window = match (e.provider, e.category) {
+        // Entra writes some admin registrations twice with one correlation id.
+        (Provider::Entra, c) if c.is_factor_change() => {
+            (1u8, &e.tenant, e.correlation.as_ref()?, target, c, &e.action, e.factor.as_ref().map(|f| &f.kind)).hash(&mut h);
+            5
+        }
+        // A self-service reset is logged by SSPR and by Core Directory.
+        (Provider::Entra, Category::PasswordReset) => {
+            (2u8, &e.tenant, e.correlation.as_ref()?, target).hash(&mut h);
+            600
+        }
+        // Duo: creating a phone and associating it with a user within a minute is one binding.
+        (Provider::Duo, Category::FactorAdd) => {
+            let factor = e.factor.as_ref().and_then(|f| f.id.as_ref().or(f.name.as_ref()))?;
+            (3u8, &e.tenant, target, factor).hash(&mut h);
+            60
+        }
+        // Google logs one account event under both `login` and `user_accounts`.
+        (Provider::Google, c) if c != Category::Other => {
+            (4u8, &e.tenant, e.actor.as_ref().and_then(|a| a.key()), target, &e.action, c).hash(&mut h);
+            1
+        }
+        _ => return None,
+    };
+    Some((h.finish(), window))
+}

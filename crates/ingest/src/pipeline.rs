@@ -1,0 +1,111 @@
+//! Runs sources through normalization on every core: records are read in batches on one
+//! thread while the previous batch is normalized in parallel, and events come out in input
+//! order, de-duplicated, to the caller's sink.
+
+use crate::collapse::Collapser;
+use crate::context::Options;
+use crate::error::Diagnostic;
+use crate::framing::RawRecord;
+use crate::reader::{Input, SourceReader};
+use crate::record::normalize_record;
+use crate::tally::Tally;
+use model::{Event, SourceRef};
+use rayon::prelude::*;
+use std::sync::Arc;
+
+/// Records per batch: large enough to keep both cores busy, small enough to bound memory.
+const BATCH_RECORDS: usize = 4096;
+/// Records one worker normalizes in a go.
+const CHUNK_RECORDS: usize = 256;
+
+pub struct Pipeline {
+    opts: Options,
+    collapser: Collapser,
+}
+
+impl Pipeline {
+    pub fn new(opts: Options) -> Pipeline {
+        Pipeline { opts, collapser: Collapser::default() }
+    }
+
+    /// Normalizes every input in order, passing each new event to `sink`. Returns what was
+    /// read; problems are in the tally's diagnostics, in source and line order.
+    pub fn run(&mut self, inputs: Vec<Input>, sink: &mut dyn FnMut(Event)) -> Tally {
+        let mut tally = Tally::default();
+        for input in inputs {
+            tally.sources += 1;
+            match SourceReader::open(input, &self.opts) {
+                Ok(mut source) => self.run_source(&mut source, &mut tally, sink),
+                Err(problem) => tally.record_error(problem),
+            }
+        }
+        tally
+    }
+
+    fn run_source(&mut self, source: &mut SourceReader, tally: &mut Tally, sink: &mut dyn FnMut(Event)) {
+        let name = source.name.clone();
+        let first_diag = tally.diagnostics.len();
+        let mut batch = read_batch(source, tally);
+        while !batch.is_empty() {
+            let opts = &self.opts;
+            let (next, results) = rayon::join(
+                || {
+                    let mut read_tally = Tally::default();
+                    let next = read_batch(source, &mut read_tally);
+                    (next, read_tally)
+                },
+                || normalize_batch(&mut batch, &name, opts),
+            );
+            for (events, chunk_tally) in results {
+                tally.merge(chunk_tally);
+                for event in events {
+                    if self.collapser.admit(&event) {
+                        sink(event);
+                    } else {
+                        tally.duplicates += 1;
+                        tally.uncount_event(&event);
+                    }
+                }
+            }
+            let (next_batch, read_tally) = next;
+            tally.merge(read_tally);
+            batch = next_batch;
+        }
+        // Read problems (long lines) and record problems were found on different threads.
+        if let Some(diags) = tally.diagnostics.get_mut(first_diag..) {
+            diags.sort_by_key(|d| (d.at.line, d.at.index));
+        }
+    }
+}
+
+fn read_batch(source: &mut SourceReader, tally: &mut Tally) -> Vec<RawRecord> {
+    let mut batch = Vec::with_capacity(BATCH_RECORDS);
+    while batch.len() < BATCH_RECORDS {
+        match source.next_record() {
+            Some(Ok(rec)) => batch.push(rec),
+            Some(Err(problem)) => record_problem(tally, problem),
+            None => break,
+        }
+    }
+    batch
+}
+
+fn record_problem(tally: &mut Tally, problem: Diagnostic) {
+    tally.records += 1;
+    tally.record_error(problem);
+}
+
+fn normalize_batch(batch: &mut [RawRecord], name: &Arc<str>, opts: &Options) -> Vec<(Vec<Event>, Tally)> {
+    batch
+        .par_chunks_mut(CHUNK_RECORDS)
+        .map(|chunk| {
+            let mut events = Vec::with_capacity(chunk.len());
+            let mut tally = Tally::default();
+            for rec in chunk {
+                let at = SourceRef::new(name.clone(), rec.line);
+                normalize_record(&mut rec.bytes, &at, opts, &mut events, &mut tally);
+            }
+            (events, tally)
+        })
+        .collect()
+}

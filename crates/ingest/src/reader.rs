@@ -1,0 +1,221 @@
+//! Where bytes come from: files, directories (recursive), gzip (by magic bytes, not by
+//! name), stdin, or memory (request bodies). Each source yields raw records or one clear
+//! diagnostic per problem, never a panic.
+
+use crate::context::Options;
+use crate::error::{Diagnostic, RecordError};
+use crate::framing::{self, Line, Mode, RawRecord};
+use flate2::read::MultiGzDecoder;
+use memchr::memchr;
+use model::SourceRef;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+/// How much of a source is inspected to tell binary data from text.
+const SNIFF_BYTES: usize = 8192;
+/// File name endings read when walking a directory.
+const LOG_EXTENSIONS: [&str; 5] = [".json", ".ndjson", ".jsonl", ".log", ".gz"];
+
+/// One source of records.
+#[derive(Debug)]
+pub enum Input {
+    Path(PathBuf),
+    Stdin,
+    Memory { name: String, bytes: Vec<u8> },
+}
+
+impl Input {
+    pub fn name(&self) -> Arc<str> {
+        match self {
+            Input::Path(p) => Arc::from(p.to_string_lossy().as_ref()),
+            Input::Stdin => Arc::from("<stdin>"),
+            Input::Memory { name, .. } => Arc::from(name.as_str()),
+        }
+    }
+}
+
+/// Turns command-line paths into sources: `-` is stdin, directories are walked in name
+/// order for log files, anything else is read as given. Unreadable paths are diagnostics.
+pub fn expand_paths(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
+    let mut inputs = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+        } else if path.is_dir() {
+            walk(path, &mut inputs, &mut problems);
+        } else if path.exists() {
+            inputs.push(Input::Path(path.clone()));
+        } else {
+            problems.push(source_problem(Arc::from(path.to_string_lossy().as_ref()), 1, io_error("cannot open", "no such file or directory")));
+        }
+    }
+    (inputs, problems)
+}
+
+fn walk(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<Diagnostic>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            problems.push(source_problem(Arc::from(dir.to_string_lossy().as_ref()), 1, io_error("cannot list", &e.to_string())));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, inputs, problems);
+        } else if LOG_EXTENSIONS.iter().any(|ext| name.to_ascii_lowercase().ends_with(ext)) {
+            inputs.push(Input::Path(path));
+        }
+    }
+}
+
+fn io_error(what: &str, reason: &str) -> RecordError {
+    RecordError::Io { reason: format!("{what}: {reason}") }
+}
+
+fn source_problem(source: Arc<str>, line: u64, error: RecordError) -> Diagnostic {
+    Diagnostic { at: SourceRef::new(source, line), error }
+}
+
+/// Raw records of one source, in order.
+pub struct SourceReader {
+    pub name: Arc<str>,
+    reader: Box<dyn BufRead + Send>,
+    mode: Mode,
+    gzip: bool,
+    /// The line the next record starts on (lines mode).
+    line: u64,
+    /// Records split from a whole document (array and document modes).
+    queued: VecDeque<RawRecord>,
+    max_record: u64,
+    done: bool,
+}
+
+impl SourceReader {
+    /// Opens a source and decides its framing, or says why it cannot be read.
+    pub fn open(input: Input, opts: &Options) -> Result<SourceReader, Diagnostic> {
+        let name = input.name();
+        let problem = |error| source_problem(name.clone(), 1, error);
+        let raw: Box<dyn Read + Send> = match input {
+            Input::Path(path) => Box::new(File::open(&path).map_err(|e| problem(io_error("cannot open", &e.to_string())))?),
+            Input::Stdin => Box::new(io::stdin()),
+            Input::Memory { bytes, .. } => Box::new(io::Cursor::new(bytes)),
+        };
+        let mut reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(256 * 1024, raw));
+        let head = reader.fill_buf().map_err(|e| problem(io_error("read failed", &e.to_string())))?;
+        let gzip = head.starts_with(&GZIP_MAGIC);
+        if gzip {
+            reader = Box::new(BufReader::with_capacity(256 * 1024, MultiGzDecoder::new(reader)));
+        }
+        let head = reader.fill_buf().map_err(|e| {
+            problem(io_error(if gzip { "gzip data is corrupt" } else { "read failed" }, &e.to_string()))
+        })?;
+        if framing::skip_bom_and_space(head).is_empty() && head.len() < 4096 {
+            return Err(problem(RecordError::Empty));
+        }
+        let sniffed = head.get(..SNIFF_BYTES.min(head.len())).unwrap_or_default();
+        if let Some(offset) = memchr(0, sniffed) {
+            let line = 1 + sniffed.iter().take(offset).filter(|&&b| b == b'\n').count() as u64;
+            return Err(source_problem(name, line, RecordError::Binary { offset: offset as u64 }));
+        }
+        let mode = framing::sniff(head);
+        let mut source = SourceReader {
+            name,
+            reader,
+            mode,
+            gzip,
+            line: 1,
+            queued: VecDeque::new(),
+            max_record: opts.max_record_bytes,
+            done: false,
+        };
+        if mode != Mode::Lines {
+            source.load_document(opts.max_document_bytes)?;
+        }
+        Ok(source)
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    fn read_error(&self, e: &io::Error) -> RecordError {
+        io_error(if self.gzip { "gzip data is corrupt" } else { "read failed" }, &e.to_string())
+    }
+
+    /// Reads a whole array or pretty-printed document and queues its records.
+    fn load_document(&mut self, limit: u64) -> Result<(), Diagnostic> {
+        let mut doc = Vec::new();
+        let read = (&mut self.reader).take(limit + 1).read_to_end(&mut doc);
+        if let Err(e) = read {
+            return Err(source_problem(self.name.clone(), 1, self.read_error(&e)));
+        }
+        if doc.len() as u64 > limit {
+            let error = RecordError::TooLarge { size: doc.len() as u64, limit };
+            return Err(source_problem(self.name.clone(), 1, error));
+        }
+        self.done = true;
+        if self.mode == Mode::Document {
+            self.queued.push_back(RawRecord { bytes: doc, line: 1 });
+            return Ok(());
+        }
+        let parts = framing::split_array(&doc).map_err(|(line, error)| source_problem(self.name.clone(), line, error))?;
+        for (range, line) in parts {
+            let bytes = doc.get(range).unwrap_or_default().to_vec();
+            self.queued.push_back(RawRecord { bytes, line });
+        }
+        Ok(())
+    }
+
+    /// The next record, a diagnostic for a record that could not be read, or `None` at the
+    /// end. After a read error the source ends.
+    pub fn next_record(&mut self) -> Option<Result<RawRecord, Diagnostic>> {
+        if let Some(rec) = self.queued.pop_front() {
+            if rec.bytes.len() as u64 > self.max_record {
+                let error = RecordError::TooLarge { size: rec.bytes.len() as u64, limit: self.max_record };
+                return Some(Err(source_problem(self.name.clone(), rec.line, error)));
+            }
+            return Some(Ok(rec));
+        }
+        loop {
+            if self.done {
+                return None;
+            }
+            let line = self.line;
+            let mut buf = Vec::new();
+            match framing::read_line_bounded(self.reader.as_mut(), &mut buf, self.max_record) {
+                Ok(Line::End) => {
+                    self.done = true;
+                    return None;
+                }
+                Ok(Line::TooLong(size)) => {
+                    self.line += 1;
+                    let error = RecordError::TooLarge { size, limit: self.max_record };
+                    return Some(Err(source_problem(self.name.clone(), line, error)));
+                }
+                Ok(Line::Read) => {
+                    self.line += 1;
+                    if buf.iter().all(|b| b.is_ascii_whitespace()) {
+                        continue;
+                    }
+                    return Some(Ok(RawRecord { bytes: buf, line }));
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(source_problem(self.name.clone(), line, self.read_error(&e))));
+                }
+            }
+        }
+    }
+}
