@@ -72,7 +72,11 @@ fn wrong_types_are_reported_not_panicked_on() {
     let w = warnings(&stderr);
     assert_eq!(w.len(), 3, "{stderr}");
     assert!(w[0].contains("types.ndjson:1: malformed aws.cloudtrail record: `eventTime`"), "{}", w[0]);
-    assert!(w[1].contains("types.ndjson:2#0: expected a JSON object or an array of objects, found a number"), "{}", w[1]);
+    assert!(
+        w[1].contains("types.ndjson:2#0: expected a JSON object or an array of objects, found a number"),
+        "{}",
+        w[1]
+    );
     assert!(w[2].contains("types.ndjson:2#1:"), "{}", w[2]);
 }
 

@@ -23,7 +23,10 @@ fn normalize(c: &mut Criterion) {
     let records = [
         ("okta_session_start", sample_line("ocsf-examples/okta_systemlog.ndjson", 3)),
         ("entra_signin", sample_line("elastic-integrations/azure/entra_signinlogs_portal_sample.ndjson", 1)),
-        ("entra_audit_sp_credentials", sample_line("elastic-integrations/azure/entra_auditlogs_sp_credentials.ndjson", 1)),
+        (
+            "entra_audit_sp_credentials",
+            sample_line("elastic-integrations/azure/entra_auditlogs_sp_credentials.ndjson", 1),
+        ),
     ];
     let opts = Options::default();
     let at = SourceRef::new(Arc::from("bench.ndjson"), 1);

@@ -59,15 +59,23 @@ fn hasher() -> std::collections::hash_map::DefaultHasher {
     std::collections::hash_map::DefaultHasher::new()
 }
 
-/// The same provider event: provider, tenant, id, action and time, and which of the
-/// record's events it is (a record can yield several).
+/// The same provider event: provider, tenant, id, action and time (EVENTS.md's key), and
+/// what was normalized from it. Sample and test data reuse ids for different records, so
+/// two records with one id are one event only when they also say the same thing.
 fn exact_key(e: &Event) -> u64 {
     let mut h = hasher();
-    (e.provider, &e.tenant, &e.id, &e.action, e.time.timestamp_micros(), e.category).hash(&mut h);
-    e.factor.as_ref().map(|f| (&f.id, &f.kind)).hash(&mut h);
-    e.target.as_ref().and_then(|t| t.key()).hash(&mut h);
-    e.object.hash(&mut h);
+    (e.provider, &e.tenant, &e.id, &e.action, e.time.timestamp_micros(), e.category, e.outcome).hash(&mut h);
+    content(e, &mut h);
     h.finish()
+}
+
+/// The fields that tell two events with one id apart.
+fn content(e: &Event, h: &mut impl Hasher) {
+    e.actor.as_ref().and_then(|a| a.key()).hash(h);
+    e.target.as_ref().and_then(|t| t.key()).hash(h);
+    e.factor.as_ref().map(|f| (&f.id, &f.kind, f.class)).hash(h);
+    (e.client.ip, &e.client.user_agent, &e.client.device_id).hash(h);
+    (&e.object, &e.reason, &e.session, &e.risk.markers, &e.tags).hash(h);
 }
 
 /// One change written as several records, by provider (EVENTS.md §2, §5, §7).
@@ -77,7 +85,8 @@ fn window_rule(e: &Event) -> Option<(u64, i64)> {
     let window = match (e.provider, e.category) {
         // Entra writes some admin registrations twice with one correlation id.
         (Provider::Entra, c) if c.is_factor_change() => {
-            (1u8, &e.tenant, e.correlation.as_ref()?, target, c, &e.action, e.factor.as_ref().map(|f| &f.kind)).hash(&mut h);
+            (1u8, &e.tenant, e.correlation.as_ref()?, target, c, &e.action, e.factor.as_ref().map(|f| &f.kind))
+                .hash(&mut h);
             5
         }
         // A self-service reset is logged by SSPR and by Core Directory.
@@ -93,7 +102,8 @@ fn window_rule(e: &Event) -> Option<(u64, i64)> {
         }
         // Google logs one account event under both `login` and `user_accounts`.
         (Provider::Google, c) if c != Category::Other => {
-            (4u8, &e.tenant, e.actor.as_ref().and_then(|a| a.key()), target, &e.action, c).hash(&mut h);
+            (4u8, &e.tenant, &e.action, c, e.outcome).hash(&mut h);
+            content(e, &mut h);
             1
         }
         _ => return None,

@@ -20,9 +20,9 @@ pub mod values;
 mod providers;
 
 pub use context::{Options, Relevance};
+pub use error::{Diagnostic, RecordError};
 pub use pipeline::Pipeline;
 pub use reader::{Input, expand_paths};
-pub use error::{Diagnostic, RecordError};
 pub use tally::Tally;
 
 use model::Event;

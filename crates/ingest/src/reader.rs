@@ -51,7 +51,11 @@ pub fn expand_paths(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
         } else if path.exists() {
             inputs.push(Input::Path(path.clone()));
         } else {
-            problems.push(source_problem(Arc::from(path.to_string_lossy().as_ref()), 1, io_error("cannot open", "no such file or directory")));
+            problems.push(source_problem(
+                Arc::from(path.to_string_lossy().as_ref()),
+                1,
+                io_error("cannot open", "no such file or directory"),
+            ));
         }
     }
     (inputs, problems)
@@ -61,7 +65,11 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<Diagnostic>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            problems.push(source_problem(Arc::from(dir.to_string_lossy().as_ref()), 1, io_error("cannot list", &e.to_string())));
+            problems.push(source_problem(
+                Arc::from(dir.to_string_lossy().as_ref()),
+                1,
+                io_error("cannot list", &e.to_string()),
+            ));
             return;
         }
     };
@@ -108,7 +116,9 @@ impl SourceReader {
         let name = input.name();
         let problem = |error| source_problem(name.clone(), 1, error);
         let raw: Box<dyn Read + Send> = match input {
-            Input::Path(path) => Box::new(File::open(&path).map_err(|e| problem(io_error("cannot open", &e.to_string())))?),
+            Input::Path(path) => {
+                Box::new(File::open(&path).map_err(|e| problem(io_error("cannot open", &e.to_string())))?)
+            }
             Input::Stdin => Box::new(io::stdin()),
             Input::Memory { bytes, .. } => Box::new(io::Cursor::new(bytes)),
         };
@@ -170,7 +180,8 @@ impl SourceReader {
             self.queued.push_back(RawRecord { bytes: doc, line: 1 });
             return Ok(());
         }
-        let parts = framing::split_array(&doc).map_err(|(line, error)| source_problem(self.name.clone(), line, error))?;
+        let parts =
+            framing::split_array(&doc).map_err(|(line, error)| source_problem(self.name.clone(), line, error))?;
         for (range, line) in parts {
             let bytes = doc.get(range).unwrap_or_default().to_vec();
             self.queued.push_back(RawRecord { bytes, line });

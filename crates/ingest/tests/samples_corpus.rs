@@ -30,7 +30,14 @@ fn normalized_corpus_matches_the_reviewed_snapshot() {
     let mut text = String::new();
     for file in manifest_files() {
         let (events, tally) = common::sample(&file);
-        writeln!(text, "## {file}: {} records, {} events, {} not relevant", tally.records, events.len(), tally.not_relevant_total()).unwrap();
+        writeln!(
+            text,
+            "## {file}: {} records, {} events, {} not relevant",
+            tally.records,
+            events.len(),
+            tally.not_relevant_total()
+        )
+        .unwrap();
         for event in &events {
             writeln!(text, "{}", serde_json::to_string(event).unwrap()).unwrap();
         }

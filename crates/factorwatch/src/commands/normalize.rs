@@ -25,7 +25,9 @@ pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitCode> {
             return;
         }
         let written = match args.format {
-            Format::Json => serde_json::to_writer(&mut out, &event).map_err(std::io::Error::from).and_then(|_| out.write_all(b"\n")),
+            Format::Json => {
+                serde_json::to_writer(&mut out, &event).map_err(std::io::Error::from).and_then(|_| out.write_all(b"\n"))
+            }
             Format::Table => writeln!(out, "{}", table_row(&event)),
         };
         if let Err(e) = written {
@@ -69,11 +71,13 @@ fn options(args: &NormalizeArgs) -> anyhow::Result<Options> {
     Ok(opts)
 }
 
-const HEADER: &str = "TIME                 PROVIDER CATEGORY         RELATION  ACTOR -> TARGET                   FACTOR          IP";
+const HEADER: &str =
+    "TIME                 PROVIDER CATEGORY         RELATION  ACTOR -> TARGET                   FACTOR          IP";
 
 /// One event in about 100 columns.
 fn table_row(e: &Event) -> String {
-    let who = |p: Option<&model::Principal>| p.and_then(|p| p.name.as_deref().or(p.id.as_deref())).unwrap_or("-").to_string();
+    let who =
+        |p: Option<&model::Principal>| p.and_then(|p| p.name.as_deref().or(p.id.as_deref())).unwrap_or("-").to_string();
     let actor = who(e.actor.as_ref());
     let target = who(e.target.as_ref());
     let parties = if e.actor.is_some() && e.target.as_ref().zip(e.actor.as_ref()).is_none_or(|(t, a)| !t.same_as(a)) {
