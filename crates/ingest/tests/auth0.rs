@@ -174,3 +174,32 @@ fn auth0_log_with_an_unreadable_date_is_diagnosed() {
     assert_eq!(tally.diagnostics.len(), 1);
     assert!(tally.diagnostics[0].to_string().contains("auth0.stream"), "{}", tally.diagnostics[0]);
 }
+
+#[test]
+fn auth0_guardian_and_login_types_of_the_d_table_map_to_their_categories() {
+    let cases = [
+        ("gd_send_pn", "mfa_challenge"),
+        ("gd_send_sms", "mfa_challenge"),
+        ("gd_send_voice", "mfa_challenge"),
+        ("gd_start_auth", "mfa_challenge"),
+        ("gd_auth_succeed", "mfa_challenge"),
+        ("gd_recovery_succeed", "mfa_challenge"),
+        ("gd_auth_failed", "mfa_deny"),
+        ("gd_otp_rate_limit_exceed", "mfa_deny"),
+        ("gd_webauthn_challenge_failed", "mfa_deny"),
+        ("gd_recovery_failed", "mfa_deny"),
+        ("gd_update_device_account", "factor_update"),
+        ("limit_wc", "signin_failure"),
+        ("limit_mu", "signin_failure"),
+        ("scpn", "recovery_change"),
+    ];
+    for (kind, category) in cases {
+        let line = format!(
+            r#"{{"log_id":"900{kind}","data":{{"date":"2024-05-02T09:14:03.120Z","type":"{kind}","user_id":"auth0|1","user_name":"ana@acme.example","ip":"203.0.113.77","hostname":"acme-prod.eu.auth0.com"}}}}"#
+        );
+        let (ev, tally) = ingest::normalize_text("d.ndjson", &line, &ingest::Options::default());
+        assert_clean(&tally);
+        assert_eq!(ev.len(), 1, "{kind}");
+        assert_eq!(ev[0].category.as_str(), category, "{kind}");
+    }
+}

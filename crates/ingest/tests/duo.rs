@@ -316,3 +316,30 @@ fn duo_records_without_a_time_are_diagnosed_not_dropped_silently() {
     assert_eq!(tally.diagnostics.len(), 1);
     assert!(tally.diagnostics[0].to_string().contains("duo.admin"), "{}", tally.diagnostics[0]);
 }
+
+#[test]
+fn duo_admin_actions_of_the_d_table_map_to_their_categories() {
+    let cases = [
+        ("phone_disassociate", r#"{\"number\": \"+15555550142\", \"user\": \"jsmith\"}"#, "factor_remove"),
+        ("hardtoken_delete", r#"{\"serial\": \"1000231\"}"#, "factor_remove"),
+        ("bypass_delete", "{}", "factor_remove"),
+        ("phone_update", r#"{\"number\": \"+15555550143\", \"user\": \"jsmith\"}"#, "factor_update"),
+        ("hardtoken_resync", r#"{\"serial\": \"1000231\"}"#, "factor_update"),
+        ("regen_sms", r#"{\"number\": \"+15555550142\"}"#, "factor_update"),
+        ("activation_create_link", r#"{\"number\": \"+15555550142\"}"#, "factor_update"),
+        ("activation_send_link", r#"{\"number\": \"+15555550142\"}"#, "factor_update"),
+        ("admin_send_reset_password_email", "{}", "password_reset"),
+        ("admin_lockout", r#"{\"ip_address\": \"198.51.100.7\"}"#, "signin_failure"),
+        ("update_admin_factor_restrictions", r#"{\"allowed_factors\": [\"push\", \"sms\"]}"#, "policy_weaken"),
+        ("policy_update", r#"{\"name\": \"Global Policy\", \"remembered_devices\": \"7 days\"}"#, "other"),
+    ];
+    for (action, desc, category) in cases {
+        let line = format!(
+            r#"{{"action":"{action}","description":"{desc}","object":"jsmith","timestamp":1709647331,"username":"owner.admin"}}"#
+        );
+        let (ev, tally) = ingest::normalize_text("d.ndjson", &line, &ingest::Options::default());
+        assert_clean(&tally);
+        assert_eq!(ev.len(), 1, "{action}");
+        assert_eq!(ev[0].category.as_str(), category, "{action}");
+    }
+}
