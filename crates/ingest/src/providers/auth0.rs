@@ -1,12 +1,218 @@
-use super::Result;
-use crate::context::{Ctx, Relevance};
-use crate::json::View;
-use model::Event;
+//! Auth0 (EVENTS.md §8): log stream records `{log_id, data:{…}}` and `/api/v2/logs`
+//! objects share one mapping over the inner log object.
 
-pub fn stream(_rec: View<'_, '_>, _ctx: &Ctx<'_>, _out: &mut Vec<Event>) -> Result {
-    Ok(Relevance::NotRelevant("unimplemented".into()))
+use super::Result;
+use crate::context::{Ctx, Relevance, classify_factor};
+use crate::error::RecordError;
+use crate::json::View;
+use crate::values;
+use model::{
+    ActorRelation, Category, Event, Factor, FactorClass, Geo, Outcome, Principal, PrincipalKind, Provider, Tag, Text,
+};
+
+/// Auth0 authenticator types → strength class (EVENTS.md §10, Auth0 list), top-down.
+const FACTOR_CLASSES: &[(&str, FactorClass)] = &[
+    ("passkey", FactorClass::PhishingResistant),
+    ("webauthn", FactorClass::PhishingResistant),
+    ("push", FactorClass::App),
+    ("otp", FactorClass::App),
+    ("sms", FactorClass::PossessionWeak),
+    ("voice", FactorClass::PossessionWeak),
+    ("phone", FactorClass::PossessionWeak),
+    ("email", FactorClass::PossessionWeak),
+    ("recovery", FactorClass::PossessionWeak),
+];
+
+pub fn stream(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
+    let data = rec.get("data");
+    let id = rec.get("log_id").str().or(data.get("log_id").str());
+    map(data, id, "auth0.stream", ctx, out)
 }
 
-pub fn api(_rec: View<'_, '_>, _ctx: &Ctx<'_>, _out: &mut Vec<Event>) -> Result {
-    Ok(Relevance::NotRelevant("unimplemented".into()))
+pub fn api(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
+    map(rec, rec.get("log_id").str(), "auth0.api", ctx, out)
+}
+
+/// What a log type means here; `sapi` is decided by its description.
+fn category(kind: &str, log: View<'_, '_>) -> Option<(Category, Outcome)> {
+    use Category as C;
+    use Outcome::{Failure as F, Success as S, Unknown as U};
+    let has_user = log.get("user_id").str().is_some() || log.get("user_name").str().is_some();
+    Some(match kind {
+        "gd_enrollment_complete" => (C::FactorAdd, S),
+        "gd_unenroll" => (C::FactorRemove, S),
+        "gd_update_device_account" => (C::FactorUpdate, S),
+        "gd_user_delete" => (C::FactorReset, S),
+        "gd_send_pn" | "gd_send_sms" | "gd_send_voice" | "gd_start_auth" => (C::MfaChallenge, U),
+        "gd_auth_succeed" | "gd_recovery_succeed" => (C::MfaChallenge, S),
+        "gd_auth_failed"
+        | "gd_auth_rejected"
+        | "gd_otp_rate_limit_exceed"
+        | "gd_webauthn_challenge_failed"
+        | "gd_recovery_failed" => (C::MfaDeny, F),
+        "s" => (C::SigninSuccess, S),
+        // A failed login with no user is a client misconfiguration, not an identity event.
+        "f" if !has_user => return None,
+        "f" | "fp" | "fu" | "limit_wc" | "limit_mu" => (C::SigninFailure, F),
+        "scp" => (C::PasswordChange, S),
+        "scpr" => (C::Other, S),
+        "sce" | "scpn" => (C::RecoveryChange, S),
+        "srrt" => (C::SessionRevoke, S),
+        "pwd_leak" => (C::RiskSignal, U),
+        "sapi" => (sapi_category(log)?, S),
+        _ => return None,
+    })
+}
+
+/// Management API changes EVENTS.md lists, by their description.
+fn sapi_category(log: View<'_, '_>) -> Option<Category> {
+    let description = log.get("description").str()?;
+    let body = log.path("details.request.body");
+    match description {
+        "Update a Multi-factor Authentication Factor"
+        | "Update multi-factor authentication policies"
+        | "Updates risk assessment configs" => {
+            Some(if policy_weakened(body) { Category::PolicyWeaken } else { Category::Other })
+        }
+        "Create tenant invitations for a given client" => {
+            let owner = body.get("roles").items().any(|r| r.str().is_some_and(|r| r.eq_ignore_ascii_case("owner")));
+            owner.then_some(Category::RoleGrant)
+        }
+        "Create a role" | "Assign roles to a user" => Some(Category::RoleGrant),
+        "Delete tenant member" | "Removes roles from a user" => Some(Category::RoleRevoke),
+        _ => None,
+    }
+}
+
+/// A factor or risk feature switched off, or MFA policies emptied (`[]` means never).
+fn policy_weakened(body: View<'_, '_>) -> bool {
+    body.get("enabled").bool() == Some(false)
+        || (body.is_array() && body.items().next().is_none())
+        || body.items().any(|p| p.str() == Some("never"))
+}
+
+fn map(log: View<'_, '_>, id: Option<&str>, shape: &'static str, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
+    let kind = log.get("type").str().unwrap_or("");
+    let Some((category, outcome)) = category(kind, log) else {
+        let name = if kind == "sapi" { log.get("description").str().unwrap_or(kind) } else { kind };
+        return Ok(Relevance::NotRelevant(Text::from(if name.is_empty() { "auth0" } else { name })));
+    };
+    let when = values::parse_time(log.get("date")).map_err(|e| RecordError::invalid(shape, "date", e))?;
+    let Some(id) = id else {
+        return Err(RecordError::invalid(shape, "log_id", "expected a string, found nothing"));
+    };
+    let tenant = ctx.tenant(Provider::Auth0, log.get("hostname").str());
+    let action = if kind == "sapi" { log.get("description").str().unwrap_or(kind) } else { kind };
+    let mut e = ctx.event(Provider::Auth0, tenant, id, when, category, action);
+    e.outcome = outcome;
+    e.reason = log.path("details.error.message").str().or(log.get("description").str()).map(Text::from);
+    let user = Principal::new(log.get("user_id").str(), log.get("user_name").str(), PrincipalKind::Human);
+    values::set_address(&mut e.client, log.get("ip").str());
+    e.client.user_agent = log.get("user_agent").str().map(Text::from);
+    e.client.geo = geo(log.get("location_info"));
+    e.session = log.path("details.session_id").str().map(Text::from);
+
+    if kind == "sapi" {
+        management_change(log, &mut e);
+    } else {
+        e.actor = user.clone();
+        e.target = user;
+    }
+    if category.is_factor_change() || matches!(category, Category::MfaChallenge | Category::MfaDeny) {
+        e.factor = factor(log);
+    }
+    match kind {
+        "scpr" => e.tags.push(Tag::RecoveryRequested),
+        "pwd_leak" => e.risk.markers.push(Text::from("breached_password")),
+        _ => {}
+    }
+    if (category == Category::Other && kind == "sapi") || category == Category::PolicyWeaken {
+        e.tags.push(Tag::PolicyChange);
+    }
+    out.push(e);
+    Ok(Relevance::Relevant)
+}
+
+/// A Management API call: a dashboard admin (`details.request.auth.user`) is a human
+/// acting on others; a call without one came from an API client, a service (EVENTS.md §0).
+fn management_change(log: View<'_, '_>, e: &mut Event) {
+    let request = log.path("details.request");
+    let admin = request.path("auth.user");
+    e.actor = Principal::new(
+        admin.get("user_id").str(),
+        admin.get("email").str().or(admin.get("name").str()),
+        PrincipalKind::Human,
+    );
+    if e.actor.is_some() {
+        e.relation = ActorRelation::Delegated;
+    } else {
+        let client_id = log.get("client_id").str();
+        e.actor = Principal::new(client_id, log.get("client_name").str(), PrincipalKind::Nhi);
+        e.relation = ActorRelation::Service;
+    }
+    if let Some(ip) = request.get("ip").str()
+        && e.client.ip.is_none()
+    {
+        values::set_address(&mut e.client, Some(ip));
+    }
+    // `/api/v2/users/{id}/roles`: the user whose roles changed.
+    let path = request.get("path").str().unwrap_or("");
+    if let Some(rest) = path.strip_prefix("/api/v2/users/")
+        && let Some((user, _)) = rest.split_once('/')
+    {
+        e.target = Principal::new(Some(user), None, PrincipalKind::Human);
+        e.relation = ActorRelation::between(e.actor.as_ref(), e.target.as_ref());
+    }
+    let body = request.get("body");
+    let response = log.path("details.response.body");
+    e.object = body
+        .get("name")
+        .str()
+        .or(response.get("name").str())
+        .or(body.get("roles").at(0).str())
+        .or((!path.is_empty()).then_some(path))
+        .map(Text::from);
+}
+
+fn factor(log: View<'_, '_>) -> Option<Factor> {
+    let authenticator = log.path("details.authenticator");
+    let kind = authenticator.get("type").str().or(log.path("details.authenticator_type").str());
+    let id = authenticator.get("id").str();
+    if kind.is_none() && id.is_none() {
+        return None;
+    }
+    Some(Factor {
+        kind: kind.map(Text::from),
+        class: kind.map(|k| classify_factor(k, FACTOR_CLASSES)).unwrap_or_default(),
+        id: id.map(Text::from),
+        name: authenticator.get("name").str().map(Text::from),
+    })
+}
+
+fn geo(location: View<'_, '_>) -> Option<Geo> {
+    let g = Geo {
+        country: location.get("country_code").str().or(location.get("country_name").str()).map(Text::from),
+        region: location.get("subdivision_name").str().map(Text::from),
+        city: location.get("city_name").str().map(Text::from),
+        lat: location.get("latitude").f64(),
+        lon: location.get("longitude").f64(),
+    };
+    (!g.is_empty()).then_some(g)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auth0_authenticator_types_classify_per_events_list() {
+        let c = |k: &str| classify_factor(k, FACTOR_CLASSES);
+        assert_eq!(c("webauthn-roaming"), FactorClass::PhishingResistant);
+        assert_eq!(c("passkey"), FactorClass::PhishingResistant);
+        assert_eq!(c("push-notification"), FactorClass::App);
+        assert_eq!(c("otp"), FactorClass::App);
+        assert_eq!(c("sms"), FactorClass::PossessionWeak);
+        assert_eq!(c("recovery-code"), FactorClass::PossessionWeak);
+        assert_eq!(c("duo"), FactorClass::Unknown);
+    }
 }
