@@ -40,6 +40,11 @@ pub struct NormalizeArgs {
     #[arg(long, default_value_t = 10 * 1024 * 1024, value_name = "BYTES")]
     pub max_record_bytes: u64,
 
+    /// Print every event, even one repeating an event already printed (by default the same
+    /// provider event seen twice is printed once).
+    #[arg(long)]
+    pub keep_duplicates: bool,
+
     /// Print no summary, only problems.
     #[arg(long, short)]
     pub quiet: bool,

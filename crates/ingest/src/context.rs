@@ -13,6 +13,9 @@ pub struct Options {
     pub max_record_bytes: u64,
     /// Whole documents (pretty-printed files, JSON arrays) larger than this are refused.
     pub max_document_bytes: u64,
+    /// Emit every event, even one that repeats an event already emitted (for looking at a
+    /// provider's raw output; detection wants duplicates dropped).
+    pub keep_duplicates: bool,
 }
 
 impl Default for Options {
@@ -21,6 +24,7 @@ impl Default for Options {
             tenants: Default::default(),
             max_record_bytes: 10 * 1024 * 1024,
             max_document_bytes: 1024 * 1024 * 1024,
+            keep_duplicates: false,
         }
     }
 }

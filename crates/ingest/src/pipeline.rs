@@ -59,7 +59,7 @@ impl Pipeline {
             for (events, chunk_tally) in results {
                 tally.merge(chunk_tally);
                 for event in events {
-                    if self.collapser.admit(&event) {
+                    if self.opts.keep_duplicates || self.collapser.admit(&event) {
                         sink(event);
                     } else {
                         tally.duplicates += 1;

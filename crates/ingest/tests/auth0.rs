@@ -67,9 +67,11 @@ fn auth0_stream_fixtures_normalize_cleanly() {
         "factor_add=1 factor_remove=1 factor_reset=1 recovery_change=1 password_change=1 session_revoke=1 \
          role_grant=1 mfa_deny=1 risk_signal=1 other=1"
     );
+    // The last line is a page repeating two earlier records: read, then dropped as duplicates.
     let (_, tally) = fixture("auth0/api.ndjson");
     assert_clean(&tally);
-    assert_eq!(counts(&tally), "factor_add=2 role_grant=2 mfa_deny=1 policy_weaken=1");
+    assert_eq!(counts(&tally), "factor_add=1 role_grant=1 mfa_deny=1 policy_weaken=1");
+    assert_eq!(tally.duplicates, 2);
 }
 
 #[test]
@@ -90,10 +92,9 @@ fn auth0_api_shape_enrollment_of_webauthn_is_phishing_resistant() {
     assert_eq!(brief(e), "factor_add actor=ana@acme.example target=ana@acme.example ip=203.0.113.77 country=DE");
     assert_eq!(factor_of(e).1, FactorClass::PhishingResistant);
     assert_eq!(e.id, "90020240502091400000000000000000000000000000000000000011");
-    // A `/api/v2/logs` page is an array of the same objects.
-    let page: Vec<String> = on_line(&ev, 5).into_iter().map(brief).collect();
-    assert_eq!(page.len(), 2);
-    assert_eq!(page[0], brief(e));
+    // A `/api/v2/logs` page is an array of the same objects; repeats of events already
+    // read are dropped, so the page adds nothing here.
+    assert!(on_line(&ev, 5).is_empty());
 }
 
 #[test]

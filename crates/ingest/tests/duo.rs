@@ -2,7 +2,7 @@
 //! fixtures for the administrator actions with no public sample (EVENTS.md §7).
 mod common;
 
-use common::{assert_clean, brief, fixture, on_line, sample};
+use common::{assert_clean, brief, fixture, on_line, sample, sample_keeping_duplicates};
 use model::{ActorRelation, Category, Event, FactorClass, Outcome, Provider, Tag};
 
 /// Events per category of one run, as `category=n` in category order.
@@ -41,7 +41,7 @@ fn duo_sample_files_normalize_without_diagnostics() {
         ("elastic-integrations/cisco_duo/duo_auth.ndjson", "factor_add=1 mfa_challenge=8 mfa_deny=10 risk_signal=2", 0),
     ];
     for (file, events, not_relevant) in expected {
-        let (all, tally) = sample(file);
+        let (all, tally) = sample_keeping_duplicates(file);
         assert_clean(&tally);
         assert!(all.iter().all(|e| e.provider == Provider::Duo && e.tenant == "duo"), "{file}");
         assert_eq!(counts(&tally), events, "{file}");
@@ -132,7 +132,11 @@ fn duo_auth_samples_map_results_ips_and_trust_verdicts() {
     );
     assert_eq!(on_line(&ev, 2)[1].risk.markers, ["ANOMALOUS_LOCATION"]);
 
-    let (ev, _) = sample("elastic-integrations/cisco_duo/duo_auth.ndjson");
+    // Lines 7-13 repeat one txid with the IP written in different notations: each is read
+    // here, and the same event written again is dropped by default.
+    let (_, deduplicated) = sample("elastic-integrations/cisco_duo/duo_auth.ndjson");
+    assert_eq!(deduplicated.duplicates, 5);
+    let (ev, _) = sample_keeping_duplicates("elastic-integrations/cisco_duo/duo_auth.ndjson");
     let user = "actor=narroway target=narroway";
     assert_eq!(
         briefs(&ev, 1),

@@ -58,6 +58,7 @@ pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitCode> {
 fn options(args: &NormalizeArgs) -> anyhow::Result<Options> {
     let mut opts = Options::default();
     opts.max_record_bytes = args.max_record_bytes;
+    opts.keep_duplicates = args.keep_duplicates;
     for pair in &args.tenant {
         let Some((provider, name)) = pair.split_once('=') else {
             bail!("--tenant expects PROVIDER=NAME, found `{pair}`");

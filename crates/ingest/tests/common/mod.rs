@@ -21,8 +21,20 @@ pub fn fixtures_dir() -> PathBuf {
 }
 
 fn normalize_path(path: PathBuf, name: &str) -> (Vec<Event>, Tally) {
+    normalize_with(path, name, &Options::default())
+}
+
+fn normalize_with(path: PathBuf, name: &str, opts: &Options) -> (Vec<Event>, Tally) {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    ingest::normalize_text(name, &text, &Options::default())
+    ingest::normalize_text(name, &text, opts)
+}
+
+/// Like [`sample`], but keeps events that repeat one already read: for tests of how each
+/// record is read, where sample files reuse one id for variants of a record.
+pub fn sample_keeping_duplicates(rel: &str) -> (Vec<Event>, Tally) {
+    let mut opts = Options::default();
+    opts.keep_duplicates = true;
+    normalize_with(samples_dir().join(rel), rel, &opts)
 }
 
 /// Normalizes a file of `../shared/samples`, named by its path inside that folder.
