@@ -6,11 +6,12 @@ use crate::error::RecordError;
 use memchr::memchr;
 use std::io::{self, BufRead};
 
-/// One record's bytes and the line it starts on.
+/// One record's bytes, the line it starts on, and its position in a top-level array.
 #[derive(Debug, Default)]
 pub struct RawRecord {
     pub bytes: Vec<u8>,
     pub line: u64,
+    pub index: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -102,7 +102,7 @@ fn normalize_batch(batch: &mut [RawRecord], name: &Arc<str>, opts: &Options) -> 
             let mut events = Vec::with_capacity(chunk.len());
             let mut tally = Tally::default();
             for rec in chunk {
-                let at = SourceRef::new(name.clone(), rec.line);
+                let at = SourceRef { source: name.clone(), line: rec.line, index: rec.index };
                 normalize_record(&mut rec.bytes, &at, opts, &mut events, &mut tally);
             }
             (events, tally)

@@ -177,14 +177,15 @@ impl SourceReader {
         }
         self.done = true;
         if self.mode == Mode::Document {
-            self.queued.push_back(RawRecord { bytes: doc, line: 1 });
+            self.queued.push_back(RawRecord { bytes: doc, line: 1, index: None });
             return Ok(());
         }
         let parts =
             framing::split_array(&doc).map_err(|(line, error)| source_problem(self.name.clone(), line, error))?;
-        for (range, line) in parts {
+        for (i, (range, line)) in parts.into_iter().enumerate() {
             let bytes = doc.get(range).unwrap_or_default().to_vec();
-            self.queued.push_back(RawRecord { bytes, line });
+            let index = u32::try_from(i).ok();
+            self.queued.push_back(RawRecord { bytes, line, index });
         }
         Ok(())
     }
@@ -195,7 +196,8 @@ impl SourceReader {
         if let Some(rec) = self.queued.pop_front() {
             if rec.bytes.len() as u64 > self.max_record {
                 let error = RecordError::TooLarge { size: rec.bytes.len() as u64, limit: self.max_record };
-                return Some(Err(source_problem(self.name.clone(), rec.line, error)));
+                let at = SourceRef { source: self.name.clone(), line: rec.line, index: rec.index };
+                return Some(Err(Diagnostic { at, error }));
             }
             return Some(Ok(rec));
         }
@@ -220,7 +222,7 @@ impl SourceReader {
                     if buf.iter().all(|b| b.is_ascii_whitespace()) {
                         continue;
                     }
-                    return Some(Ok(RawRecord { bytes: buf, line }));
+                    return Some(Ok(RawRecord { bytes: buf, line, index: None }));
                 }
                 Err(e) => {
                     self.done = true;

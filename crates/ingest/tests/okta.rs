@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{assert_clean, brief, fixture, on_line, sample};
+use common::{assert_clean, brief, fixture, on_line, sample, sample_keeping_duplicates};
 use model::{ActorRelation, Category, Event, FactorClass, Outcome, RiskLevel, Tag};
 use std::collections::BTreeMap;
 
@@ -125,7 +125,7 @@ fn okta_elastic_samples_normalize_cleanly_by_category() {
 
 #[test]
 fn okta_cl_rows_normalize_cleanly_with_import_noise_not_relevant() {
-    let (_, tally) = sample(OKTA_CL);
+    let (_, tally) = sample_keeping_duplicates(OKTA_CL);
     assert_clean(&tally);
     assert_eq!(tally.records, 593);
     let expected = BTreeMap::from([
@@ -138,6 +138,10 @@ fn okta_cl_rows_normalize_cleanly_with_import_noise_not_relevant() {
     assert_eq!(counts(&tally), expected);
     assert_eq!(tally.event_total(), 122);
     assert_eq!(tally.not_relevant_total(), 593 - 122);
+    // Log Analytics ingested many events up to 12 times (only `TimeGenerated` differs):
+    // by default each provider event is emitted once.
+    let (deduplicated, tally) = sample(OKTA_CL);
+    assert_eq!((deduplicated.len(), tally.duplicates), (43, 79));
     let noise = |t: &str| tally.not_relevant.get(&(model::Provider::Okta, t.into())).copied();
     assert_eq!(noise("system.import.start"), Some(182));
     assert_eq!(noise("system.import.download.start"), Some(179));
