@@ -21,10 +21,12 @@ pub fn normalize_record(bytes: &mut [u8], at: &SourceRef, opts: &Options, out: &
         return;
     }
     let len = bytes.len();
+    // The parser rewrites the buffer, so keep what an error message needs first.
+    let ends = (first_non_space(bytes.iter()), first_non_space(bytes.iter().rev()));
     let parsed = match simd_json::to_borrowed_value(bytes) {
         Ok(value) => value,
         Err(e) => {
-            let reason = describe_parse_error(&e, len);
+            let reason = describe_parse_error(&e, len, ends);
             tally.record_error(Diagnostic { at: at.clone(), error: RecordError::NotJson { reason } });
             return;
         }
@@ -37,9 +39,22 @@ pub fn normalize_record(bytes: &mut [u8], at: &SourceRef, opts: &Options, out: &
     });
 }
 
+fn first_non_space<'b>(mut bytes: impl Iterator<Item = &'b u8>) -> Option<u8> {
+    bytes.find(|b| !b.is_ascii_whitespace()).copied()
+}
+
 /// Explains a parse failure in words: truncation is the common case and says so.
-fn describe_parse_error(e: &simd_json::Error, len: usize) -> String {
+fn describe_parse_error(e: &simd_json::Error, len: usize, ends: (Option<u8>, Option<u8>)) -> String {
     use simd_json::ErrorType as T;
+    match ends {
+        (Some(b'{'), last) if last != Some(b'}') => {
+            return format!("truncated JSON: the record ends after {len} bytes without its closing `}}`");
+        }
+        (Some(b'['), last) if last != Some(b']') => {
+            return format!("truncated JSON: the record ends after {len} bytes without its closing `]`");
+        }
+        _ => {}
+    }
     let at = e.index();
     let what = match e.error() {
         T::Eof | T::UnterminatedString => return format!("truncated JSON: input ends at byte {len} inside a value"),
