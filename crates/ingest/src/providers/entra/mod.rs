@@ -1,0 +1,141 @@
+//! Microsoft Entra ID (EVENTS.md §2). Three shapes carry the same two record kinds:
+//! diagnostic-setting records (fields under `properties`), Graph objects (the same fields
+//! at top level) and Log Analytics rows (PascalCase columns holding JSON strings). Each
+//! shape is read into one small struct ([`Audit`], [`signin::Signin`]) and mapped once.
+
+mod audit;
+mod keys;
+mod policy;
+mod read;
+mod signin;
+mod strong_auth;
+
+pub(crate) use audit::{Actor, Audit, Prop, Target, map_audit};
+
+use super::Result;
+use crate::context::{Ctx, Relevance, contains_ignore_case};
+use crate::json::View;
+use model::{Event, FactorClass};
+
+/// Entra method names → strength class (EVENTS.md §10), tried top-down: `passwordless
+/// phone` must be tried before `phone`, and `password` after it.
+pub(crate) const FACTOR_TABLE: &[(&str, FactorClass)] = &[
+    ("fido2", FactorClass::PhishingResistant),
+    ("passkey", FactorClass::PhishingResistant),
+    ("windows hello", FactorClass::PhishingResistant),
+    ("certificate", FactorClass::PhishingResistant),
+    ("platform credential", FactorClass::PhishingResistant),
+    ("passwordless phone", FactorClass::App),
+    ("authenticator", FactorClass::App),
+    ("app notification", FactorClass::App),
+    ("oath verification code", FactorClass::App),
+    ("temporary access pass", FactorClass::PossessionWeak),
+    ("hardware oath", FactorClass::PossessionWeak),
+    ("sms", FactorClass::PossessionWeak),
+    ("text message", FactorClass::PossessionWeak),
+    ("phone", FactorClass::PossessionWeak),
+    ("voice", FactorClass::PossessionWeak),
+    ("email", FactorClass::PossessionWeak),
+    ("security question", FactorClass::Knowledge),
+    ("password", FactorClass::Unknown),
+    ("previously satisfied", FactorClass::Unknown),
+];
+
+/// Microsoft first-party apps whose changes are the provider's own machinery (EVENTS.md §0
+/// "Actor relation"), never a human's or a customer app's.
+const SYSTEM_APPS: [&str; 4] =
+    ["Device Registration Service", "Managed Service Identity", "Azure MFA StrongAuthenticationService", "MS-PIM"];
+
+pub(crate) fn is_system_app(name: &str) -> bool {
+    SYSTEM_APPS.iter().any(|s| s.eq_ignore_ascii_case(name.trim()))
+}
+
+/// Diagnostic-setting records: `AuditLogs` or one of the five `…SignInLogs` categories.
+pub fn diagnostic(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
+    let category = rec.get("category").str().unwrap_or("");
+    if category.eq_ignore_ascii_case("AuditLogs") {
+        let audit = read::diagnostic_audit(rec)?;
+        return map_audit(&audit, ctx, out);
+    }
+    if ends_with_ignore_case(category, "SignInLogs") {
+        let record = signin::Signin::diagnostic(rec, category);
+        return signin::map_signin(&record, ctx, out);
+    }
+    Ok(Relevance::NotRelevant(category.into()))
+}
+
+/// Graph `directoryAudit` objects.
+pub fn graph_audit(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
+    let audit = read::graph_audit(rec)?;
+    map_audit(&audit, ctx, out)
+}
+
+/// Graph `signIn` objects.
+pub fn graph_signin(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
+    signin::map_signin(&signin::Signin::graph(rec), ctx, out)
+}
+
+/// Log Analytics `AuditLogs` rows.
+pub fn la_audit(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
+    let columns = read::LaColumns::decode(rec);
+    let audit = read::la_audit(rec, &columns)?;
+    map_audit(&audit, ctx, out)
+}
+
+/// Log Analytics `SigninLogs` (and the non-interactive, service principal and managed
+/// identity tables) rows.
+pub fn la_signin(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
+    let columns = signin::LaSigninColumns::decode(rec);
+    signin::map_signin(&signin::Signin::log_analytics(rec, &columns), ctx, out)
+}
+
+pub(crate) fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
+    text.len()
+        .checked_sub(suffix.len())
+        .and_then(|start| text.get(start..))
+        .is_some_and(|t| t.eq_ignore_ascii_case(suffix))
+}
+
+pub(crate) fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.get(..prefix.len()).is_some_and(|t| t.eq_ignore_ascii_case(prefix))
+}
+
+/// A JSON-encoded string value (`"\"Global Administrator\""`) without its quotes.
+pub(crate) fn unquote(text: &str) -> &str {
+    let t = text.trim();
+    t.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(t).trim()
+}
+
+pub(crate) fn mentions(text: Option<&str>, needle: &str) -> bool {
+    text.is_some_and(|t| contains_ignore_case(t, needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::classify_factor;
+
+    #[test]
+    fn passwordless_phone_is_an_app_not_a_phone() {
+        assert_eq!(classify_factor("Passwordless phone sign-in", FACTOR_TABLE), FactorClass::App);
+        assert_eq!(classify_factor("Mobile Phone SMS", FACTOR_TABLE), FactorClass::PossessionWeak);
+        assert_eq!(classify_factor("FIDO2 security key", FACTOR_TABLE), FactorClass::PhishingResistant);
+        assert_eq!(classify_factor("Password", FACTOR_TABLE), FactorClass::Unknown);
+        assert_eq!(classify_factor("Microsoft Authenticator App", FACTOR_TABLE), FactorClass::App);
+    }
+
+    #[test]
+    fn quoted_values_lose_their_quotes() {
+        assert_eq!(unquote("\"Global Administrator\""), "Global Administrator");
+        assert_eq!(unquote("plain"), "plain");
+        assert_eq!(unquote("\""), "\"");
+    }
+
+    #[test]
+    fn affixes_compare_without_case_or_panics() {
+        assert!(ends_with_ignore_case("ManagedIdentitySignInLogs", "signinlogs"));
+        assert!(!ends_with_ignore_case("é", "xx"));
+        assert!(starts_with_ignore_case("User reviewed security info", "user reviewed"));
+        assert!(!starts_with_ignore_case("éa", "e"));
+    }
+}
