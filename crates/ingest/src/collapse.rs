@@ -85,8 +85,8 @@ fn window_rule(e: &Event) -> Option<(u64, i64)> {
     let window = match (e.provider, e.category) {
         // Entra writes some admin registrations twice with one correlation id.
         (Provider::Entra, c) if c.is_factor_change() => {
-            (1u8, &e.tenant, e.correlation.as_ref()?, target, c, &e.action, e.factor.as_ref().map(|f| &f.kind))
-                .hash(&mut h);
+            let factor = e.factor.as_ref().map(|f| (&f.kind, &f.id));
+            (1u8, &e.tenant, e.correlation.as_ref()?, target, c, &e.action, e.outcome, factor).hash(&mut h);
             5
         }
         // A self-service reset is logged by SSPR and by Core Directory.
