@@ -1,6 +1,7 @@
 //! `factorwatch normalize` on bad input: every problem gives one diagnostic naming the
 //! source and line, the run goes on, the exit status is 0 (1 with --strict), and nothing
 //! panics.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
 use std::path::Path;

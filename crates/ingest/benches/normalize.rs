@@ -3,6 +3,7 @@
 //! built on a generic JSON tree pays before reading a field).
 //!
 //! Records come from `../shared/samples` (or `FACTORWATCH_SAMPLES`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use ingest::{Options, Tally, record::normalize_record};

@@ -105,9 +105,13 @@ pub fn read_line_bounded(reader: &mut dyn BufRead, buf: &mut Vec<u8>, limit: u64
     Ok(Line::Read)
 }
 
+/// An array element's bytes and the line it starts on.
+pub type Element = (std::ops::Range<usize>, u64);
+
 /// Finds the elements of a top-level JSON array without parsing them: byte ranges and the
 /// line each starts on. Strings and nesting are tracked so commas inside values are skipped.
-pub fn split_array(doc: &[u8]) -> Result<Vec<(std::ops::Range<usize>, u64)>, (u64, RecordError)> {
+/// A malformed array gives the line of the problem and why.
+pub fn split_array(doc: &[u8]) -> Result<Vec<Element>, (u64, RecordError)> {
     let mut out = Vec::new();
     let mut line: u64 = 1;
     let mut depth: u32 = 0;

@@ -35,7 +35,6 @@ pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let mut tally = Pipeline::new(opts).run(inputs, &mut sink);
-    drop(sink);
     out.flush().context("writing events")?;
     if let Some(e) = write_error {
         // A closed pipe (`| head`) is not an error worth a message.
