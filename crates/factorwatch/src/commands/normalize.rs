@@ -81,14 +81,14 @@ fn table_row(e: &Event) -> String {
     let actor = who(e.actor.as_ref());
     let target = who(e.target.as_ref());
     let parties = if e.actor.is_some() && e.target.as_ref().zip(e.actor.as_ref()).is_none_or(|(t, a)| !t.same_as(a)) {
-        format!("{} -> {}", clip(&actor, 14), clip(&target, 14))
+        format!("{} -> {}", clip(&actor, 12), clip(&target, 12))
     } else {
-        clip(&target, 32)
+        clip(&target, 28)
     };
     let factor = e.factor.as_ref().map(|f| f.class.as_str()).unwrap_or("-");
     let ip = e.client.ip.map(|ip| ip.to_string()).unwrap_or_else(|| "-".into());
     format!(
-        "{:<20} {:<8} {:<16} {:<9} {:<32} {:<15} {}",
+        "{:<20} {:<8} {:<15} {:<9} {:<28} {:<18} {}",
         e.time.format("%Y-%m-%dT%H:%M:%SZ"),
         e.provider.as_str(),
         e.category.as_str(),
