@@ -17,7 +17,8 @@ pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout().lock();
     let mut out = BufWriter::with_capacity(1 << 16, stdout);
     if args.format == Format::Table {
-        writeln!(out, "{HEADER}").context("writing events")?;
+        let header = row(["TIME", "PROVIDER", "CATEGORY", "RELATION", "ACTOR -> TARGET", "FACTOR", "IP"]);
+        writeln!(out, "{header}").context("writing events")?;
     }
     let mut write_error: Option<std::io::Error> = None;
     let mut sink = |event: Event| {
@@ -87,16 +88,12 @@ fn table_row(e: &Event) -> String {
     };
     let factor = e.factor.as_ref().map(|f| f.class.as_str()).unwrap_or("-");
     let ip = e.client.ip.map(|ip| ip.to_string()).unwrap_or_else(|| "-".into());
-    format!(
-        "{:<20} {:<8} {:<15} {:<9} {:<28} {:<18} {}",
-        e.time.format("%Y-%m-%dT%H:%M:%SZ"),
-        e.provider.as_str(),
-        e.category.as_str(),
-        e.relation.as_str(),
-        parties,
-        factor,
-        ip
-    )
+    let time = e.time.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    row([&time, e.provider.as_str(), e.category.as_str(), e.relation.as_str(), &parties, factor, &ip])
+}
+
+fn row([time, provider, category, relation, parties, factor, ip]: [&str; 7]) -> String {
+    format!("{time:<20} {provider:<8} {category:<15} {relation:<9} {parties:<28} {factor:<18} {ip}")
 }
 
 fn clip(s: &str, width: usize) -> String {
