@@ -72,9 +72,6 @@ fn options(args: &NormalizeArgs) -> anyhow::Result<Options> {
     Ok(opts)
 }
 
-const HEADER: &str =
-    "TIME                 PROVIDER CATEGORY         RELATION  ACTOR -> TARGET                   FACTOR          IP";
-
 /// One event in about 100 columns.
 fn table_row(e: &Event) -> String {
     let who =
