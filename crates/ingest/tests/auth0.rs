@@ -2,17 +2,11 @@
 //! fixtures for Guardian MFA, password and Management API events (EVENTS.md §8).
 mod common;
 
-use common::{assert_clean, brief, fixture, on_line, sample};
+use common::{assert_clean, brief, fixture, on_line, only as one, sample};
 use model::{ActorRelation, Category, Event, FactorClass, Outcome, PrincipalKind, Provider, Tag};
 
 fn counts(tally: &ingest::Tally) -> String {
     tally.events.iter().filter(|(_, n)| **n > 0).map(|((_, c), n)| format!("{c}={n}")).collect::<Vec<_>>().join(" ")
-}
-
-fn one(events: &[Event], line: u64) -> &Event {
-    let found = on_line(events, line);
-    assert_eq!(found.len(), 1, "line {line}: {:?}", found.iter().map(|e| brief(e)).collect::<Vec<_>>());
-    found[0]
 }
 
 fn factor_of(e: &Event) -> (String, FactorClass, String) {

@@ -2,7 +2,7 @@
 //! fixtures for the administrator actions with no public sample (EVENTS.md §7).
 mod common;
 
-use common::{assert_clean, brief, fixture, on_line, sample, sample_keeping_duplicates};
+use common::{assert_clean, brief, fixture, on_line, only as one, sample, sample_keeping_duplicates};
 use model::{ActorRelation, Category, Event, FactorClass, Outcome, Provider, Tag};
 
 /// Events per category of one run, as `category=n` in category order.
@@ -12,12 +12,6 @@ fn counts(tally: &ingest::Tally) -> String {
 
 fn briefs(events: &[Event], line: u64) -> Vec<String> {
     on_line(events, line).into_iter().map(brief).collect()
-}
-
-fn one(events: &[Event], line: u64) -> &Event {
-    let found = on_line(events, line);
-    assert_eq!(found.len(), 1, "line {line}: {:?}", found.iter().map(|e| brief(e)).collect::<Vec<_>>());
-    found[0]
 }
 
 fn factor_of(e: &Event) -> (String, FactorClass, String) {

@@ -3,23 +3,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
 
-use common::{assert_clean, brief, fixture, on_line, sample, sample_keeping_duplicates};
+use common::{assert_clean, brief, counts, fixture, on_line, only as one, sample, sample_keeping_duplicates};
 use ingest::Tally;
 use model::{ActorRelation, Category, Event, FactorClass, Outcome, PrincipalKind, RiskLevel, Tag};
 
-/// Events per category, in category order: `factor_add=1 other=2`.
-fn counts(t: &Tally) -> String {
-    t.events.iter().filter(|(_, n)| **n > 0).map(|((_, c), n)| format!("{c}={n}")).collect::<Vec<_>>().join(" ")
-}
-
 fn not_relevant(t: &Tally) -> String {
     t.not_relevant.iter().map(|((_, a), n)| format!("{a}={n}")).collect::<Vec<_>>().join(" ")
-}
-
-fn one(events: &[Event], line: u64) -> &Event {
-    let found = on_line(events, line);
-    assert_eq!(found.len(), 1, "line {line}: {:?}", found.iter().map(|e| brief(e)).collect::<Vec<_>>());
-    found[0]
 }
 
 fn factor(e: &Event) -> (Option<&str>, FactorClass) {

@@ -3,19 +3,8 @@
 
 mod common;
 
-use common::{assert_clean, brief, fixture, on_line, sample};
-use ingest::Tally;
+use common::{assert_clean, brief, counts, fixture, on_line, only, sample};
 use model::{ActorRelation, Category, Event, FactorClass, Outcome, PrincipalKind, Tag};
-
-fn counts(t: &Tally) -> String {
-    t.events.iter().map(|((_, c), n)| format!("{c}={n}")).collect::<Vec<_>>().join(" ")
-}
-
-fn only(events: &[Event], line: u64) -> &Event {
-    let found = on_line(events, line);
-    assert_eq!(found.len(), 1, "line {line}: {found:#?}");
-    found[0]
-}
 
 fn briefs(events: &[Event], expected: &[(u64, &str)]) {
     for (line, want) in expected {

@@ -3,19 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
 
-use common::{assert_clean, brief, fixture, on_line, sample};
-use ingest::Tally;
-use model::{ActorRelation, Category, Event, Outcome, PrincipalKind, Provider};
-
-fn counts(t: &Tally) -> String {
-    t.events.iter().filter(|(_, n)| **n > 0).map(|((_, c), n)| format!("{c}={n}")).collect::<Vec<_>>().join(" ")
-}
-
-fn one(events: &[Event], line: u64) -> &Event {
-    let found = on_line(events, line);
-    assert_eq!(found.len(), 1, "line {line}");
-    found[0]
-}
+use common::{assert_clean, brief, counts, fixture, only as one, sample};
+use model::{ActorRelation, Category, Outcome, PrincipalKind, Provider};
 
 #[test]
 fn m365_officeactivity_sample_mail_access_is_not_relevant() {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{assert_clean, brief, fixture, on_line, sample, sample_keeping_duplicates};
+use common::{assert_clean, brief, fixture, on_line, only, sample, sample_keeping_duplicates};
 use model::{ActorRelation, Category, Event, FactorClass, Outcome, RiskLevel, Tag};
 use std::collections::BTreeMap;
 
@@ -15,12 +15,6 @@ const OKTA_CL: &str = "sentinel-sample-data/okta_cl_loganalytics.ndjson";
 
 fn counts(tally: &ingest::Tally) -> BTreeMap<&'static str, u64> {
     tally.events.iter().filter(|(_, n)| **n > 0).map(|((_, c), n)| (c.as_str(), *n)).collect()
-}
-
-fn only(events: &[Event], line: u64) -> &Event {
-    let found = on_line(events, line);
-    assert_eq!(found.len(), 1, "line {line}: {:?}", found.iter().map(|e| brief(e)).collect::<Vec<_>>());
-    found[0]
 }
 
 fn kind(e: &Event) -> (Option<&str>, FactorClass) {

@@ -2,14 +2,8 @@
 //! (no public sample exists).
 mod common;
 
-use common::{assert_clean, brief, fixture, on_line};
-use model::{ActorRelation, Event, FactorClass, Outcome, RiskLevel};
-
-fn one(events: &[Event], line: u64) -> &Event {
-    let found = on_line(events, line);
-    assert_eq!(found.len(), 1, "line {line}: {:?}", found.iter().map(|e| brief(e)).collect::<Vec<_>>());
-    found[0]
-}
+use common::{assert_clean, brief, fixture, on_line, only as one};
+use model::{ActorRelation, FactorClass, Outcome, RiskLevel};
 
 #[test]
 fn onelogin_fixtures_normalize_cleanly() {

@@ -72,3 +72,15 @@ pub fn brief(e: &Event) -> String {
         e.client.geo.as_ref().and_then(|g| g.country.clone()).map(|c| c.to_string()).unwrap_or("-".into()),
     )
 }
+
+/// Events per category, as `category=n` in category order.
+pub fn counts(t: &Tally) -> String {
+    t.events.iter().filter(|(_, n)| **n > 0).map(|((_, c), n)| format!("{c}={n}")).collect::<Vec<_>>().join(" ")
+}
+
+/// The only event of a line (fails the test if the line made none or several).
+pub fn only(events: &[Event], line: u64) -> &Event {
+    let found = on_line(events, line);
+    assert_eq!(found.len(), 1, "line {line}: {:?}", found.iter().map(|e| brief(e)).collect::<Vec<_>>());
+    found[0]
+}
