@@ -5,6 +5,7 @@ mod category;
 mod client;
 mod event;
 mod factor;
+mod finding;
 mod principal;
 mod provider;
 
@@ -12,6 +13,9 @@ pub use category::{Category, Outcome};
 pub use client::{Client, Geo};
 pub use event::{Event, Risk, RiskLevel, SourceRef, Tag};
 pub use factor::{Factor, FactorClass};
+pub use finding::{
+    BlastRadius, Evidence, Finding, FindingActor, FindingIdentity, Incident, Mappings, RemediationStep, Severity,
+};
 pub use principal::{ActorRelation, Principal, PrincipalKind};
 pub use provider::Provider;
 

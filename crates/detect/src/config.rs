@@ -1,0 +1,405 @@
+//! Every window, threshold and list the detectors use (DETECTIONS.md: "every window,
+//! threshold and list is a setting"). Read once at start-up from TOML; the per-event path
+//! only sees the compiled [`Lists`].
+
+use ipnet::IpNet;
+use model::{Principal, Provider};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Tenant names for providers whose logs carry none: `okta = "acme.okta.com"`.
+    pub tenants: BTreeMap<String, String>,
+    pub identities: Identities,
+    pub networks: Networks,
+    pub geoip: GeoIp,
+    pub baseline: Baseline,
+    pub detectors: Detectors,
+    pub incidents: Incidents,
+    pub stream: Stream,
+    /// Sources expected to send events, for blind-spot detection (FW-011).
+    pub sources: BTreeMap<String, Source>,
+}
+
+/// Identity lists. An entry names an identity as `provider:tenant:id`, `provider:id`, an
+/// immutable id, or a login name (case-insensitive).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Identities {
+    /// Tier 0: can change other identities' factors, passwords or roles.
+    pub privileged: Vec<String>,
+    /// Tier 1: can issue or rotate credentials of non-human identities.
+    pub tier1: Vec<String>,
+    /// Help desk, MSP and admins allowed to change other people's factors (FW-004).
+    pub allowed_delegates: Vec<String>,
+    /// Actors outside the organisation (MSP, outsourced help desk, provider support).
+    pub external_actors: Vec<String>,
+    /// AI-agent identities (OWASP Agentic ASI03 mappings).
+    pub ai_agents: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Networks {
+    /// Corporate VPN and egress networks: never make travel impossible or a country new.
+    pub vpn_egress: Vec<IpNet>,
+    /// Help-desk egress: mass enrollment from here is expected (FW-010).
+    pub helpdesk_egress: Vec<IpNet>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GeoIp {
+    /// A MaxMind-format city database, used for events that carry no location.
+    pub city_database: Option<PathBuf>,
+    /// A MaxMind-format ASN database, used for events that carry no ASN.
+    pub asn_database: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Baseline {
+    /// What was seen for an identity in this window is its baseline.
+    #[serde(with = "humantime_serde")]
+    pub window: Duration,
+    /// Below this many sign-ins, "never seen" alone is not risky (new employees).
+    pub min_signins: u32,
+    /// A first factor bound this soon after the account's first appearance is onboarding.
+    #[serde(with = "humantime_serde")]
+    pub onboarding_window: Duration,
+}
+
+impl Default for Baseline {
+    fn default() -> Baseline {
+        Baseline { window: days(30), min_signins: 5, onboarding_window: hours(24) }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Detectors {
+    pub enroll_after_risky_signin: EnrollAfterRisky,
+    pub factor_survives_reset: FactorSurvivesReset,
+    pub delegated_factor_change: DelegatedFactorChange,
+    pub enroll_then_credential_issue: EnrollThenCredential,
+    pub mfa_weakened: MfaWeakened,
+    pub mfa_fatigue: MfaFatigue,
+    pub impossible_travel: ImpossibleTravel,
+    pub recovery_then_reset: RecoveryThenReset,
+    pub mass_enrollment: MassEnrollment,
+    pub blind_spot: BlindSpot,
+}
+
+macro_rules! window_setting {
+    ($name:ident, $default:expr) => {
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(default, deny_unknown_fields)]
+        pub struct $name {
+            #[serde(with = "humantime_serde")]
+            pub window: Duration,
+        }
+        impl Default for $name {
+            fn default() -> $name {
+                $name { window: $default }
+            }
+        }
+    };
+}
+
+window_setting!(EnrollAfterRisky, hours(2));
+window_setting!(EnrollThenCredential, hours(24));
+window_setting!(RecoveryThenReset, hours(24));
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FactorSurvivesReset {
+    /// Factors bound this long before the reset are suspects.
+    #[serde(with = "humantime_serde")]
+    pub lookback: Duration,
+    /// A suspect still bound this long after the reset survived it.
+    #[serde(with = "humantime_serde")]
+    pub grace: Duration,
+}
+
+impl Default for FactorSurvivesReset {
+    fn default() -> FactorSurvivesReset {
+        FactorSurvivesReset { lookback: days(14), grace: hours(1) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DelegatedFactorChange {
+    /// A delegate who had a risky sign-in this recently makes the change critical.
+    #[serde(with = "humantime_serde")]
+    pub risky_actor_window: Duration,
+}
+
+impl Default for DelegatedFactorChange {
+    fn default() -> DelegatedFactorChange {
+        DelegatedFactorChange { risky_actor_window: hours(24) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MfaWeakened {
+    /// All factors reset and none re-enrolled within this window weakens MFA.
+    #[serde(with = "humantime_serde")]
+    pub reenroll_window: Duration,
+}
+
+impl Default for MfaWeakened {
+    fn default() -> MfaWeakened {
+        MfaWeakened { reenroll_window: hours(24) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MfaFatigue {
+    pub threshold: u32,
+    #[serde(with = "humantime_serde")]
+    pub window: Duration,
+    /// A success or factor change this soon after the burst makes it critical.
+    #[serde(with = "humantime_serde")]
+    pub followup: Duration,
+}
+
+impl Default for MfaFatigue {
+    fn default() -> MfaFatigue {
+        MfaFatigue { threshold: 5, window: minutes(10), followup: hours(1) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImpossibleTravel {
+    pub max_speed_kmh: f64,
+    pub min_distance_km: f64,
+    /// Pairs closer than this are location noise.
+    pub noise_km: f64,
+    /// Pairs closer in time than this, within the noise distance, are noise.
+    #[serde(with = "humantime_serde")]
+    pub noise_time: Duration,
+}
+
+impl Default for ImpossibleTravel {
+    fn default() -> ImpossibleTravel {
+        ImpossibleTravel { max_speed_kmh: 900.0, min_distance_km: 500.0, noise_km: 50.0, noise_time: minutes(10) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MassEnrollment {
+    pub identities: u32,
+    #[serde(with = "humantime_serde")]
+    pub window: Duration,
+    /// Also group by autonomous system (noisy where a whole company shares one ISP).
+    pub by_asn: bool,
+}
+
+impl Default for MassEnrollment {
+    fn default() -> MassEnrollment {
+        MassEnrollment { identities: 3, window: hours(1), by_asn: false }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BlindSpot {
+    /// A provider that sends sign-ins but no factor or recovery events this long is blind.
+    #[serde(with = "humantime_serde")]
+    pub factor_silence: Duration,
+}
+
+impl Default for BlindSpot {
+    fn default() -> BlindSpot {
+        BlindSpot { factor_silence: days(30) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Incidents {
+    /// Findings on one identity this close together are one incident.
+    #[serde(with = "humantime_serde")]
+    pub window: Duration,
+}
+
+impl Default for Incidents {
+    fn default() -> Incidents {
+        Incidents { window: hours(24) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Stream {
+    /// Events may arrive this late, out of order, in stream mode.
+    #[serde(with = "humantime_serde")]
+    pub lateness: Duration,
+}
+
+impl Default for Stream {
+    fn default() -> Stream {
+        Stream { lateness: minutes(5) }
+    }
+}
+
+/// A source expected to send events at least this often.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub provider: String,
+    /// The file or folder the source is read from, for people; not used to match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(with = "humantime_serde")]
+    pub expected_interval: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config `{path}`: {reason}")]
+    Read { path: String, reason: String },
+    #[error("invalid config `{path}`: {reason}")]
+    Parse { path: String, reason: String },
+    #[error("invalid config: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::Read { path: path.display().to_string(), reason: e.to_string() })?;
+        let config: Config = toml::from_str(&text)
+            .map_err(|e| ConfigError::Parse { path: path.display().to_string(), reason: e.to_string() })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        for name in self.tenants.keys() {
+            if Provider::parse(name).is_none() {
+                return Err(ConfigError::Invalid(format!("[tenants]: unknown provider `{name}`")));
+            }
+        }
+        for (name, source) in &self.sources {
+            if Provider::parse(&source.provider).is_none() {
+                return Err(ConfigError::Invalid(format!("[sources.{name}]: unknown provider `{}`", source.provider)));
+            }
+        }
+        Ok(())
+    }
+
+    /// The effective configuration, defaults included, as TOML.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
+    }
+}
+
+/// Identity and network lists compiled for lookups on the per-event path.
+#[derive(Debug, Default)]
+pub struct Lists {
+    tier0: HashSet<String>,
+    tier1: HashSet<String>,
+    delegates: HashSet<String>,
+    external: HashSet<String>,
+    agents: HashSet<String>,
+    vpn: Vec<IpNet>,
+    helpdesk: Vec<IpNet>,
+}
+
+fn compile(entries: &[String]) -> HashSet<String> {
+    entries.iter().map(|e| e.trim().to_ascii_lowercase()).filter(|e| !e.is_empty()).collect()
+}
+
+impl Lists {
+    pub fn new(config: &Config) -> Lists {
+        Lists {
+            tier0: compile(&config.identities.privileged),
+            tier1: compile(&config.identities.tier1),
+            delegates: compile(&config.identities.allowed_delegates),
+            external: compile(&config.identities.external_actors),
+            agents: compile(&config.identities.ai_agents),
+            vpn: config.networks.vpn_egress.clone(),
+            helpdesk: config.networks.helpdesk_egress.clone(),
+        }
+    }
+
+    /// The tier the config lists give an identity: 0, 1, or 2 for everyone else.
+    pub fn tier(&self, provider: Provider, tenant: &str, who: &Principal) -> u8 {
+        if listed(&self.tier0, provider, tenant, who) {
+            0
+        } else if listed(&self.tier1, provider, tenant, who) {
+            1
+        } else {
+            2
+        }
+    }
+
+    pub fn has_delegates(&self) -> bool {
+        !self.delegates.is_empty()
+    }
+
+    pub fn is_allowed_delegate(&self, provider: Provider, tenant: &str, who: &Principal) -> bool {
+        listed(&self.delegates, provider, tenant, who)
+    }
+
+    pub fn is_external(&self, provider: Provider, tenant: &str, who: &Principal) -> bool {
+        listed(&self.external, provider, tenant, who)
+    }
+
+    pub fn is_agent(&self, provider: Provider, tenant: &str, who: &Principal) -> bool {
+        listed(&self.agents, provider, tenant, who)
+    }
+
+    pub fn is_vpn(&self, ip: Option<IpAddr>) -> bool {
+        ip.is_some_and(|ip| self.vpn.iter().any(|n| n.contains(&ip)))
+    }
+
+    pub fn is_helpdesk(&self, ip: Option<IpAddr>) -> bool {
+        ip.is_some_and(|ip| self.helpdesk.iter().any(|n| n.contains(&ip)))
+    }
+}
+
+fn listed(set: &HashSet<String>, provider: Provider, tenant: &str, who: &Principal) -> bool {
+    if set.is_empty() {
+        return false;
+    }
+    let p = provider.as_str();
+    let mut probe = String::with_capacity(64);
+    let mut check = |parts: &[&str]| {
+        probe.clear();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                probe.push(':');
+            }
+            probe.extend(part.chars().map(|c| c.to_ascii_lowercase()));
+        }
+        set.contains(&probe)
+    };
+    [who.id.as_deref(), who.name.as_deref()]
+        .into_iter()
+        .flatten()
+        .any(|key| check(&[key]) || check(&[p, key]) || check(&[p, tenant, key]))
+}
+
+pub fn minutes(n: u64) -> Duration {
+    Duration::from_secs(n * 60)
+}
+
+pub fn hours(n: u64) -> Duration {
+    Duration::from_secs(n * 3600)
+}
+
+pub fn days(n: u64) -> Duration {
+    Duration::from_secs(n * 86400)
+}
