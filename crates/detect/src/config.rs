@@ -184,14 +184,11 @@ pub struct ImpossibleTravel {
     pub min_distance_km: f64,
     /// Pairs closer than this are location noise.
     pub noise_km: f64,
-    /// Pairs closer in time than this, within the noise distance, are noise.
-    #[serde(with = "humantime_serde")]
-    pub noise_time: Duration,
 }
 
 impl Default for ImpossibleTravel {
     fn default() -> ImpossibleTravel {
-        ImpossibleTravel { max_speed_kmh: 900.0, min_distance_km: 500.0, noise_km: 50.0, noise_time: minutes(10) }
+        ImpossibleTravel { max_speed_kmh: 900.0, min_distance_km: 500.0, noise_km: 50.0 }
     }
 }
 

@@ -1,14 +1,27 @@
 //! Per-identity state and the detectors of DETECTIONS.md (FW-001 to FW-011).
 //!
-//! Events go in in event-time order ([`Engine::process`]); [`Engine::finish`] flushes what
-//! waits on a timer, groups findings into incidents with risk scores and remediation plans,
-//! and returns them. Detectors never parse JSON: they read [`model::Event`]s and state.
+//! Events go in in event-time order ([`Engine::process`]); [`Engine::finish`] runs the
+//! checks that wait on a timer, reports blind spots, groups findings into incidents with
+//! risk scores and remediation plans, and returns them. Detectors never parse JSON: they
+//! read [`model::Event`]s and identity state.
 
 pub mod config;
+pub mod detector;
+pub mod finding;
+pub mod geo;
+pub mod incident;
+pub mod mappings;
+pub mod remediation;
+pub mod state;
+
+mod detectors;
+mod engine;
 
 pub use config::{Config, ConfigError};
+pub use engine::Engine;
 
-use model::{Event, Finding, Incident};
+use chrono::{DateTime, Utc};
+use model::{Finding, Incident};
 
 /// What a hunt found: incidents by risk (highest first), and their findings.
 #[derive(Debug, Clone, Default)]
@@ -18,28 +31,34 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Events read, and the time span they covered.
     pub events: u64,
-    pub first: Option<chrono::DateTime<chrono::Utc>>,
-    pub last: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-/// The detection engine: identity state plus every detector.
-pub struct Engine {
-    events: u64,
+    pub first: Option<DateTime<Utc>>,
+    pub last: Option<DateTime<Utc>>,
 }
 
 impl Engine {
-    pub fn new(config: &Config) -> Result<Engine, ConfigError> {
-        config.validate()?;
-        Ok(Engine { events: 0 })
-    }
-
-    /// Feeds one event. Events must come in event-time order.
-    pub fn process(&mut self, _event: &Event) {
-        self.events += 1;
-    }
-
-    /// Ends the run: evaluates pending timers and blind spots, groups incidents.
-    pub fn finish(self) -> Report {
-        Report { events: self.events, ..Report::default() }
+    /// Ends the run: evaluates pending checks and blind spots, groups incidents, and
+    /// writes each incident's remediation plan into it and its findings.
+    pub fn finish(mut self) -> Report {
+        self.run_all_checks();
+        self.blind_spots();
+        let window = chrono::Duration::from_std(self.config.incidents.window).unwrap_or(chrono::Duration::hours(24));
+        let mut findings = std::mem::take(&mut self.findings);
+        let mut incidents = incident::group(&mut findings, window);
+        for inc in &mut incidents {
+            let key = state::IdentityKey {
+                provider: inc.identity.provider,
+                tenant: inc.identity.tenant.clone(),
+                id: inc.identity.id.clone(),
+            };
+            inc.remediation = remediation::plan(&inc.identity, inc.first, self.identities.get(&key));
+        }
+        let plans: std::collections::HashMap<&str, &Vec<model::RemediationStep>> =
+            incidents.iter().map(|i| (i.id.as_str(), &i.remediation)).collect();
+        for f in &mut findings {
+            if let Some(plan) = plans.get(f.incident.as_str()) {
+                f.remediation = (*plan).clone();
+            }
+        }
+        Report { incidents, findings, events: self.events, first: self.first, last: self.last }
     }
 }

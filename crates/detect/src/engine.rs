@@ -1,0 +1,374 @@
+//! The engine: routes each event to the detectors that care about its category, keeps
+//! identity state, runs timers (checks that wait, like "still bound an hour after the
+//! reset"), and collects findings.
+
+use crate::config::{Config, ConfigError, Lists};
+use crate::detector::Draft;
+use crate::detectors::{self as d, Scope};
+use crate::finding;
+use crate::geo::GeoLookup;
+use crate::state::{self, BoundFactor, IdentityKey, IdentityState};
+use chrono::{DateTime, Duration, Utc};
+use model::{Category, Event, Evidence, Finding, FindingIdentity, Outcome, PrincipalKind, Text};
+use std::borrow::Cow;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+
+/// The identity id used for findings about a whole tenant (a tenant-wide policy).
+pub const TENANT_IDENTITY: &str = "tenant";
+
+enum Check {
+    /// FW-003: are these factors still bound after the grace period?
+    SurvivedReset { reset: Evidence, suspects: Vec<Text> },
+    /// FW-006: was anything enrolled again after a reset of all factors?
+    Reenrolled { reset: Evidence },
+}
+
+pub struct Engine {
+    pub(crate) config: Config,
+    pub(crate) lists: Lists,
+    geo: GeoLookup,
+    pub(crate) identities: HashMap<IdentityKey, IdentityState>,
+    timers: BinaryHeap<Reverse<(DateTime<Utc>, u64)>>,
+    checks: HashMap<u64, (IdentityKey, Check)>,
+    next_check: u64,
+    mass: d::mass_enrollment::MassEnrollment,
+    pub(crate) sources: d::blind_spot::Sources,
+    pub(crate) findings: Vec<Finding>,
+    finding_ids: HashSet<String>,
+    pub(crate) events: u64,
+    pub(crate) first: Option<DateTime<Utc>>,
+    pub(crate) last: Option<DateTime<Utc>>,
+}
+
+fn duration(d: std::time::Duration) -> Duration {
+    Duration::from_std(d).unwrap_or(Duration::MAX)
+}
+
+impl Engine {
+    pub fn new(config: &Config) -> Result<Engine, ConfigError> {
+        config.validate()?;
+        let geo = GeoLookup::open(&config.geoip).map_err(ConfigError::Invalid)?;
+        Ok(Engine {
+            config: config.clone(),
+            lists: Lists::new(config),
+            geo,
+            identities: HashMap::new(),
+            timers: BinaryHeap::new(),
+            checks: HashMap::new(),
+            next_check: 0,
+            mass: Default::default(),
+            sources: Default::default(),
+            findings: Vec::new(),
+            finding_ids: HashSet::new(),
+            events: 0,
+            first: None,
+            last: None,
+        })
+    }
+
+    /// Feeds one event. Events must come in event-time order.
+    pub fn process(&mut self, event: &Event) {
+        self.events += 1;
+        self.first = Some(self.first.map_or(event.time, |t| t.min(event.time)));
+        self.last = Some(self.last.map_or(event.time, |t| t.max(event.time)));
+        self.run_checks(event.time);
+        let event: Cow<Event> = if self.geo.is_empty() || event.client.ip.is_none() {
+            Cow::Borrowed(event)
+        } else {
+            let mut owned = event.clone();
+            self.geo.enrich(&mut owned);
+            Cow::Owned(owned)
+        };
+        self.sources.observe(&event);
+        self.handle(&event);
+    }
+
+    /// Runs every check still waiting, as at the end of the data.
+    pub(crate) fn run_all_checks(&mut self) {
+        self.run_checks(DateTime::<Utc>::MAX_UTC);
+    }
+
+    fn schedule(&mut self, due: DateTime<Utc>, key: IdentityKey, check: Check) {
+        let id = self.next_check;
+        self.next_check += 1;
+        self.timers.push(Reverse((due, id)));
+        self.checks.insert(id, (key, check));
+    }
+
+    fn run_checks(&mut self, now: DateTime<Utc>) {
+        while let Some(Reverse((due, id))) = self.timers.peek().copied() {
+            if due > now {
+                break;
+            }
+            self.timers.pop();
+            let Some((key, check)) = self.checks.remove(&id) else { continue };
+            let Some(state) = self.identities.get_mut(&key) else { continue };
+            let who = state.name.clone().unwrap_or_else(|| key.id.clone());
+            let draft = match check {
+                Check::SurvivedReset { reset, suspects } => {
+                    d::factor_survives_reset::on_check(&reset, &suspects, state, &who)
+                }
+                Check::Reenrolled { reset } => {
+                    let hours = duration(self.config.detectors.mfa_weakened.reenroll_window).num_hours();
+                    d::mfa_weakened::on_reset_unanswered(&reset, state, &who, hours)
+                }
+            };
+            if let Some(draft) = draft {
+                let time = draft.evidence.first().map_or(due, |e| e.time).max(due.min(self.last.unwrap_or(due)));
+                self.emit(&key, draft, time);
+            }
+        }
+    }
+
+    fn tier(&self, event: &Event, who: Option<&model::Principal>) -> u8 {
+        who.map_or(2, |p| self.lists.tier(event.provider, &event.tenant, p))
+    }
+
+    fn subject_key(event: &Event) -> IdentityKey {
+        event.subject().and_then(|p| IdentityKey::of(event, p)).unwrap_or_else(|| IdentityKey {
+            provider: event.provider,
+            tenant: event.tenant.clone(),
+            id: Text::from(TENANT_IDENTITY),
+        })
+    }
+
+    fn handle(&mut self, e: &Event) {
+        let evidence = state::evidence(e);
+        let ok = e.outcome != Outcome::Failure;
+        let key = Engine::subject_key(e);
+        let tier = self.tier(e, e.subject());
+        let mut drafts: Vec<(IdentityKey, Draft)> = Vec::new();
+
+        // The actor's own state, read before the subject's is borrowed for writing.
+        let actor_key = e.actor.as_ref().and_then(|a| IdentityKey::of(e, a));
+        let risky_actor_window = duration(self.config.detectors.delegated_factor_change.risky_actor_window);
+        let actor_risky = actor_key
+            .as_ref()
+            .filter(|k| **k != key)
+            .and_then(|k| self.identities.get(k))
+            .is_some_and(|s| s.risky_within(e.time, risky_actor_window).is_some());
+
+        let Engine { config, lists, identities, mass, .. } = self;
+        let scope = Scope { config, lists, event: e, tier, evidence: &evidence };
+        let subject = e.subject().cloned().unwrap_or_default();
+        let state = identities.entry(key.clone()).or_insert_with(|| IdentityState::new(e, &subject));
+        if state.name.is_none() {
+            state.name = subject.name.clone();
+        }
+        let mut schedule: Vec<(DateTime<Utc>, Check)> = Vec::new();
+
+        match e.category {
+            Category::SigninSuccess | Category::MfaChallenge if ok => {
+                drafts.extend(d::factor_survives_reset::on_use(&scope, state).map(|dr| (key.clone(), dr)));
+                if let Some(dr) = d::mfa_fatigue::on_followup(&scope, state) {
+                    state.fatigue = None;
+                    drafts.push((key.clone(), dr));
+                }
+                if e.category == Category::SigninSuccess {
+                    on_signin(&scope, state, &mut drafts, &key);
+                }
+            }
+            Category::MfaDeny => {
+                if let Some(dr) = d::mfa_fatigue::on_deny(&scope, state) {
+                    state.fatigue = Some((e.time, dr.evidence.clone()));
+                    state.mark_risky("MFA fatigue".into(), evidence.clone());
+                    drafts.push((key.clone(), dr));
+                }
+                state.push_denials.push(evidence.clone());
+            }
+            Category::RiskSignal => {
+                let reason = if e.risk.markers.is_empty() {
+                    format!("provider risk: {}", e.action)
+                } else {
+                    format!("provider risk: {}", e.risk.markers.join(", "))
+                };
+                state.mark_risky(reason, evidence.clone());
+            }
+            c if ok && (c.is_factor_change() || c == Category::RecoveryChange) => {
+                let onboarding = c == Category::FactorAdd
+                    && !state.ever_bound
+                    && state.signins == 0
+                    && e.time - state.first_seen <= duration(config.baseline.onboarding_window);
+                drafts.extend(d::privileged_factor_change::on_change(&scope).map(|dr| (key.clone(), dr)));
+                if matches!(c, Category::FactorAdd | Category::FactorUpdate | Category::RecoveryChange) && !onboarding {
+                    drafts.extend(d::enroll_after_risky_signin::on_binding(&scope, state).map(|dr| (key.clone(), dr)));
+                }
+                drafts.extend(d::delegated_factor_change::on_change(&scope, actor_risky).map(|dr| (key.clone(), dr)));
+                if let Some(dr) = d::mfa_fatigue::on_followup(&scope, state) {
+                    state.fatigue = None;
+                    drafts.push((key.clone(), dr));
+                }
+                if c == Category::FactorRemove {
+                    drafts.extend(d::mfa_weakened::on_remove(&scope, state).map(|dr| (key.clone(), dr)));
+                }
+                if c == Category::FactorAdd {
+                    drafts.extend(mass.on_binding(&scope, &key));
+                }
+                let flagged: Vec<&'static str> = drafts.iter().map(|(_, dr)| dr.detector.id()).collect();
+                update_factors(&scope, state, onboarding, flagged, &mut schedule);
+            }
+            Category::PasswordReset | Category::SessionRevoke if ok => {
+                if e.category == Category::PasswordReset {
+                    drafts.extend(d::recovery_then_reset::on_reset(&scope, state).map(|dr| (key.clone(), dr)));
+                }
+                let suspects = d::factor_survives_reset::suspects(&scope, state);
+                if !suspects.is_empty() {
+                    let grace = duration(config.detectors.factor_survives_reset.grace);
+                    schedule.push((e.time + grace, Check::SurvivedReset { reset: evidence.clone(), suspects }));
+                }
+            }
+            Category::PolicyWeaken if ok => {
+                drafts.extend(d::mfa_weakened::on_policy(&scope).map(|dr| (key.clone(), dr)));
+            }
+            Category::Other => {
+                drafts.extend(d::blind_spot::on_log_stream_change(e, &evidence).map(|dr| (key.clone(), dr)));
+            }
+            _ => {}
+        }
+
+        // Credentials are issued by the actor: FW-005 reads the actor's state.
+        if ok
+            && matches!(e.category, Category::SecretIssue | Category::SecretRotate | Category::RoleGrant)
+            && let Some(actor) = e.actor.as_ref()
+            && let Some(actor_key) = actor_key
+        {
+            let actor_state = identities.entry(actor_key.clone()).or_insert_with(|| IdentityState::new(e, actor));
+            if let Some(dr) = d::enroll_then_credential_issue::on_issue(&scope, actor_state) {
+                drafts.push((actor_key.clone(), dr));
+            }
+            if e.category != Category::RoleGrant {
+                actor_state.secrets_issued.push(evidence.clone());
+            }
+        }
+
+        for (due, check) in schedule {
+            self.schedule(due, key.clone(), check);
+        }
+        for (who, draft) in drafts {
+            self.emit(&who, draft, e.time);
+        }
+    }
+
+    fn emit(&mut self, key: &IdentityKey, draft: Draft, time: DateTime<Utc>) {
+        let state = self.identities.get(key);
+        let who = model::Principal {
+            id: Some(key.id.clone()),
+            name: state.and_then(|s| s.name.clone()),
+            kind: state.map_or(PrincipalKind::Unknown, |s| s.kind),
+        };
+        let identity = FindingIdentity {
+            provider: key.provider,
+            tenant: key.tenant.clone(),
+            id: key.id.clone(),
+            name: who.name.clone(),
+            kind: who.kind,
+            tier: self.lists.tier(key.provider, &key.tenant, &who),
+        };
+        let finding = finding::build(draft, identity, key, time);
+        if self.finding_ids.insert(finding.id.clone()) {
+            self.findings.push(finding);
+        }
+    }
+
+    /// Findings about sources rather than identities, at the end of the data.
+    pub(crate) fn blind_spots(&mut self) {
+        let Some(end) = self.last else { return };
+        for (provider, source, draft) in self.sources.at_end(&self.config, end) {
+            let tenant = self.sources.seen(provider).map_or_else(|| Text::from("-"), |s| s.tenant.clone());
+            let key = IdentityKey { provider, tenant, id: Text::from(format!("source:{source}")) };
+            self.emit(&key, draft, end);
+        }
+    }
+}
+
+/// A successful sign-in: travel, what makes it risky, and the baseline.
+fn on_signin(s: &Scope<'_>, state: &mut IdentityState, drafts: &mut Vec<(IdentityKey, Draft)>, key: &IdentityKey) {
+    let e = s.event;
+    let since = e.time - duration(s.config.baseline.window);
+    let trusted = e.client.trusted_network || s.lists.is_vpn(e.client.ip);
+    let mut reasons: Vec<String> = Vec::new();
+    if let Some(here) = d::impossible_travel::point(s) {
+        if let Some(dr) = d::impossible_travel::on_signin(s, state, &here) {
+            reasons.push("impossible travel".into());
+            drafts.push((key.clone(), dr));
+        }
+        state.last_signin = Some(here);
+    }
+    // A new employee is not an attacker: novelty counts once there is a baseline.
+    if state.signins >= s.config.baseline.min_signins
+        && !trusted
+        && let Some(why) = state.unfamiliar(e, since)
+    {
+        reasons.push(why);
+    }
+    if e.client.proxy {
+        reasons.push("anonymizing proxy".into());
+    }
+    if e.risk.level.is_some_and(|l| l >= model::RiskLevel::Medium) {
+        reasons.push("provider risk medium or higher".into());
+    }
+    if !reasons.is_empty() {
+        state.mark_risky(reasons.join(", "), s.evidence.clone());
+    }
+    state.signins = state.signins.saturating_add(1);
+    state.learn_client(e);
+}
+
+/// Applies a successful factor or recovery change to the identity's state.
+fn update_factors(
+    s: &Scope<'_>,
+    state: &mut IdentityState,
+    onboarding: bool,
+    flagged_by: Vec<&'static str>,
+    schedule: &mut Vec<(DateTime<Utc>, Check)>,
+) {
+    let e = s.event;
+    let key = state::factor_key(e);
+    let kind = e.factor.as_ref().and_then(|f| f.kind.clone());
+    match e.category {
+        Category::FactorAdd | Category::FactorUpdate => {
+            if e.category == Category::FactorUpdate {
+                state.remove_factor(Some(&key), None, e.time);
+            }
+            let since = e.time - duration(s.config.baseline.window);
+            let trusted = e.client.trusted_network || s.lists.is_vpn(e.client.ip);
+            let unfamiliar = !onboarding
+                && !trusted
+                && state.signins >= s.config.baseline.min_signins
+                && (state.unfamiliar(e, since).is_some()
+                    || e.client.ip.is_some_and(|ip| !state.ips.contains(&ip, since)));
+            state.add_factor(BoundFactor {
+                key,
+                kind,
+                class: e.factor.as_ref().map(|f| f.class).unwrap_or_default(),
+                bound_at: e.time,
+                ip: e.client.ip,
+                device: e.client.device_id.clone(),
+                asn: e.client.asn,
+                country: e.client.geo.as_ref().and_then(|g| g.country.clone()),
+                actor: e.actor.clone(),
+                relation: e.relation,
+                unfamiliar,
+                flagged_by: flagged_by.into_iter().filter(|id| matches!(*id, "FW-002" | "FW-004" | "FW-007")).collect(),
+                removed_at: None,
+                evidence: s.evidence.clone(),
+            });
+            state.factor_changes.push(s.evidence.clone());
+        }
+        Category::FactorRemove => {
+            let id = e.factor.as_ref().and_then(|f| f.id.as_deref());
+            state.remove_factor(id, kind.as_deref(), e.time);
+        }
+        Category::FactorReset => {
+            state.remove_all_factors(e.time);
+            let window = duration(s.config.detectors.mfa_weakened.reenroll_window);
+            schedule.push((e.time + window, Check::Reenrolled { reset: s.evidence.clone() }));
+        }
+        Category::RecoveryChange => {
+            state.recovery_changes.push(s.evidence.clone());
+            state.factor_changes.push(s.evidence.clone());
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,55 @@
+//! Helpers for detector story tests: native log lines in, findings out, through the same
+//! normalizers and engine as `hunt`.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use detect::{Config, Engine, Report};
+use model::{Event, Severity};
+
+/// Normalizes each (file name, native NDJSON text), sorts by event time, and hunts.
+pub fn hunt(config_toml: &str, files: &[(&str, &str)]) -> Report {
+    let config: Config = toml::from_str(config_toml).unwrap_or_else(|e| panic!("config: {e}"));
+    let mut opts = ingest::Options::default();
+    for (provider, tenant) in &config.tenants {
+        opts.set_tenant(model::Provider::parse(provider).unwrap(), tenant);
+    }
+    let mut events: Vec<Event> = Vec::new();
+    for (name, text) in files {
+        let (mut evs, tally) = ingest::normalize_text(name, text, &opts);
+        let problems: Vec<String> = tally.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert!(problems.is_empty(), "story logs must normalize cleanly:\n{}", problems.join("\n"));
+        events.append(&mut evs);
+    }
+    hunt_events(&config, events)
+}
+
+/// Hunts already-normalized events, sorted by time here.
+pub fn hunt_events(config: &Config, mut events: Vec<Event>) -> Report {
+    events.sort_by(|a, b| {
+        (a.time, a.provider, &a.tenant, &a.id, a.category).cmp(&(b.time, b.provider, &b.tenant, &b.id, b.category))
+    });
+    let mut engine = Engine::new(config).unwrap();
+    for e in &events {
+        engine.process(e);
+    }
+    engine.finish()
+}
+
+/// `FW-002 high alice@acme.com` per finding, sorted, for compact assertions.
+pub fn fired(report: &Report) -> Vec<String> {
+    let mut out: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| format!("{} {} {}", f.detector, f.severity, f.identity.name.as_deref().unwrap_or(&f.identity.id)))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The findings of one detector.
+pub fn of<'r>(report: &'r Report, detector: &str) -> Vec<&'r model::Finding> {
+    report.findings.iter().filter(|f| f.detector == detector).collect()
+}
+
+pub fn has(report: &Report, detector: &str, severity: Severity) -> bool {
+    report.findings.iter().any(|f| f.detector == detector && f.severity == severity)
+}
