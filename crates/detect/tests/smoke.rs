@@ -2,6 +2,8 @@
 //! sign-in from the other side of the world, a factor bound right after, a help-desk
 //! reset the next day, and the attacker's factor used afterwards.
 
+#![allow(clippy::too_many_arguments)]
+
 mod common;
 
 fn okta(t: &str, ty: &str, uuid: &str, ip: &str, country: &str, lat: f64, lon: f64, extra: &str) -> String {
