@@ -36,6 +36,8 @@ pub struct Engine {
     pub(crate) sources: d::blind_spot::Sources,
     pub(crate) findings: Vec<Finding>,
     finding_ids: HashSet<String>,
+    /// Immutable ids learned for login names: (provider, tenant, lower-case name) → id.
+    aliases: HashMap<(model::Provider, Text, String), Text>,
     pub(crate) events: u64,
     pub(crate) first: Option<DateTime<Utc>>,
     pub(crate) last: Option<DateTime<Utc>>,
@@ -61,6 +63,7 @@ impl Engine {
             sources: Default::default(),
             findings: Vec::new(),
             finding_ids: HashSet::new(),
+            aliases: HashMap::new(),
             events: 0,
             first: None,
             last: None,
@@ -125,8 +128,31 @@ impl Engine {
         who.map_or(2, |p| self.lists.tier(event.provider, &event.tenant, p))
     }
 
-    fn subject_key(event: &Event) -> IdentityKey {
-        event.subject().and_then(|p| IdentityKey::of(event, p)).unwrap_or_else(|| IdentityKey {
+    /// The key of a principal: its immutable id, or the id learned for its name from an
+    /// earlier event that carried both (AWS names a target user only by `userName`, Google
+    /// only by email, while their own events carry the immutable id).
+    fn key_of(&mut self, event: &Event, who: &model::Principal) -> Option<IdentityKey> {
+        let name = who.name.as_deref().map(|n| (event.provider, event.tenant.clone(), n.to_ascii_lowercase()));
+        match (&who.id, name) {
+            (Some(id), Some(name)) => {
+                self.aliases.entry(name).or_insert_with(|| id.clone());
+            }
+            (None, Some(name)) => {
+                if let Some(id) = self.aliases.get(&name) {
+                    return Some(IdentityKey {
+                        provider: event.provider,
+                        tenant: event.tenant.clone(),
+                        id: id.clone(),
+                    });
+                }
+            }
+            _ => {}
+        }
+        IdentityKey::of(event, who)
+    }
+
+    fn subject_key(&mut self, event: &Event) -> IdentityKey {
+        event.subject().and_then(|p| self.key_of(event, p)).unwrap_or_else(|| IdentityKey {
             provider: event.provider,
             tenant: event.tenant.clone(),
             id: Text::from(TENANT_IDENTITY),
@@ -136,12 +162,12 @@ impl Engine {
     fn handle(&mut self, e: &Event) {
         let evidence = state::evidence(e);
         let ok = e.outcome != Outcome::Failure;
-        let key = Engine::subject_key(e);
+        let actor_key = e.actor.as_ref().and_then(|a| self.key_of(e, a));
+        let key = self.subject_key(e);
         let tier = self.tier(e, e.subject());
         let mut drafts: Vec<(IdentityKey, Draft)> = Vec::new();
 
         // The actor's own state, read before the subject's is borrowed for writing.
-        let actor_key = e.actor.as_ref().and_then(|a| IdentityKey::of(e, a));
         let risky_actor_window = duration(self.config.detectors.delegated_factor_change.risky_actor_window);
         let actor_risky = actor_key
             .as_ref()

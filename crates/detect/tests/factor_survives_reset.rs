@@ -342,3 +342,51 @@ fn entra_routine_help_desk_reset_with_no_recent_factor_change_is_quiet() {
     let report = common::hunt(ENTRA_CONFIG, &[("entra.ndjson", &ndjson(&lines))]);
     assert!(report.findings.is_empty(), "{:#?}", common::fired(&report));
 }
+
+// ---- AWS: the target user is named only by `userName`; its own events carry the id --------
+
+fn aws_console_login(time: &str, id: &str, mfa_serial: &str) -> String {
+    aws(time, id, "signin.amazonaws.com", "ConsoleLogin", AWS_ALICE, "null", r#"{"ConsoleLogin":"Success"}"#).replace(
+        r#""eventType":"AwsApiCall""#,
+        &format!(
+            r#""additionalEventData":{{"MFAUsed":"Yes","MFAIdentifier":"{mfa_serial}"}},"eventType":"AwsConsoleSignIn""#
+        ),
+    )
+}
+
+#[test]
+fn aws_mfa_device_bound_by_an_unlisted_admin_survives_the_login_profile_reset_and_its_use_is_critical() {
+    let serial = "arn:aws:iam::111122223333:mfa/backdoor";
+    let lines = vec![
+        aws_console_login(&t(1, 9, 0), "login-1", "arn:aws:iam::111122223333:mfa/alice-phone"),
+        aws(
+            &t(7, 10, 0),
+            "bind-1",
+            "iam.amazonaws.com",
+            "EnableMFADevice",
+            AWS_ADMIN,
+            &format!(r#"{{"userName":"alice","serialNumber":"{serial}"}}"#),
+            "null",
+        ),
+        aws(
+            &t(8, 9, 0),
+            "reset-1",
+            "iam.amazonaws.com",
+            "UpdateLoginProfile",
+            AWS_ADMIN,
+            r#"{"userName":"alice","passwordResetRequired":true}"#,
+            "null",
+        ),
+        aws_console_login(&t(9, 3, 0), "login-2", serial),
+    ];
+    let config = "[identities]\nallowed_delegates = [\"help@acme.com\"]\n";
+    let report = common::hunt(config, &[("cloudtrail.ndjson", &ndjson(&lines))]);
+    let survived = common::of(&report, "FW-003");
+    assert_eq!(survived.len(), 2, "{:#?}", common::fired(&report));
+    // One identity throughout: the admin's changes named `alice`, her sign-ins her principal id.
+    assert!(survived.iter().all(|f| f.identity.id == AWS_ALICE.0), "{survived:#?}");
+    let high = survived.iter().find(|f| f.severity == Severity::High).unwrap();
+    assert!(high.summary.contains("mfa/backdoor") && high.summary.contains("ops-admin"), "{}", high.summary);
+    let critical = survived.iter().find(|f| f.severity == Severity::Critical).unwrap();
+    assert_eq!(evidence_ids(critical), ["reset-1", "bind-1", "login-2"]);
+}
