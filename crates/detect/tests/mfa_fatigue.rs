@@ -229,3 +229,28 @@ fn duo_three_denials_are_a_burst_when_the_threshold_is_set_to_three() {
     let report = common::hunt(config, &[("duo.ndjson", &ndjson(&lines))]);
     assert_eq!(common::fired(&report), ["FW-007 high jsmith"]);
 }
+
+#[test]
+fn google_five_refused_prompts_then_a_login_is_critical() {
+    const DAN: GoogleUser = GoogleUser { profile_id: "104857600000000000009", email: "dan@example.org" };
+    let prompt = |q: &str, t: &str, status: &str| {
+        let mut v = google_user(q, t, "login", "login_challenge", DAN, ATTACKER_IP);
+        v["events"][0]["parameters"] = json!([
+            {"name": "login_challenge_method", "value": "google_prompt"},
+            {"name": "login_challenge_status", "value": status},
+            {"name": "is_second_factor", "boolValue": true}
+        ]);
+        v
+    };
+    let mut lines: Vec<_> =
+        (0..5).map(|i| prompt(&format!("q{i}"), &format!("2026-05-04T10:0{i}:00.000Z"), "Challenge Failed.")).collect();
+    lines.push(google_user("q9", "2026-05-04T10:40:00.000Z", "login", "login_success", DAN, ATTACKER_IP));
+    let report = common::hunt("", &[("google.ndjson", &ndjson(&lines))]);
+    assert!(common::has(&report, "FW-007", Severity::High), "{:#?}", common::fired(&report));
+    let critical: Vec<_> =
+        common::of(&report, "FW-007").into_iter().filter(|f| f.severity == Severity::Critical).collect();
+    assert_eq!(critical.len(), 1, "{:#?}", common::fired(&report));
+    assert_eq!(critical[0].identity.id.as_str(), DAN.profile_id);
+    assert_eq!(critical[0].evidence.len(), 6);
+    assert_fatigue_mappings(critical[0]);
+}

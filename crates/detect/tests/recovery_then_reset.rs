@@ -195,3 +195,19 @@ fn github_two_factor_disabled_after_an_email_change_is_not_account_recovery() {
     let report = common::hunt("", &[("github.ndjson", &ndjson(&lines))]);
     assert!(common::of(&report, "FW-009").is_empty(), "{:#?}", common::fired(&report));
 }
+
+#[test]
+fn google_admin_replaces_recovery_phone_then_resets_password_is_high_on_the_known_user() {
+    // Both admin events name Carol by email only; she is known by her profile id from her
+    // own sign-in, and the finding lands on that identity.
+    let lines = [
+        google_user("q0", "2026-05-04T07:00:00.000Z", "login", "login_success", CAROL, "198.51.100.40"),
+        google_admin("q1", "2026-05-04T08:00:00.000Z", "CHANGE_RECOVERY_PHONE", IT_ADMIN, CAROL.email, "185.220.101.4"),
+        google_admin("q2", "2026-05-04T09:00:00.000Z", "CHANGE_PASSWORD", IT_ADMIN, CAROL.email, "185.220.101.4"),
+    ];
+    let report = common::hunt("", &[("google.ndjson", &ndjson(&lines))]);
+    let f = only_fw009(&report);
+    assert_eq!(f.severity, Severity::High);
+    assert_eq!(f.identity.id.as_str(), CAROL.profile_id);
+    assert_eq!(f.mappings.attack, ["T1098", "T1111"]);
+}
