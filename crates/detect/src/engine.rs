@@ -35,9 +35,10 @@ pub struct Engine {
     mass: d::mass_enrollment::MassEnrollment,
     pub(crate) sources: d::blind_spot::Sources,
     pub(crate) findings: Vec<Finding>,
+    /// (provider, tenant, lower-case login) → immutable id, for events that name an
+    /// identity by login only (Google admin events name the user by `USER_EMAIL`).
+    aliases: HashMap<(model::Provider, Text, Text), Text>,
     finding_ids: HashSet<String>,
-    /// Immutable ids learned for login names: (provider, tenant, lower-case name) → id.
-    aliases: HashMap<(model::Provider, Text, String), Text>,
     pub(crate) events: u64,
     pub(crate) first: Option<DateTime<Utc>>,
     pub(crate) last: Option<DateTime<Utc>>,
@@ -62,8 +63,8 @@ impl Engine {
             mass: Default::default(),
             sources: Default::default(),
             findings: Vec::new(),
-            finding_ids: HashSet::new(),
             aliases: HashMap::new(),
+            finding_ids: HashSet::new(),
             events: 0,
             first: None,
             last: None,
@@ -128,30 +129,30 @@ impl Engine {
         who.map_or(2, |p| self.lists.tier(event.provider, &event.tenant, p))
     }
 
-    /// The key of a principal: its immutable id, or the id learned for its name from an
-    /// earlier event that carried both (AWS names a target user only by `userName`, Google
-    /// only by email, while their own events carry the immutable id).
-    fn key_of(&mut self, event: &Event, who: &model::Principal) -> Option<IdentityKey> {
-        let name = who.name.as_deref().map(|n| (event.provider, event.tenant.clone(), n.to_ascii_lowercase()));
-        match (&who.id, name) {
-            (Some(id), Some(name)) => {
-                self.aliases.entry(name).or_insert_with(|| id.clone());
+    /// Remembers the immutable id behind each login the event names with both.
+    fn learn_aliases(&mut self, event: &Event) {
+        for p in [event.subject(), event.actor.as_ref()].into_iter().flatten() {
+            if let (Some(id), Some(name)) = (&p.id, &p.name) {
+                self.aliases
+                    .entry((event.provider, event.tenant.clone(), name.to_ascii_lowercase()))
+                    .or_insert_with(|| id.clone());
             }
-            (None, Some(name)) => {
-                if let Some(id) = self.aliases.get(&name) {
-                    return Some(IdentityKey {
-                        provider: event.provider,
-                        tenant: event.tenant.clone(),
-                        id: id.clone(),
-                    });
-                }
-            }
-            _ => {}
+        }
+    }
+
+    /// The state key of a principal: its immutable id, else the id already seen with its
+    /// login, else the login.
+    fn key_of(&self, event: &Event, who: &model::Principal) -> Option<IdentityKey> {
+        if who.id.is_none()
+            && let Some(name) = &who.name
+            && let Some(id) = self.aliases.get(&(event.provider, event.tenant.clone(), name.to_ascii_lowercase()))
+        {
+            return Some(IdentityKey { provider: event.provider, tenant: event.tenant.clone(), id: id.clone() });
         }
         IdentityKey::of(event, who)
     }
 
-    fn subject_key(&mut self, event: &Event) -> IdentityKey {
+    fn subject_key(&self, event: &Event) -> IdentityKey {
         event.subject().and_then(|p| self.key_of(event, p)).unwrap_or_else(|| IdentityKey {
             provider: event.provider,
             tenant: event.tenant.clone(),
@@ -162,12 +163,13 @@ impl Engine {
     fn handle(&mut self, e: &Event) {
         let evidence = state::evidence(e);
         let ok = e.outcome != Outcome::Failure;
-        let actor_key = e.actor.as_ref().and_then(|a| self.key_of(e, a));
+        self.learn_aliases(e);
         let key = self.subject_key(e);
         let tier = self.tier(e, e.subject());
         let mut drafts: Vec<(IdentityKey, Draft)> = Vec::new();
 
         // The actor's own state, read before the subject's is borrowed for writing.
+        let actor_key = e.actor.as_ref().and_then(|a| self.key_of(e, a));
         let risky_actor_window = duration(self.config.detectors.delegated_factor_change.risky_actor_window);
         let actor_risky = actor_key
             .as_ref()
@@ -201,7 +203,9 @@ impl Engine {
                     state.mark_risky("MFA fatigue".into(), evidence.clone());
                     drafts.push((key.clone(), dr));
                 }
-                state.push_denials.push(evidence.clone());
+                if d::mfa_fatigue::is_push_denial(e) {
+                    state.push_denials.push(evidence.clone());
+                }
             }
             Category::RiskSignal => {
                 let reason = if e.risk.markers.is_empty() {
@@ -227,6 +231,9 @@ impl Engine {
                 }
                 if c == Category::FactorRemove {
                     drafts.extend(d::mfa_weakened::on_remove(&scope, state).map(|dr| (key.clone(), dr)));
+                }
+                if c == Category::FactorReset {
+                    drafts.extend(d::recovery_then_reset::on_reset(&scope, state).map(|dr| (key.clone(), dr)));
                 }
                 if c == Category::FactorAdd {
                     drafts.extend(mass.on_binding(&scope, &key));

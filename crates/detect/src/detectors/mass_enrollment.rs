@@ -5,7 +5,7 @@ use super::Scope;
 use crate::detector::{Detector, Draft};
 use crate::state::IdentityKey;
 use chrono::{DateTime, Utc};
-use model::{Evidence, Severity, Text};
+use model::{ActorRelation, Evidence, Severity, Text};
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Most bindings remembered per source.
@@ -31,6 +31,8 @@ impl SourceKey {
 #[derive(Default)]
 struct Bindings {
     recent: VecDeque<(DateTime<Utc>, IdentityKey, Evidence)>,
+    /// Identities already reported for the bindings still in `recent`; forgotten with them,
+    /// so that a later wave from the same source is a finding of its own.
     reported: HashSet<IdentityKey>,
 }
 
@@ -45,7 +47,9 @@ impl MassEnrollment {
     pub fn on_binding(&mut self, s: &Scope<'_>, identity: &IdentityKey) -> Vec<(IdentityKey, Draft)> {
         let settings = &s.config.detectors.mass_enrollment;
         let client = &s.event.client;
-        if s.lists.is_helpdesk(client.ip) {
+        // The provider's own machinery (Microsoft service-initiated registrations, Okta
+        // system) binding factors for many users is bookkeeping, not one attacker's source.
+        if s.lists.is_helpdesk(client.ip) || s.event.relation == ActorRelation::System {
             return Vec::new();
         }
         let Ok(window) = chrono::Duration::from_std(settings.window) else { return Vec::new() };
@@ -62,6 +66,8 @@ impl MassEnrollment {
             while group.recent.front().is_some_and(|(at, _, _)| t - *at > window) {
                 group.recent.pop_front();
             }
+            let Bindings { recent, reported } = group;
+            reported.retain(|k| recent.iter().any(|(_, rk, _)| rk == k));
             if group.recent.len() >= MAX_PER_SOURCE {
                 group.recent.pop_front();
             }

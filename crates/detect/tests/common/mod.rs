@@ -2,6 +2,8 @@
 //! normalizers and engine as `hunt`.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod native_lines;
+
 use detect::{Config, Engine, Report};
 use model::{Event, Severity};
 
