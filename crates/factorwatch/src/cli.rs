@@ -17,6 +17,37 @@ pub enum Command {
     /// Events go to stdout; a summary and every problem (with file:line and the reason) go
     /// to stderr. The exit status is 0 even when some records were bad, unless --strict.
     Normalize(NormalizeArgs),
+
+    /// Write a deterministic synthetic tenant ("acme") in providers' native log shapes,
+    /// with attack stories, benign look-alikes, a config and the ground truth.
+    Gen(GenArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GenArgs {
+    /// Directory to write into (created if missing).
+    #[arg(long, default_value = "acme-tenant")]
+    pub out: PathBuf,
+
+    /// Seed of the generator: the same arguments always write the same bytes.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// People in the tenant (at least 30).
+    #[arg(long, default_value_t = 200)]
+    pub users: u32,
+
+    /// Length of the period in days (at least 14).
+    #[arg(long, default_value_t = 30)]
+    pub days: u32,
+
+    /// About how many log lines to write across all sources.
+    #[arg(long, default_value_t = 100_000)]
+    pub events: usize,
+
+    /// Start of the period (RFC 3339).
+    #[arg(long, default_value = "2026-05-01T00:00:00Z")]
+    pub start: String,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,0 +1,475 @@
+//! The attacks embedded in the tenant, each built so that its normalized events make the
+//! named detector fire under DETECTIONS.md's rules, and the benign look-alikes that must not.
+
+use crate::World;
+use crate::clock::{DAY, HOUR, MINUTE, SECOND};
+use crate::event::{Act, Actor, Dev, Ev, OktaFactor, Source};
+use crate::places::{Net, Site};
+use crate::plan::{Plan, ev};
+use crate::tenant::{MIN_USERS, User, cast};
+use crate::truth::{Expect, Lookalike, Story, expect, id_in, millis, provider};
+
+/// Factor numbers of the factors stories bind (0 is everyone's own, bound before the period).
+mod factor {
+    pub const ATTACKER_TOTP: u32 = 1;
+    pub const MASS: u32 = 10;
+    pub const ADMIN_KEY: u32 = 20;
+    pub const NEW_HIRE: u32 = 30;
+    pub const NEW_PHONE: u32 = 31;
+}
+
+pub struct Embedded {
+    pub stories: Vec<Story>,
+    pub lookalikes: Vec<Lookalike>,
+}
+
+struct Ctx<'w> {
+    world: &'w World,
+    plan: &'w mut Plan,
+    out: Embedded,
+}
+
+impl Ctx<'_> {
+    fn user(&self, i: u32) -> &User {
+        self.world.tenant.user(i)
+    }
+
+    fn push(&mut self, source: Source, e: Ev) -> Ev {
+        let seq = self.plan.push(source, e);
+        Ev { seq, ..e }
+    }
+
+    /// A home sign-in on Okta: session start, push sent, push accepted.
+    fn okta_signin(&mut self, user: u32, t: i64) -> Ev {
+        let u = self.user(user);
+        let start = ev(t, Act::OktaSessionStart, u);
+        let e = self.push(Source::Okta, start);
+        self.push(Source::Okta, Ev { t: t + 3 * SECOND, act: Act::OktaPushSent, ..start });
+        self.push(Source::Okta, Ev { t: t + 11 * SECOND, act: Act::OktaMfaVerify(OktaFactor::Push), ..start });
+        e
+    }
+
+    fn expect(&self, source: Source, e: &Ev, category: &'static str, relation: Option<&'static str>) -> Expect {
+        expect(self.world, source, e, category, relation)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn story(
+        &mut self,
+        story: &'static str,
+        detector: &'static str,
+        source: Source,
+        who: u32,
+        e: &Ev,
+        summary: &'static str,
+        evidence: Vec<Expect>,
+    ) {
+        let identity = id_in(source, self.user(who));
+        let provider = provider(source);
+        self.out.stories.push(Story { story, detector, provider, identity, time: millis(e.t), summary, evidence });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lookalike(
+        &mut self,
+        name: &'static str,
+        must_not_fire: Vec<&'static str>,
+        source: Source,
+        who: u32,
+        e: &Ev,
+        summary: &'static str,
+        evidence: Vec<Expect>,
+    ) {
+        let identity = id_in(source, self.user(who));
+        let provider = provider(source);
+        self.out.lookalikes.push(Lookalike {
+            lookalike: name,
+            must_not_fire,
+            provider,
+            identity,
+            time: millis(e.t),
+            summary,
+            evidence,
+        });
+    }
+}
+
+/// Adds every story and look-alike to the plan and returns their ground truth.
+pub fn embed(world: &World, plan: &mut Plan) -> Embedded {
+    let mut c = Ctx { world, plan, out: Embedded { stories: Vec::new(), lookalikes: Vec::new() } };
+    baselines(&mut c);
+    travel_then_enroll_then_reset(&mut c);
+    mfa_fatigue(&mut c);
+    contractor_registers_for_admin(&mut c);
+    enroll_then_credentials(&mut c);
+    mfa_weakened(&mut c);
+    recovery_then_reset(&mut c);
+    mass_enrollment(&mut c);
+    blind_spot(&mut c);
+    privileged_factor_change(&mut c);
+    crate::lookalikes::embed_all(&mut LookCtx(&mut c));
+    c.out
+}
+
+/// Six home sign-ins a day apart before the quiet window, for every story and look-alike
+/// person, so their baselines hold enough sign-ins for "never seen" to count.
+fn baselines(c: &mut Ctx<'_>) {
+    let a = c.world.anchor;
+    for user in cast::FIRST_EMPLOYEE..MIN_USERS {
+        if user == cast::NEW_HIRE {
+            continue;
+        }
+        for k in 2..8 {
+            let t = c.world.local(c.user(user), a - k, 9, 20 + i64::from(user % 30));
+            c.okta_signin(user, t);
+        }
+    }
+}
+
+/// Stories 1 and 2 (FW-008, FW-002, FW-003).
+fn travel_then_enroll_then_reset(c: &mut Ctx<'_>) {
+    let v = cast::TRAVEL_VICTIM;
+    let a = c.world.anchor;
+    let home_t = c.world.local(c.user(v), a, 10, 0);
+    c.okta_signin(v, home_t);
+    let attacker = Net::at(Site::Attacker(0), 0x0A4D);
+    let u = c.user(v);
+    let bad = Ev { net: attacker, dev: Dev::Foreign(1), ..ev(home_t + HOUR, Act::OktaSessionStart, u) };
+    let bad = c.push(Source::Okta, bad);
+    let enroll = Ev {
+        t: bad.t + 25 * MINUTE,
+        act: Act::OktaFactorActivate(OktaFactor::Totp),
+        factor: factor::ATTACKER_TOTP,
+        ..bad
+    };
+    let enroll = c.push(Source::Okta, enroll);
+    let travel = c.expect(Source::Okta, &bad, "signin_success", Some("self"));
+    c.story(
+        "stolen-password-impossible-travel",
+        "FW-008",
+        Source::Okta,
+        v,
+        &bad,
+        "sign-in from Lagos (AS37148, new device) one hour after a sign-in from home",
+        vec![travel.clone()],
+    );
+    let bind = c.expect(Source::Okta, &enroll, "factor_add", Some("self"));
+    c.story(
+        "stolen-password-impossible-travel",
+        "FW-002",
+        Source::Okta,
+        v,
+        &enroll,
+        "attacker binds a TOTP factor 25 minutes after the risky sign-in, from its IP and device",
+        vec![travel, bind.clone()],
+    );
+
+    // Next day the help desk resets the password; the attacker's factor stays bound.
+    let agent = cast::HELPDESK[0];
+    let reset_t = c.world.local(c.user(v), a + 1, 11, 0);
+    let reset = Ev {
+        actor: Actor::User(agent),
+        net: Net::at(Site::Helpdesk, 3),
+        ..ev(reset_t, Act::OktaPasswordReset, c.user(v))
+    };
+    let reset = c.push(Source::Okta, reset);
+    // Two days later: a sign-in from home, then the attacker signs in with the surviving factor.
+    let back_t = reset.t + 2 * DAY;
+    c.okta_signin(v, back_t - 2 * HOUR);
+    let again = c.push(Source::Okta, Ev { t: back_t, seq: 0, ..bad });
+    let used = Ev {
+        t: back_t + 14 * SECOND,
+        act: Act::OktaMfaVerify(OktaFactor::Totp),
+        factor: factor::ATTACKER_TOTP,
+        ..again
+    };
+    let used = c.push(Source::Okta, used);
+    let ev_reset = c.expect(Source::Okta, &reset, "password_reset", Some("delegated"));
+    let ev_used = c.expect(Source::Okta, &used, "mfa_challenge", Some("self"));
+    c.story(
+        "factor-survives-helpdesk-reset",
+        "FW-003",
+        Source::Okta,
+        v,
+        &reset,
+        "help desk resets the password but the attacker's TOTP survives and is used two days later (critical)",
+        vec![bind, ev_reset, ev_used],
+    );
+    let back = c.expect(Source::Okta, &again, "signin_success", Some("self"));
+    c.story(
+        "factor-survives-helpdesk-reset",
+        "FW-008",
+        Source::Okta,
+        v,
+        &again,
+        "the attacker's return from Lagos two hours after a sign-in from home",
+        vec![back],
+    );
+}
+
+/// Story 3 (FW-007): six Duo push denials in eight minutes, then an accepted push.
+fn mfa_fatigue(c: &mut Ctx<'_>) {
+    let v = cast::FATIGUE_VICTIM;
+    let t0 = c.world.local(c.user(v), c.world.anchor - 1, 2, 10);
+    let net = Net::at(Site::Attacker(1), 0x1F07);
+    let mut first = None;
+    for i in 0..6 {
+        let deny = Ev { net, dev: Dev::Foreign(2), ok: false, ..ev(t0 + i * 80 * SECOND, Act::DuoAuth, c.user(v)) };
+        let deny = c.push(Source::Duo, deny);
+        first.get_or_insert(deny);
+    }
+    let ok = Ev { net, dev: Dev::Foreign(2), ..ev(t0 + 6 * 80 * SECOND + 20 * MINUTE, Act::DuoAuth, c.user(v)) };
+    let ok = c.push(Source::Duo, ok);
+    let Some(first) = first else { return };
+    let evidence =
+        vec![c.expect(Source::Duo, &first, "mfa_deny", None), c.expect(Source::Duo, &ok, "mfa_challenge", None)];
+    c.story(
+        "push-bombing",
+        "FW-007",
+        Source::Duo,
+        v,
+        &first,
+        "six pushes denied within eight minutes from Bucharest, then one accepted 20 minutes later (critical)",
+        evidence,
+    );
+}
+
+/// Story 4 (FW-004, FW-001): a help-desk contractor not on the allowed list registers a
+/// phone for the Global Administrator.
+fn contractor_registers_for_admin(c: &mut Ctx<'_>) {
+    let admin = cast::GLOBAL_ADMIN;
+    let contractor = c.user(cast::CONTRACTOR);
+    let t = c.world.local(c.user(admin), c.world.anchor + 1, 15, 20);
+    let e = Ev {
+        actor: Actor::User(cast::CONTRACTOR),
+        net: contractor.net,
+        ..ev(t, Act::EntraAdminRegistered, c.user(admin))
+    };
+    let e = c.push(Source::EntraAudit, e);
+    let x = c.expect(Source::EntraAudit, &e, "factor_add", Some("delegated"));
+    c.story(
+        "contractor-binds-admin-phone",
+        "FW-004",
+        Source::EntraAudit,
+        admin,
+        &e,
+        "a help-desk contractor outside allowed_delegates registers a phone for the Global Administrator (critical)",
+        vec![x.clone()],
+    );
+    c.story(
+        "contractor-binds-admin-phone",
+        "FW-001",
+        Source::EntraAudit,
+        admin,
+        &e,
+        "factor change on a tier 0 identity",
+        vec![x],
+    );
+}
+
+/// Story 5 (FW-005): a new method then a service principal secret in Entra; an MFA device
+/// then an access key in AWS.
+fn enroll_then_credentials(c: &mut Ctx<'_>) {
+    let a = c.world.anchor;
+    let e_user = cast::ENTRA_CRED;
+    let t = c.world.local(c.user(e_user), a - 2, 13, 0);
+    let reg = c.push(Source::EntraAudit, ev(t, Act::EntraUserRegistered, c.user(e_user)));
+    let sp = c.push(Source::EntraAudit, Ev { t: t + 2 * HOUR + 40 * MINUTE, act: Act::EntraAddSpCredentials, ..reg });
+    let evidence = vec![
+        c.expect(Source::EntraAudit, &reg, "factor_add", Some("self")),
+        c.expect(Source::EntraAudit, &sp, "secret_issue", None),
+    ];
+    c.story(
+        "enroll-then-service-principal-secret",
+        "FW-005",
+        Source::EntraAudit,
+        e_user,
+        &sp,
+        "a new authenticator, then 2 h 40 min later a new secret on the billing-sync service principal",
+        evidence,
+    );
+
+    let w_user = cast::AWS_CRED;
+    let t = c.world.local(c.user(w_user), a - 2, 15, 0);
+    let mfa = c.push(Source::Aws, ev(t, Act::AwsEnableMfa, c.user(w_user)));
+    let key = c.push(Source::Aws, Ev { t: t + 2 * HOUR + 30 * MINUTE, act: Act::AwsCreateAccessKey, ..mfa });
+    let evidence = vec![
+        c.expect(Source::Aws, &mfa, "factor_add", Some("self")),
+        c.expect(Source::Aws, &key, "secret_issue", None),
+    ];
+    c.story(
+        "enroll-then-access-key",
+        "FW-005",
+        Source::Aws,
+        w_user,
+        &key,
+        "EnableMFADevice, then CreateAccessKey two and a half hours later by the same IAM user",
+        evidence,
+    );
+}
+
+/// Story 6 (FW-006): an Okta MFA rule deactivated; a Google user turns off 2-step verification.
+fn mfa_weakened(c: &mut Ctx<'_>) {
+    let a = c.world.anchor;
+    let admin = cast::SUPER_ADMIN_2;
+    let t = c.world.local(c.user(admin), a + 2, 9, 30);
+    let rule = c.push(Source::Okta, ev(t, Act::OktaPolicyRuleDeactivate, c.user(admin)));
+    let x = c.expect(Source::Okta, &rule, "policy_weaken", None);
+    c.story(
+        "mfa-rule-deactivated",
+        "FW-006",
+        Source::Okta,
+        admin,
+        &rule,
+        "the Require MFA rule of the sign-on policy is deactivated (org-wide)",
+        vec![x],
+    );
+
+    let g = cast::GOOGLE_2SV;
+    let t = c.world.local(c.user(g), a + 2, 10, 15);
+    let off = c.push(Source::Google, ev(t, Act::Google2svDisable, c.user(g)));
+    let x = c.expect(Source::Google, &off, "factor_reset", Some("self"));
+    c.story(
+        "2sv-turned-off",
+        "FW-006",
+        Source::Google,
+        g,
+        &off,
+        "a user turns off 2-step verification and never re-enrolls",
+        vec![x],
+    );
+}
+
+/// Story 7 (FW-009): a recovery phone edited, then an admin resets the password 13 h later.
+fn recovery_then_reset(c: &mut Ctx<'_>) {
+    let v = cast::GOOGLE_RECOVERY;
+    let t = c.world.local(c.user(v), c.world.anchor - 3, 19, 0);
+    let edit = c.push(Source::Google, ev(t, Act::GoogleRecoveryPhoneEdit, c.user(v)));
+    let admin_net = c.user(cast::GOOGLE_ADMIN).net;
+    let reset = Ev {
+        t: t + 13 * HOUR,
+        act: Act::GoogleAdminChangePassword,
+        actor: Actor::User(cast::GOOGLE_ADMIN),
+        net: admin_net,
+        ..edit
+    };
+    let reset = c.push(Source::Google, reset);
+    let evidence = vec![
+        c.expect(Source::Google, &edit, "recovery_change", Some("self")),
+        c.expect(Source::Google, &reset, "password_reset", Some("delegated")),
+    ];
+    c.story(
+        "recovery-phone-then-admin-reset",
+        "FW-009",
+        Source::Google,
+        v,
+        &reset,
+        "the recovery phone is changed, then an admin resets the password 13 hours later",
+        evidence,
+    );
+}
+
+/// Story 8 (FW-010): one address binds SMS factors to three people within 40 minutes.
+fn mass_enrollment(c: &mut Ctx<'_>) {
+    let net = Net::at(Site::Attacker(2), 0x0909);
+    let t0 = c.world.start + i64::from(c.world.anchor + 2) * DAY + HOUR;
+    for (i, v) in cast::MASS_VICTIMS.into_iter().enumerate() {
+        let off = [0, 15, 38].get(i).copied().unwrap_or(0);
+        let add = Ev {
+            net,
+            dev: Dev::Foreign(3),
+            factor: factor::MASS + i as u32,
+            ..ev(t0 + off * MINUTE, Act::OktaFactorActivate(OktaFactor::Sms), c.user(v))
+        };
+        let add = c.push(Source::Okta, add);
+        let x = c.expect(Source::Okta, &add, "factor_add", Some("self"));
+        c.story(
+            "mass-sms-enrollment",
+            "FW-010",
+            Source::Okta,
+            v,
+            &add,
+            "one Sao Paulo address binds SMS factors to three people within 40 minutes (critical)",
+            vec![x],
+        );
+    }
+}
+
+/// Story 9 (FW-011): GitHub's audit stream is destroyed and the source goes silent three
+/// days before the end of the period.
+fn blind_spot(c: &mut Ctx<'_>) {
+    let owner = cast::SUPER_ADMIN;
+    let t = c.world.github_cutoff + 30 * MINUTE;
+    let e = c.push(Source::Github, ev(t, Act::GithubStreamDestroy, c.user(owner)));
+    let x = c.expect(Source::Github, &e, "other", None);
+    c.story(
+        "github-stream-destroyed",
+        "FW-011",
+        Source::Github,
+        owner,
+        &e,
+        "audit_log_streaming.destroy, then no GitHub events for the last three days",
+        vec![x],
+    );
+}
+
+/// Story 10 (FW-001): the Super Admin adds a security key from home: legitimate, privileged.
+fn privileged_factor_change(c: &mut Ctx<'_>) {
+    let admin = cast::SUPER_ADMIN;
+    let t = c.world.local(c.user(admin), c.world.anchor - 4, 10, 0);
+    let signin = c.okta_signin(admin, t);
+    let add = Ev {
+        t: t + 5 * MINUTE,
+        act: Act::OktaFactorActivate(OktaFactor::Webauthn),
+        factor: factor::ADMIN_KEY,
+        ..signin
+    };
+    let add = c.push(Source::Okta, add);
+    let x = c.expect(Source::Okta, &add, "factor_add", Some("self"));
+    c.story(
+        "super-admin-adds-security-key",
+        "FW-001",
+        Source::Okta,
+        admin,
+        &add,
+        "a tier 0 Super Admin binds a security key from home (high: legitimate but privileged)",
+        vec![x],
+    );
+}
+
+/// What the look-alikes module may use.
+pub struct LookCtx<'a, 'w>(&'a mut Ctx<'w>);
+
+impl<'w> LookCtx<'_, 'w> {
+    pub fn world(&self) -> &'w World {
+        self.0.world
+    }
+    pub fn push(&mut self, source: Source, e: Ev) -> Ev {
+        self.0.push(source, e)
+    }
+    pub fn okta_signin(&mut self, user: u32, t: i64) -> Ev {
+        self.0.okta_signin(user, t)
+    }
+    pub fn expect(&self, source: Source, e: &Ev, category: &'static str, relation: Option<&'static str>) -> Expect {
+        self.0.expect(source, e, category, relation)
+    }
+    #[allow(clippy::too_many_arguments)]
+    pub fn lookalike(
+        &mut self,
+        name: &'static str,
+        must_not_fire: Vec<&'static str>,
+        source: Source,
+        who: u32,
+        e: &Ev,
+        summary: &'static str,
+        evidence: Vec<Expect>,
+    ) {
+        self.0.lookalike(name, must_not_fire, source, who, e, summary, evidence)
+    }
+    pub fn new_factor(n: u32) -> u32 {
+        match n {
+            0 => factor::NEW_HIRE,
+            _ => factor::NEW_PHONE,
+        }
+    }
+}
