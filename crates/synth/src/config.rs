@@ -28,8 +28,9 @@ pub fn toml(world: &World) -> String {
     for source in Source::ALL {
         let _ = write!(
             s,
-            "\n[sources.{}]\npath = \"{}\"\nexpected_interval = \"{}\"\n",
+            "\n[sources.{}]\nprovider = \"{}\"\npath = \"{}\"\nexpected_interval = \"{}\"\n",
             source.name(),
+            crate::truth::provider(source),
             source.path(),
             source.expected_interval()
         );
