@@ -2,6 +2,8 @@
 //! fires its detector on its identity, and no benign look-alike fires the detectors it
 //! must not.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use serde_json::Value;
