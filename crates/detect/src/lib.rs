@@ -5,6 +5,8 @@
 //! and returns them. Detectors never parse JSON: they read [`model::Event`]s and state.
 
 pub mod config;
+pub mod order;
+pub mod output;
 
 pub use config::{Config, ConfigError};
 

@@ -1,3 +1,6 @@
+mod config;
+mod demo;
+mod hunt;
 mod normalize;
 
 use crate::cli::{Cli, Command};
@@ -6,5 +9,8 @@ use std::process::ExitCode;
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Normalize(args) => normalize::run(args),
+        Command::Hunt(args) => hunt::run(args),
+        Command::Demo(args) => demo::run(args),
+        Command::Config(command) => config::run(command),
     }
 }

@@ -1,0 +1,43 @@
+//! `--format table` is for people: highest incident risk first, every line at most 100
+//! characters however long the names and summaries.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use detect::output::{Format, complete, table, write};
+
+#[test]
+fn every_finding_line_is_at_most_100_columns() {
+    let mut out = Vec::new();
+    write(Format::Table, &common::report(), "0.1.0", &mut out).expect("written");
+    let text = String::from_utf8(out).expect("utf-8");
+    assert_eq!(text.lines().count(), 4, "{text}");
+    for line in text.lines() {
+        assert!(line.chars().count() <= table::WIDTH, "{} columns: {line}", line.chars().count());
+    }
+    assert!(text.contains('…'), "long cells are cut with an ellipsis:\n{text}");
+}
+
+#[test]
+fn findings_are_sorted_by_incident_risk() {
+    let mut report = common::report();
+    report.findings.reverse();
+    let lines = table::finding_lines(&complete(&report));
+    assert!(lines[0].starts_with("RISK"));
+    assert!(lines[1].starts_with("  92  critical  FW-003"), "{}", lines[1]);
+    assert!(lines[2].starts_with("  92  high      FW-004"), "{}", lines[2]);
+    assert!(lines[3].starts_with("  40  medium    FW-008"), "{}", lines[3]);
+}
+
+#[test]
+fn the_incident_queue_fits_100_columns_and_says_when_empty() {
+    let report = common::report();
+    let lines = table::incident_lines(&report.incidents);
+    assert_eq!(lines.len(), 3);
+    assert!(lines[1].starts_with("  92  critical"), "{}", lines[1]);
+    for line in &lines {
+        assert!(line.chars().count() <= table::WIDTH, "{line}");
+    }
+    assert_eq!(table::incident_lines(&[])[1], "no incidents");
+    assert_eq!(table::finding_lines(&[])[1], "no findings");
+}
