@@ -4,7 +4,8 @@
 
 mod common;
 
-use detect::output::{Format, complete, table, write};
+use detect::output::{Format, complete, table, worst, write};
+use model::Severity;
 
 #[test]
 fn every_finding_line_is_at_most_100_columns() {
@@ -40,4 +41,14 @@ fn the_incident_queue_fits_100_columns_and_says_when_empty() {
     }
     assert_eq!(table::incident_lines(&[])[1], "no incidents");
     assert_eq!(table::finding_lines(&[])[1], "no findings");
+}
+
+#[test]
+fn fail_on_compares_against_the_worst_finding() {
+    let report = common::report();
+    assert_eq!(worst(&report.findings), Some(Severity::Critical));
+    assert!(worst(&report.findings) >= Some(Severity::High));
+    let medium_only: Vec<_> = report.findings.iter().filter(|f| f.severity == Severity::Medium).cloned().collect();
+    assert!(worst(&medium_only) < Some(Severity::High));
+    assert!(worst(&[]) < Some(Severity::Info), "no findings never fail");
 }

@@ -146,3 +146,27 @@ impl Progress {
 fn style(template: &str) -> ProgressStyle {
     ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tenant_flags_win_over_the_config_tenants() {
+        let mut config = Config::default();
+        config.tenants.insert("okta".into(), "from-config.okta.com".into());
+        config.tenants.insert("duo".into(), "duo-config".into());
+        let opts = options(&config, &["okta=from-flag.okta.com".to_string()]).unwrap_or_default();
+        assert_eq!(opts.tenant_override(Provider::Okta).map(|t| t.as_str()), Some("from-flag.okta.com"));
+        assert_eq!(opts.tenant_override(Provider::Duo).map(|t| t.as_str()), Some("duo-config"));
+        assert!(options(&config, &["nope".to_string()]).is_err());
+    }
+
+    #[test]
+    fn times_are_rfc3339_with_any_offset() {
+        let t = parse_time("--since", Some("2026-05-01T02:00:00+02:00")).ok().flatten();
+        assert_eq!(t.map(|t| t.to_rfc3339()), Some("2026-05-01T00:00:00+00:00".to_string()));
+        assert!(parse_time("--until", Some("May 1st")).is_err());
+        assert!(parse_time("--until", None).ok().flatten().is_none());
+    }
+}

@@ -48,6 +48,12 @@ pub fn write(format: Format, report: &Report, version: &str, out: &mut dyn Write
     }
 }
 
+/// The most severe finding's severity; `None` without findings. `--fail-on S` fails when
+/// this is at or above `S`.
+pub fn worst(findings: &[Finding]) -> Option<model::Severity> {
+    findings.iter().map(|f| f.severity).max()
+}
+
 /// The report's findings, each with its incident id and the incident's risk score where the
 /// finding itself does not carry them, in incident order.
 pub fn complete(report: &Report) -> Vec<Finding> {

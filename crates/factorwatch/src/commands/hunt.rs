@@ -51,7 +51,7 @@ pub fn run(args: HuntArgs) -> anyhow::Result<ExitCode> {
         summary::write_report(&mut err, &outcome.report, outcome.outside, outcome.spilled_runs)?;
     }
     if let Some(threshold) = args.fail_on.map(|s| s.severity())
-        && outcome.report.findings.iter().any(|f| f.severity >= threshold)
+        && output::worst(&outcome.report.findings) >= Some(threshold)
     {
         return Ok(ExitCode::from(EXIT_FAIL_ON));
     }
