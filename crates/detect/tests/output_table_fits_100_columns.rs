@@ -23,7 +23,7 @@ fn every_finding_line_is_at_most_100_columns() {
 fn findings_are_sorted_by_incident_risk() {
     let mut report = common::report();
     report.findings.reverse();
-    let lines = table::finding_lines(&complete(&report));
+    let lines = table::finding_lines(&complete(&report), &report.incidents);
     assert!(lines[0].starts_with("RISK"));
     assert!(lines[1].starts_with("  92  critical  FW-003"), "{}", lines[1]);
     assert!(lines[2].starts_with("  92  high      FW-004"), "{}", lines[2]);
@@ -40,7 +40,7 @@ fn the_incident_queue_fits_100_columns_and_says_when_empty() {
         assert!(line.chars().count() <= table::WIDTH, "{line}");
     }
     assert_eq!(table::incident_lines(&[])[1], "no incidents");
-    assert_eq!(table::finding_lines(&[])[1], "no findings");
+    assert_eq!(table::finding_lines(&[], &[])[1], "no findings");
 }
 
 #[test]
@@ -51,4 +51,20 @@ fn fail_on_compares_against_the_worst_finding() {
     let medium_only: Vec<_> = report.findings.iter().filter(|f| f.severity == Severity::Medium).cloned().collect();
     assert!(worst(&medium_only) < Some(Severity::High));
     assert!(worst(&[]) < Some(Severity::Info), "no findings never fail");
+}
+
+#[test]
+fn the_table_ranks_by_the_incident_risk_not_the_finding_own_score() {
+    let mut report = common::report();
+    let findings: Vec<_> = complete(&report)
+        .into_iter()
+        .map(|mut f| {
+            f.risk_score = if f.detector == "FW-008" { 99 } else { 1 };
+            f
+        })
+        .collect();
+    report.incidents[1].risk_score = 10;
+    let lines = table::finding_lines(&findings, &report.incidents);
+    assert!(lines[1].starts_with("  92  critical"), "{}", lines[1]);
+    assert!(lines[3].starts_with("  10  medium"), "{}", lines[3]);
 }

@@ -44,7 +44,7 @@ pub fn write(format: Format, report: &Report, version: &str, out: &mut dyn Write
     match format {
         Format::Json => json::write(&findings, out),
         Format::Ocsf => ocsf::write(&findings, version, out),
-        Format::Table => table::write(&findings, out),
+        Format::Table => table::write(&findings, &report.incidents, out),
     }
 }
 

@@ -2,6 +2,7 @@
 //! [`WIDTH`] characters (longer cells end in `…`).
 
 use model::{Finding, Incident};
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 /// The widest line the table writes, in characters.
@@ -10,19 +11,22 @@ pub const WIDTH: usize = 100;
 const IDENTITY: usize = 24;
 
 /// Findings by incident risk (highest first), then time, one per line under a header.
-pub fn write(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
-    for line in finding_lines(findings) {
+pub fn write(findings: &[Finding], incidents: &[Incident], out: &mut dyn Write) -> io::Result<()> {
+    for line in finding_lines(findings, incidents) {
         writeln!(out, "{line}")?;
     }
     Ok(())
 }
 
-/// The lines [`write`] prints.
-pub fn finding_lines(findings: &[Finding]) -> Vec<String> {
+/// The lines [`write`] prints. The risk shown and sorted on is the finding's incident's,
+/// else the finding's own.
+pub fn finding_lines(findings: &[Finding], incidents: &[Incident]) -> Vec<String> {
+    let by_id: HashMap<&str, u8> = incidents.iter().map(|i| (i.id.as_str(), i.risk_score)).collect();
+    let risk = |f: &Finding| by_id.get(f.incident.as_str()).copied().unwrap_or(f.risk_score);
     let mut rows: Vec<&Finding> = findings.iter().collect();
     rows.sort_by(|a, b| {
-        b.risk_score
-            .cmp(&a.risk_score)
+        risk(b)
+            .cmp(&risk(a))
             .then_with(|| a.incident.cmp(&b.incident))
             .then_with(|| a.time.cmp(&b.time))
             .then_with(|| a.id.cmp(&b.id))
@@ -30,7 +34,7 @@ pub fn finding_lines(findings: &[Finding]) -> Vec<String> {
     let mut lines = vec![row(["RISK", "SEVERITY", "ID", "IDENTITY", "TIME (UTC)", "SUMMARY"])];
     lines.extend(rows.into_iter().map(|f| {
         let time = f.time.format("%Y-%m-%d %H:%M").to_string();
-        row([&f.risk_score.to_string(), f.severity.as_str(), &f.detector, &identity_name(f), &time, &f.summary])
+        row([&risk(f).to_string(), f.severity.as_str(), &f.detector, &identity_name(f), &time, &f.summary])
     }));
     if findings.is_empty() {
         lines.push("no findings".to_string());
