@@ -11,6 +11,8 @@ pub mod finding;
 pub mod geo;
 pub mod incident;
 pub mod mappings;
+pub mod order;
+pub mod output;
 pub mod remediation;
 pub mod state;
 

@@ -83,7 +83,8 @@ fn background_traffic_raises_nothing_outside_the_stories() {
     let stray: Vec<String> = report
         .findings
         .iter()
-        .filter(|f| !story_people.contains(f.identity.id.as_str()) && !f.identity.id.starts_with("source:"))
+        // The GitHub source going silent is a story of its own.
+        .filter(|f| !story_people.contains(f.identity.id.as_str()) && f.identity.id != "source:github")
         .map(|f| format!("{} {} {}: {}", f.detector, f.severity, f.identity.id, f.summary))
         .collect();
     assert!(stray.is_empty(), "{stray:#?}");

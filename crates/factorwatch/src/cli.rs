@@ -18,9 +18,124 @@ pub enum Command {
     /// to stderr. The exit status is 0 even when some records were bad, unless --strict.
     Normalize(NormalizeArgs),
 
+    /// Hunt native logs for persistence through factor, recovery and credential changes.
+    ///
+    /// Events are put in event-time order whatever the input order (an external sort, so
+    /// memory follows identity state, not input size), run through every detector, and the
+    /// findings written to stdout. A summary goes to stderr. Exit status: 0 ok, 1 problems
+    /// with --strict, 2 usage or config error, 3 a finding at or above --fail-on.
+    Hunt(HuntArgs),
+
+    /// Generate a demo tenant, hunt it, store the findings and show the incident queue.
+    Demo(DemoArgs),
+
+    /// Show or check the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+
     /// Write a deterministic synthetic tenant ("acme") in providers' native log shapes,
     /// with attack stories, benign look-alikes, a config and the ground truth.
     Gen(GenArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HuntArgs {
+    /// Files, directories (read recursively) or `-` for stdin, any mix of providers.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+
+    #[arg(long, value_enum, default_value_t = HuntFormat::Table)]
+    pub format: HuntFormat,
+
+    /// Only events at or after this time (RFC 3339, e.g. 2026-05-01T00:00:00Z).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+
+    /// Only events before this time (RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+
+    /// Exit with status 3 when any finding is at or above this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+
+    /// The configuration file (see `factorwatch config show`); defaults apply without one.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Name a provider's tenant where its logs do not (Okta): `--tenant okta=acme.okta.com`.
+    #[arg(long, value_name = "PROVIDER=NAME")]
+    pub tenant: Vec<String>,
+
+    /// Exit with status 1 when any record was malformed, unrecognized or unreadable.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Print no summary, only problems.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Events held in memory before a sorted run is spilled to a temporary file.
+    #[arg(long, default_value_t = detect::order::DEFAULT_RUN_EVENTS, value_name = "EVENTS", hide = true)]
+    pub sort_run_events: usize,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Where the demo tenant and the database go (default: $FACTORWATCH_DATA_DIR, else
+    /// $XDG_DATA_HOME/factorwatch, else ~/.local/share/factorwatch).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Seed of the generated tenant: the same seed gives the same logs.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+
+    /// Hunt this existing tenant folder (logs plus factorwatch.toml) instead of generating one.
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub tenant_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration, defaults included, as TOML.
+    Show {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Check a configuration file and say what is wrong with it.
+    Check { file: PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HuntFormat {
+    /// Columns for people, by incident risk, at most 100 wide.
+    Table,
+    /// One finding per line (the output contract).
+    Json,
+    /// One OCSF Detection Finding (class 2004) per line.
+    Ocsf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl SeverityArg {
+    pub fn severity(self) -> model::Severity {
+        match self {
+            SeverityArg::Info => model::Severity::Info,
+            SeverityArg::Low => model::Severity::Low,
+            SeverityArg::Medium => model::Severity::Medium,
+            SeverityArg::High => model::Severity::High,
+            SeverityArg::Critical => model::Severity::Critical,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]

@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod hunting;
 mod summary;
 
 use clap::Parser;

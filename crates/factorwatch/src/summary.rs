@@ -78,3 +78,31 @@ fn write_not_relevant(out: &mut dyn Write, tally: &Tally) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// What a hunt found, after the ingest summary: events hunted, findings by severity,
+/// incidents.
+pub fn write_report(out: &mut dyn Write, report: &detect::Report, outside: u64, spilled_runs: usize) -> io::Result<()> {
+    let span = match (report.first, report.last) {
+        (Some(first), Some(last)) => {
+            format!(" from {} to {}", first.format("%Y-%m-%dT%H:%M:%SZ"), last.format("%Y-%m-%dT%H:%M:%SZ"))
+        }
+        _ => String::new(),
+    };
+    let mut line = format!("\nhunted {} events{span}", report.events);
+    if outside > 0 {
+        line.push_str(&format!(" ({outside} outside --since/--until skipped)"));
+    }
+    if spilled_runs > 0 {
+        line.push_str(&format!(", sorted through {spilled_runs} runs on disk"));
+    }
+    writeln!(out, "{line}")?;
+    let by_severity: Vec<String> = model::Severity::ALL
+        .iter()
+        .rev()
+        .map(|s| (s, report.findings.iter().filter(|f| f.severity == *s).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{s} {n}"))
+        .collect();
+    let detail = if by_severity.is_empty() { String::new() } else { format!(" ({})", by_severity.join(", ")) };
+    writeln!(out, "{} findings{detail} in {} incidents", report.findings.len(), report.incidents.len())
+}

@@ -22,11 +22,11 @@ pub struct Client {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_id: Option<Text>,
     /// The provider flagged the network as an anonymizing proxy or Tor.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false", default)]
     pub proxy: bool,
     /// The provider placed the request in a network it trusts (an Okta network zone, an
     /// Entra trusted named location).
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false", default)]
     pub trusted_network: bool,
 }
 

@@ -56,8 +56,10 @@ impl Source {
     pub fn expected_interval(self) -> &'static str {
         match self {
             Source::Okta | Source::EntraSignin | Source::Duo => "6h",
-            Source::Aws | Source::Google => "12h",
+            Source::Google => "12h",
             Source::EntraAudit | Source::Github => "1d",
+            // Console and API work stops over the weekend.
+            Source::Aws => "3d",
         }
     }
 

@@ -2,7 +2,10 @@
 //! normalizers and engine as `hunt`.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod built;
 pub mod native_lines;
+
+pub use built::*;
 
 use detect::{Config, Engine, Report};
 use model::{Event, Severity};

@@ -1,4 +1,7 @@
+mod config;
+mod demo;
 mod r#gen;
+mod hunt;
 mod normalize;
 
 use crate::cli::{Cli, Command};
@@ -7,6 +10,9 @@ use std::process::ExitCode;
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Normalize(args) => normalize::run(args),
+        Command::Hunt(args) => hunt::run(args),
+        Command::Demo(args) => demo::run(args),
+        Command::Config(command) => config::run(command),
         Command::Gen(args) => r#gen::run(args),
     }
 }

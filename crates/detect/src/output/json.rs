@@ -1,0 +1,13 @@
+//! `--format json`: one finding per line, the output contract of DETECTIONS.md, validated
+//! by `schemas/finding.schema.json`.
+
+use model::Finding;
+use std::io::{self, Write};
+
+pub fn write(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+    for finding in findings {
+        serde_json::to_writer(&mut *out, finding).map_err(io::Error::from)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! The hunt pipeline shared by `hunt` and `demo`: read and normalize the inputs, keep the
+//! events inside the time window, sort them by event time (spilling to disk past a run
+//! size), feed the engine in that order, and return its report with what was read.
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
+use detect::order::EventSorter;
+use detect::{Config, Engine, Report};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use ingest::{Options, Pipeline, Tally};
+use model::{Event, Provider};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Update the progress bar every this many events.
+const PROGRESS_EVERY: u64 = 4096;
+
+pub struct Hunt {
+    pub paths: Vec<PathBuf>,
+    pub opts: Options,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub run_events: usize,
+}
+
+pub struct Outcome {
+    pub report: Report,
+    pub tally: Tally,
+    /// Events outside `--since`/`--until`.
+    pub outside: u64,
+    pub spilled_runs: usize,
+}
+
+/// Ingest options with tenant names from the config's `[tenants]`, then from `--tenant`
+/// pairs (which win).
+pub fn options(config: &Config, pairs: &[String]) -> anyhow::Result<Options> {
+    let mut opts = Options::default();
+    for (provider, name) in &config.tenants {
+        let Some(provider) = Provider::parse(provider) else {
+            bail!("[tenants]: unknown provider `{provider}`");
+        };
+        opts.set_tenant(provider, name.trim());
+    }
+    for pair in pairs {
+        let Some((provider, name)) = pair.split_once('=') else {
+            bail!("--tenant expects PROVIDER=NAME, found `{pair}`");
+        };
+        let Some(provider) = Provider::parse(provider.trim()) else {
+            let known: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
+            bail!("--tenant: unknown provider `{provider}`; expected one of {}", known.join(", "));
+        };
+        opts.set_tenant(provider, name.trim());
+    }
+    Ok(opts)
+}
+
+/// Reads an RFC 3339 time flag.
+pub fn parse_time(flag: &str, text: Option<&str>) -> anyhow::Result<Option<DateTime<Utc>>> {
+    text.map(|t| {
+        DateTime::parse_from_rfc3339(t.trim())
+            .map(|t| t.with_timezone(&Utc))
+            .with_context(|| format!("{flag}: expected an RFC 3339 time such as 2026-05-01T00:00:00Z, found `{t}`"))
+    })
+    .transpose()
+}
+
+pub fn run(hunt: Hunt, config: &Config) -> anyhow::Result<Outcome> {
+    let mut engine = Engine::new(config)?;
+    let (inputs, mut problems) = ingest::expand_paths(&hunt.paths);
+    let progress = Progress::new();
+
+    let mut sorter = EventSorter::new(hunt.run_events);
+    let mut outside = 0u64;
+    let mut sort_error = None;
+    let mut seen = 0u64;
+    let mut sink = |event: Event| {
+        seen += 1;
+        if seen.is_multiple_of(PROGRESS_EVERY) {
+            progress.reading(seen);
+        }
+        let inside = hunt.since.is_none_or(|s| event.time >= s) && hunt.until.is_none_or(|u| event.time < u);
+        if !inside {
+            outside += 1;
+        } else if sort_error.is_none()
+            && let Err(e) = sorter.push(event)
+        {
+            sort_error = Some(e);
+        }
+    };
+    let mut tally = Pipeline::new(hunt.opts).run(inputs, &mut sink);
+    if let Some(e) = sort_error {
+        return Err(e.into());
+    }
+    problems.append(&mut tally.diagnostics);
+    tally.diagnostics = problems;
+
+    let spilled_runs = sorter.spilled_runs();
+    let sorted = sorter.finish()?;
+    progress.detecting(sorted.total());
+    for (n, event) in sorted.enumerate() {
+        engine.process(&event?);
+        if (n as u64).is_multiple_of(PROGRESS_EVERY) {
+            progress.detected(n as u64);
+        }
+    }
+    progress.done();
+    Ok(Outcome { report: engine.finish(), tally, outside, spilled_runs })
+}
+
+/// A progress line on stderr, drawn only when stderr is a terminal.
+struct Progress {
+    bar: ProgressBar,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        let bar = if std::io::stderr().is_terminal() {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(style("{spinner} reading {pos} events, {per_sec} [{elapsed}]"));
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        Progress { bar }
+    }
+
+    fn reading(&self, events: u64) {
+        self.bar.set_position(events);
+    }
+
+    fn detecting(&self, total: u64) {
+        self.bar.set_style(style("detecting {bar:40} {pos}/{len} events [{elapsed}, {eta} left]"));
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+    }
+
+    fn detected(&self, events: u64) {
+        self.bar.set_position(events);
+    }
+
+    fn done(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+fn style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tenant_flags_win_over_the_config_tenants() {
+        let mut config = Config::default();
+        config.tenants.insert("okta".into(), "from-config.okta.com".into());
+        config.tenants.insert("duo".into(), "duo-config".into());
+        let opts = options(&config, &["okta=from-flag.okta.com".to_string()]).unwrap_or_default();
+        assert_eq!(opts.tenant_override(Provider::Okta).map(|t| t.as_str()), Some("from-flag.okta.com"));
+        assert_eq!(opts.tenant_override(Provider::Duo).map(|t| t.as_str()), Some("duo-config"));
+        assert!(options(&config, &["nope".to_string()]).is_err());
+    }
+
+    #[test]
+    fn times_are_rfc3339_with_any_offset() {
+        let t = parse_time("--since", Some("2026-05-01T02:00:00+02:00")).ok().flatten();
+        assert_eq!(t.map(|t| t.to_rfc3339()), Some("2026-05-01T00:00:00+00:00".to_string()));
+        assert!(parse_time("--until", Some("May 1st")).is_err());
+        assert!(parse_time("--until", None).ok().flatten().is_none());
+    }
+}

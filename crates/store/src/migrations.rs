@@ -1,0 +1,34 @@
+//! The schema, as an ordered list of migrations. A database records the versions applied
+//! in `schema_version`; opening it applies the ones it lacks, each in its own transaction.
+//! Never edit a migration that has shipped: add the next one.
+
+/// Migrations in order; version n is `MIGRATIONS[n - 1]`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: incidents and findings, each a JSON body plus the columns queries sort and filter on.
+    "CREATE TABLE incidents (
+        id         TEXT PRIMARY KEY,
+        provider   TEXT NOT NULL,
+        tenant     TEXT NOT NULL,
+        identity   TEXT NOT NULL,
+        risk_score INTEGER NOT NULL,
+        severity   TEXT NOT NULL,
+        first      TEXT NOT NULL,
+        last       TEXT NOT NULL,
+        body       TEXT NOT NULL
+    );
+    CREATE INDEX incidents_queue ON incidents (risk_score DESC, first);
+    CREATE TABLE findings (
+        id         TEXT PRIMARY KEY,
+        incident   TEXT NOT NULL,
+        detector   TEXT NOT NULL,
+        severity   TEXT NOT NULL,
+        time       TEXT NOT NULL,
+        body       TEXT NOT NULL
+    );
+    CREATE INDEX findings_incident ON findings (incident, time);",
+];
+
+/// The version a fully migrated database is at.
+pub fn latest() -> i64 {
+    i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX)
+}

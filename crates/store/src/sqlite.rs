@@ -1,0 +1,155 @@
+//! The embedded store: one SQLite file.
+
+use crate::migrations::{MIGRATIONS, latest};
+use crate::{Saved, Store, StoreError};
+use chrono::{DateTime, SecondsFormat, Utc};
+use model::{Finding, Incident};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::Path;
+
+pub struct Sqlite {
+    conn: Connection,
+}
+
+fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+/// Times as fixed-width RFC 3339 text, so that text order is time order.
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+impl Sqlite {
+    /// Opens (creating it and its directory if needed) and migrates the database at `path`.
+    pub fn open(path: &Path) -> Result<Sqlite, StoreError> {
+        let open_error = |reason: String| StoreError::Open { path: path.display().to_string(), reason };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| open_error(format!("cannot create its folder: {e}")))?;
+        }
+        let conn = Connection::open(path).map_err(|e| open_error(e.to_string()))?;
+        Sqlite::with_connection(conn)
+    }
+
+    /// An in-memory database, for tests and dry runs.
+    pub fn in_memory() -> Result<Sqlite, StoreError> {
+        Sqlite::with_connection(Connection::open_in_memory().map_err(db)?)
+    }
+
+    fn with_connection(conn: Connection) -> Result<Sqlite, StoreError> {
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db)?;
+        let mut store = Sqlite { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)",
+            )
+            .map_err(db)?;
+        let current = self.schema_version()?;
+        if current > latest() {
+            return Err(StoreError::TooNew { found: current, known: latest() });
+        }
+        for (index, sql) in MIGRATIONS.iter().enumerate() {
+            let version = i64::try_from(index).unwrap_or(i64::MAX).saturating_add(1);
+            if version <= current {
+                continue;
+            }
+            let tx = self.conn.transaction().map_err(db)?;
+            tx.execute_batch(sql).map_err(db)?;
+            tx.execute(
+                "INSERT INTO schema_version (version, applied) VALUES (?1, ?2)",
+                params![version, stamp(Utc::now())],
+            )
+            .map_err(db)?;
+            tx.commit().map_err(db)?;
+        }
+        Ok(())
+    }
+}
+
+impl Store for Sqlite {
+    fn save_report(&mut self, incidents: &[Incident], findings: &[Finding]) -> Result<Saved, StoreError> {
+        let tx = self.conn.transaction().map_err(db)?;
+        {
+            let mut put_incident = tx
+                .prepare(
+                    "INSERT INTO incidents (id, provider, tenant, identity, risk_score, severity, first, last, body)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, tenant = excluded.tenant,
+                       identity = excluded.identity, risk_score = excluded.risk_score,
+                       severity = excluded.severity, first = excluded.first, last = excluded.last,
+                       body = excluded.body",
+                )
+                .map_err(db)?;
+            for i in incidents {
+                let body = serde_json::to_string(i).map_err(|e| StoreError::Database(e.to_string()))?;
+                put_incident
+                    .execute(params![
+                        i.id,
+                        i.identity.provider.as_str(),
+                        i.identity.tenant.as_str(),
+                        i.identity.id.as_str(),
+                        i.risk_score,
+                        i.severity.as_str(),
+                        stamp(i.first),
+                        stamp(i.last),
+                        body
+                    ])
+                    .map_err(db)?;
+            }
+            let mut put_finding = tx
+                .prepare(
+                    "INSERT INTO findings (id, incident, detector, severity, time, body)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (id) DO UPDATE SET incident = excluded.incident, detector = excluded.detector,
+                       severity = excluded.severity, time = excluded.time, body = excluded.body",
+                )
+                .map_err(db)?;
+            for f in findings {
+                let body = serde_json::to_string(f).map_err(|e| StoreError::Database(e.to_string()))?;
+                put_finding
+                    .execute(params![f.id, f.incident, f.detector.as_str(), f.severity.as_str(), stamp(f.time), body])
+                    .map_err(db)?;
+            }
+        }
+        tx.commit().map_err(db)?;
+        Ok(Saved { incidents: incidents.len(), findings: findings.len() })
+    }
+
+    fn incidents(&self, limit: usize) -> Result<Vec<Incident>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut query = self
+            .conn
+            .prepare("SELECT id, body FROM incidents ORDER BY risk_score DESC, first, id LIMIT ?1")
+            .map_err(db)?;
+        let rows =
+            query.query_map(params![limit], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(db)?;
+        rows.map(|row| row.map_err(db).and_then(|(id, body)| parse(&id, &body))).collect()
+    }
+
+    fn findings_for(&self, incident: &str) -> Result<Vec<Finding>, StoreError> {
+        let mut query =
+            self.conn.prepare("SELECT id, body FROM findings WHERE incident = ?1 ORDER BY time, id").map_err(db)?;
+        let rows =
+            query.query_map(params![incident], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(db)?;
+        rows.map(|row| row.map_err(db).and_then(|(id, body)| parse(&id, &body))).collect()
+    }
+
+    fn schema_version(&self) -> Result<i64, StoreError> {
+        let version: Option<i64> = self
+            .conn
+            .query_row("SELECT MAX(version) FROM schema_version", [], |r| r.get(0))
+            .optional()
+            .map_err(db)?
+            .flatten();
+        Ok(version.unwrap_or(0))
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(id: &str, body: &str) -> Result<T, StoreError> {
+    serde_json::from_str(body).map_err(|e| StoreError::Corrupt { id: id.to_string(), reason: e.to_string() })
+}
