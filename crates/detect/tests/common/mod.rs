@@ -5,6 +5,7 @@
 pub mod built;
 pub mod native_lines;
 
+#[allow(unused_imports)]
 pub use built::*;
 
 use detect::{Config, Engine, Report};
