@@ -138,3 +138,21 @@ fn strict_exits_1_when_records_were_bad() {
     let lenient = hunt(&[bad.to_str().unwrap()], None);
     assert_eq!(lenient.status.code(), Some(0));
 }
+
+/// `hunt` over the public sample corpus completes (exit 0, problems only as warnings for
+/// the corpus's non-log files) and its incident queue is the reviewed snapshot.
+#[test]
+fn hunting_the_sample_corpus_completes_and_matches_the_reviewed_queue() {
+    let samples = std::env::var("FACTORWATCH_SAMPLES")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples"));
+    assert!(samples.is_dir(), "samples not found at {}", samples.display());
+    let out = Command::new(env!("CARGO_BIN_EXE_factorwatch"))
+        .args(["hunt", "--format", "table", samples.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    insta::assert_snapshot!("sample_corpus_queue", String::from_utf8_lossy(&out.stdout));
+}
