@@ -76,8 +76,7 @@ pub fn group(findings: &mut [Finding], window: Duration) -> Vec<Incident> {
         if let Some(worst) = worst {
             inc.severity = worst.severity;
             inc.risk_score = risk_score(worst.severity, detectors.len(), inc.identity.tier, &worst.blast_radius);
-            let who = inc.identity.name.as_deref().unwrap_or(&inc.identity.id);
-            inc.summary = format!("{} {who}: {}", inc.severity, worst.summary);
+            inc.summary = worst.summary.clone();
         }
         for &i in m {
             if let Some(f) = findings.get_mut(i) {
