@@ -89,3 +89,25 @@ fn background_traffic_raises_nothing_outside_the_stories() {
         .collect();
     assert!(stray.is_empty(), "{stray:#?}");
 }
+
+/// Every finding the engine gives on a whole tenant, every detector among them, is valid
+/// against `schemas/finding.schema.json` as `--format json` writes it.
+#[test]
+fn every_generated_finding_validates_against_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, _) = generate(dir.path(), 7);
+    let report = common::hunt_events(&config, events(dir.path(), &config));
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schemas/finding.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    let mut out = Vec::new();
+    detect::output::write(detect::output::Format::Json, &report, "0.1.0", &mut out).unwrap();
+    let lines: Vec<Value> = String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let detectors: std::collections::BTreeSet<&str> = lines.iter().filter_map(|l| l["detector"].as_str()).collect();
+    assert!(detectors.len() >= 10, "{detectors:?}");
+    for line in &lines {
+        let errors: Vec<String> =
+            validator.iter_errors(line).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{errors:#?}\n{line:#}");
+    }
+}
