@@ -116,7 +116,7 @@ impl Progress {
     fn new() -> Progress {
         let bar = if std::io::stderr().is_terminal() {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.set_style(style("{spinner} reading {pos} events, {per_sec} [{elapsed}]"));
+            bar.set_style(style("{spinner} reading {human_pos} events [{elapsed}]"));
             bar
         } else {
             ProgressBar::hidden()
@@ -129,7 +129,7 @@ impl Progress {
     }
 
     fn detecting(&self, total: u64) {
-        self.bar.set_style(style("detecting {bar:40} {pos}/{len} events [{elapsed}, {eta} left]"));
+        self.bar.set_style(style("detecting {bar:40} {human_pos}/{human_len} events [{elapsed}, {eta} left]"));
         self.bar.set_length(total);
         self.bar.set_position(0);
     }
