@@ -2,9 +2,9 @@
 
 use crate::cli::{Format, NormalizeArgs};
 use crate::summary;
-use anyhow::{Context, bail};
+use anyhow::Context;
 use ingest::{Options, Pipeline};
-use model::{Event, Provider};
+use model::Event;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -56,19 +56,9 @@ pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn options(args: &NormalizeArgs) -> anyhow::Result<Options> {
-    let mut opts = Options::default();
+    let mut opts = crate::hunting::options(&detect::Config::default(), &args.tenant)?;
     opts.max_record_bytes = args.max_record_bytes;
     opts.keep_duplicates = args.keep_duplicates;
-    for pair in &args.tenant {
-        let Some((provider, name)) = pair.split_once('=') else {
-            bail!("--tenant expects PROVIDER=NAME, found `{pair}`");
-        };
-        let Some(provider) = Provider::parse(provider.trim()) else {
-            let known: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
-            bail!("--tenant: unknown provider `{provider}`; expected one of {}", known.join(", "));
-        };
-        opts.set_tenant(provider, name.trim());
-    }
     Ok(opts)
 }
 
