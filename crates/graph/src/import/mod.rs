@@ -1,0 +1,66 @@
+//! Importers: one module per export format, each recognised from the document's shape
+//! (`graph import` needs no format flag).
+
+use crate::store::Graph;
+use serde_json::Value;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ImportError {
+    #[error("`{source_name}` is not JSON or YAML: {reason}")]
+    NotJson { source_name: String, reason: String },
+    #[error("`{source_name}`: unknown inventory shape (expected one of: {expected}); found {found}")]
+    UnknownShape { source_name: String, expected: String, found: String },
+    #[error("`{source_name}` ({format}): {reason}")]
+    Invalid { source_name: String, format: &'static str, reason: String },
+}
+
+/// What an import added.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Imported {
+    pub format: &'static str,
+    pub nodes: usize,
+    pub edges: usize,
+}
+
+/// A format: its name, how to recognise it, and how to import it.
+struct Format {
+    name: &'static str,
+    matches: fn(&Value) -> bool,
+    import: fn(&mut Graph, &Value) -> Result<(), String>,
+}
+
+/// Tried in order; the first whose `matches` accepts the document imports it.
+const FORMATS: &[Format] = &[];
+
+/// Detects the format of a document (JSON, or YAML for the inventory) and imports it.
+pub fn import(graph: &mut Graph, source_name: &str, text: &str) -> Result<Imported, ImportError> {
+    let doc: Value = serde_json::from_str(text)
+        .map_err(|e| ImportError::NotJson { source_name: source_name.to_string(), reason: e.to_string() })?;
+    let Some(format) = FORMATS.iter().find(|f| (f.matches)(&doc)) else {
+        return Err(ImportError::UnknownShape {
+            source_name: source_name.to_string(),
+            expected: FORMATS.iter().map(|f| f.name).collect::<Vec<_>>().join(", "),
+            found: describe(&doc),
+        });
+    };
+    let (nodes, edges) = (graph.len(), graph.edge_count());
+    (format.import)(graph, &doc).map_err(|reason| ImportError::Invalid {
+        source_name: source_name.to_string(),
+        format: format.name,
+        reason,
+    })?;
+    Ok(Imported { format: format.name, nodes: graph.len() - nodes, edges: graph.edge_count().saturating_sub(edges) })
+}
+
+fn describe(doc: &Value) -> String {
+    match doc {
+        Value::Object(map) => {
+            let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
+            keys.sort_unstable();
+            format!("keys {}", keys.iter().take(8).map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+        }
+        Value::Array(items) => format!("an array of {} items", items.len()),
+        _ => "a JSON scalar".to_string(),
+    }
+}

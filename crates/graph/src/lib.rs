@@ -1,0 +1,16 @@
+//! The identity graph: people, non-human identities (service principals, service accounts,
+//! API tokens, access keys), roles, groups, apps and secrets, and the edges that say who can
+//! control what. It gives each identity a privilege tier (DETECTIONS.md) and a blast radius
+//! with the path that explains each reach.
+
+mod blast;
+mod store;
+mod tiers;
+
+pub mod import;
+mod learn;
+
+pub use blast::{BlastRadius, Reach};
+pub use learn::learn;
+pub use store::{Edge, EdgeKind, Graph, Node, NodeId, NodeKind, Scope, node_key};
+pub use tiers::{edge_tier, role_powers, role_tier, tier_of, tier_of_reach};
