@@ -8,7 +8,10 @@ use model::Provider;
 
 /// Powers of built-in admin roles over a whole tenant, by provider and role name
 /// (case-insensitive; display names and API type names both listed).
-const ROLE_POWERS: &[(Provider, &str, &[(EdgeKind, Scope)])] = {
+/// A role's powers: what it can do to whom.
+type Powers = &'static [(EdgeKind, Scope)];
+
+const ROLE_POWERS: &[(Provider, &str, Powers)] = {
     use EdgeKind::*;
     use Scope::*;
     const RESET_ALL: &[(EdgeKind, Scope)] =
