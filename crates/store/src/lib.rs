@@ -44,4 +44,10 @@ pub trait Store {
 
     /// The schema version the database is at.
     fn schema_version(&self) -> Result<i64, StoreError>;
+
+    /// Replaces the stored identity graph with `graph`, in one transaction.
+    fn save_graph(&mut self, graph: &graph::Graph) -> Result<(), StoreError>;
+
+    /// The stored identity graph (empty when none was saved).
+    fn load_graph(&self) -> Result<graph::Graph, StoreError>;
 }

@@ -26,6 +26,19 @@ pub const MIGRATIONS: &[&str] = &[
         body       TEXT NOT NULL
     );
     CREATE INDEX findings_incident ON findings (incident, time);",
+    // 2: the identity graph: nodes by key, edges by (from, to, kind), with when each edge was
+    // learned from an event (NULL for inventory imports).
+    "CREATE TABLE graph_nodes (
+        key  TEXT PRIMARY KEY,
+        body TEXT NOT NULL
+    );
+    CREATE TABLE graph_edges (
+        from_key TEXT NOT NULL,
+        to_key   TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        learned  TEXT,
+        PRIMARY KEY (from_key, to_key, kind)
+    );",
 ];
 
 /// The version a fully migrated database is at.

@@ -139,6 +139,14 @@ impl Store for Sqlite {
         rows.map(|row| row.map_err(db).and_then(|(id, body)| parse(&id, &body))).collect()
     }
 
+    fn save_graph(&mut self, graph: &graph::Graph) -> Result<(), StoreError> {
+        self.write_graph(graph)
+    }
+
+    fn load_graph(&self) -> Result<graph::Graph, StoreError> {
+        self.read_graph()
+    }
+
     fn schema_version(&self) -> Result<i64, StoreError> {
         let version: Option<i64> = self
             .conn
@@ -147,6 +155,69 @@ impl Store for Sqlite {
             .map_err(db)?
             .flatten();
         Ok(version.unwrap_or(0))
+    }
+}
+
+impl Sqlite {
+    fn write_graph(&mut self, g: &graph::Graph) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(db)?;
+        tx.execute_batch("DELETE FROM graph_edges; DELETE FROM graph_nodes;").map_err(db)?;
+        {
+            let mut put_node = tx.prepare("INSERT INTO graph_nodes (key, body) VALUES (?1, ?2)").map_err(db)?;
+            for (_, node) in g.nodes() {
+                let body = serde_json::to_string(node).map_err(|e| StoreError::Database(e.to_string()))?;
+                put_node.execute(params![node.key.as_str(), body]).map_err(db)?;
+            }
+            let mut put_edge = tx
+                .prepare("INSERT OR IGNORE INTO graph_edges (from_key, to_key, kind, learned) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(db)?;
+            for edge in g.edges() {
+                let (Some(from), Some(to)) = (g.node(edge.from), g.node(edge.to)) else { continue };
+                let kind = serde_json::to_value(edge.kind).map_err(|e| StoreError::Database(e.to_string()))?;
+                put_edge
+                    .execute(params![
+                        from.key.as_str(),
+                        to.key.as_str(),
+                        kind.as_str().unwrap_or_default(),
+                        edge.learned.map(stamp)
+                    ])
+                    .map_err(db)?;
+            }
+        }
+        tx.commit().map_err(db)
+    }
+
+    fn read_graph(&self) -> Result<graph::Graph, StoreError> {
+        let mut g = graph::Graph::new();
+        let mut nodes = self.conn.prepare("SELECT key, body FROM graph_nodes ORDER BY rowid").map_err(db)?;
+        let rows = nodes.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(db)?;
+        for row in rows {
+            let (key, body) = row.map_err(db)?;
+            g.upsert(parse::<graph::Node>(&key, &body)?);
+        }
+        let mut edges =
+            self.conn.prepare("SELECT from_key, to_key, kind, learned FROM graph_edges ORDER BY rowid").map_err(db)?;
+        let rows = edges
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            })
+            .map_err(db)?;
+        for row in rows {
+            let (from, to, kind, learned) = row.map_err(db)?;
+            let id = format!("{from} -> {to}");
+            let kind: graph::EdgeKind = parse(&id, &format!("\"{kind}\""))?;
+            let learned = learned.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc));
+            let (Some(from), Some(to)) = (g.find(&from), g.find(&to)) else {
+                return Err(StoreError::Corrupt { id, reason: "edge names a node that is not stored".into() });
+            };
+            g.link(from, to, kind, learned);
+        }
+        Ok(g)
     }
 }
 

@@ -57,10 +57,10 @@ fn a_new_database_is_migrated_to_the_latest_schema_once() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested").join("factorwatch.db");
     let store = Sqlite::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), 2);
     drop(store);
     let again = Sqlite::open(&path).unwrap();
-    assert_eq!(again.schema_version().unwrap(), 1);
+    assert_eq!(again.schema_version().unwrap(), 2);
     assert!(again.incidents(10).unwrap().is_empty());
 }
 
@@ -73,7 +73,7 @@ fn a_database_from_a_newer_factorwatch_is_refused() {
     conn.execute("INSERT INTO schema_version (version, applied) VALUES (99, 'future')", []).unwrap();
     drop(conn);
     match Sqlite::open(&path) {
-        Err(StoreError::TooNew { found: 99, known: 1 }) => {}
+        Err(StoreError::TooNew { found: 99, known: 2 }) => {}
         other => panic!("expected TooNew, got {:?}", other.map(|_| ())),
     }
 }
@@ -109,4 +109,29 @@ fn the_queue_is_by_risk_then_time_and_findings_by_time() {
     let summaries: Vec<String> = store.findings_for("inc_b").unwrap().into_iter().map(|f| f.summary).collect();
     assert_eq!(summaries, ["earlier", "later"]);
     assert!(store.findings_for("inc_none").unwrap().is_empty());
+}
+
+#[test]
+fn the_identity_graph_round_trips_and_a_save_replaces_the_last() {
+    use graph::{EdgeKind, Graph, NodeKind, Scope};
+    use model::Provider;
+    let mut g = Graph::new();
+    let alice = g.ensure(Provider::Entra, "contoso", NodeKind::Human, "u1", "alice@contoso.com");
+    let role = g.ensure(Provider::Entra, "contoso", NodeKind::Role, "r1", "Application Administrator");
+    g.node_mut(role).unwrap().role_tier = Some(1);
+    let every = g.scope(Provider::Entra, "contoso", Scope::AllNhi);
+    let learned = chrono::DateTime::parse_from_rfc3339("2026-05-01T10:00:00Z").unwrap().with_timezone(&chrono::Utc);
+    g.link(alice, role, EdgeKind::HasRole, Some(learned));
+    g.link(role, every, EdgeKind::CanAddCredentials, None);
+    let mut db = Sqlite::in_memory().unwrap();
+    db.save_graph(&g).unwrap();
+    let back = db.load_graph().unwrap();
+    assert_eq!((back.len(), back.edge_count()), (3, 2));
+    let alice_back = back.find_identity(Some(Provider::Entra), Some("contoso"), "u1").unwrap();
+    assert_eq!(graph::tier_of(&back, alice_back), 1);
+    assert_eq!(back.blast_summary(alice_back, 3).top, g.blast_summary(alice, 3).top);
+    assert!(back.out_edges(alice_back).any(|e| e.learned == Some(learned)));
+
+    db.save_graph(&Graph::new()).unwrap();
+    assert!(db.load_graph().unwrap().is_empty());
 }
