@@ -124,6 +124,9 @@ pub struct Graph {
     /// Live edges, for de-duplication: (from, to, kind).
     live: HashMap<(NodeId, NodeId, EdgeKind), u32>,
     removed: Vec<bool>,
+    /// Identities by (provider, lower-case id or login name), for lookups from events
+    /// whose tenant name differs from the inventory's.
+    by_name: HashMap<(Provider, String), NodeId>,
 }
 
 pub fn node_key(provider: Provider, tenant: &str, kind: NodeKind, id: &str) -> Text {
@@ -174,6 +177,10 @@ impl Graph {
         }
         let id = self.nodes.len() as NodeId;
         self.index.insert(node.key.clone(), id);
+        if matches!(node.kind, NodeKind::Human | NodeKind::Nhi) {
+            self.by_name.entry((node.provider, node.id.to_ascii_lowercase().to_string())).or_insert(id);
+            self.by_name.entry((node.provider, node.name.to_ascii_lowercase().to_string())).or_insert(id);
+        }
         self.nodes.push(node);
         self.out.push(Vec::new());
         self.incoming.push(Vec::new());
@@ -252,12 +259,16 @@ impl Graph {
         self.index.get(key).copied()
     }
 
-    /// An identity by provider, tenant and id, or by name (case-insensitive) when no id matches.
+    /// An identity by provider, tenant and id, or by id or name (case-insensitive) when the
+    /// tenant differs.
     pub fn find_identity(&self, provider: Option<Provider>, tenant: Option<&str>, who: &str) -> Option<NodeId> {
         if let (Some(p), Some(t)) = (provider, tenant)
             && let Some(id) = self.find(&node_key(p, t, NodeKind::Human, who))
         {
             return Some(id);
+        }
+        if let Some(p) = provider {
+            return self.by_name.get(&(p, who.to_ascii_lowercase())).copied();
         }
         self.nodes
             .iter()
