@@ -11,6 +11,7 @@ use crate::state::{self, BoundFactor, IdentityKey, IdentityState};
 use chrono::{DateTime, Duration, Utc};
 use model::{Category, Event, Evidence, Finding, FindingIdentity, Outcome, PrincipalKind, Text};
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
@@ -38,6 +39,10 @@ pub struct Engine {
     /// (provider, tenant, lower-case login) → immutable id, for events that name an
     /// identity by login only (Google admin events name the user by `USER_EMAIL`).
     aliases: HashMap<(model::Provider, Text, Text), Text>,
+    /// Who can control what; grows with role grants and issued credentials seen in events.
+    pub(crate) graph: graph::Graph,
+    /// Tiers from the graph, per identity, until the graph changes.
+    graph_tiers: RefCell<HashMap<(model::Provider, Text, Text), u8>>,
     finding_ids: HashSet<String>,
     pub(crate) events: u64,
     pub(crate) first: Option<DateTime<Utc>>,
@@ -50,6 +55,12 @@ fn duration(d: std::time::Duration) -> Duration {
 
 impl Engine {
     pub fn new(config: &Config) -> Result<Engine, ConfigError> {
+        Engine::with_graph(config, graph::Graph::new())
+    }
+
+    /// An engine that knows the identity graph (inventory imports): tiers and blast radius
+    /// come from it, and edges learned from events are added to it.
+    pub fn with_graph(config: &Config, graph: graph::Graph) -> Result<Engine, ConfigError> {
         config.validate()?;
         let geo = GeoLookup::open(&config.geoip).map_err(ConfigError::Invalid)?;
         Ok(Engine {
@@ -64,6 +75,8 @@ impl Engine {
             sources: Default::default(),
             findings: Vec::new(),
             aliases: HashMap::new(),
+            graph,
+            graph_tiers: RefCell::new(HashMap::new()),
             finding_ids: HashSet::new(),
             events: 0,
             first: None,
@@ -86,6 +99,10 @@ impl Engine {
         };
         self.sources.observe(&event);
         self.handle(&event);
+        // After the event's own detection: a grant makes later changes privileged.
+        if graph::learn(&mut self.graph, &event) {
+            self.graph_tiers.borrow_mut().clear();
+        }
     }
 
     /// Runs every check still waiting, as at the end of the data.
@@ -126,7 +143,30 @@ impl Engine {
     }
 
     fn tier(&self, event: &Event, who: Option<&model::Principal>) -> u8 {
-        who.map_or(2, |p| self.lists.tier(event.provider, &event.tenant, p))
+        who.map_or(2, |p| self.tier_of(event.provider, &event.tenant, p))
+    }
+
+    /// The tier from the config lists and from the graph, whichever is more privileged.
+    fn tier_of(&self, provider: model::Provider, tenant: &str, who: &model::Principal) -> u8 {
+        let listed = self.lists.tier(provider, tenant, who);
+        if listed == 0 || self.graph.is_empty() {
+            return listed;
+        }
+        let Some(key) = who.key() else { return listed };
+        let cache_key = (provider, Text::from(tenant), Text::from(key));
+        if let Some(&tier) = self.graph_tiers.borrow().get(&cache_key) {
+            return listed.min(tier);
+        }
+        let tier = self.graph_node(provider, tenant, who).map_or(2, |node| graph::tier_of(&self.graph, node));
+        self.graph_tiers.borrow_mut().insert(cache_key, tier);
+        listed.min(tier)
+    }
+
+    fn graph_node(&self, provider: model::Provider, tenant: &str, who: &model::Principal) -> Option<graph::NodeId> {
+        [who.id.as_deref(), who.name.as_deref()]
+            .into_iter()
+            .flatten()
+            .find_map(|k| self.graph.find_identity(Some(provider), Some(tenant), k))
     }
 
     /// Remembers the immutable id behind each login the event names with both.
@@ -283,7 +323,7 @@ impl Engine {
         }
     }
 
-    fn emit(&mut self, key: &IdentityKey, draft: Draft, time: DateTime<Utc>) {
+    fn emit(&mut self, key: &IdentityKey, mut draft: Draft, time: DateTime<Utc>) {
         let state = self.identities.get(key);
         let who = model::Principal {
             id: Some(key.id.clone()),
@@ -296,9 +336,15 @@ impl Engine {
             id: key.id.clone(),
             name: who.name.clone(),
             kind: who.kind,
-            tier: self.lists.tier(key.provider, &key.tenant, &who),
+            tier: self.tier_of(key.provider, &key.tenant, &who),
         };
-        let finding = finding::build(draft, identity, key, time);
+        let blast = self
+            .graph_node(key.provider, &key.tenant, &who)
+            .map(|node| self.graph.blast_summary(node, 5))
+            .unwrap_or_default();
+        draft.conditions.blast_radius_has_nhi = blast.nhi > 0;
+        let mut finding = finding::build(draft, identity, key, time);
+        finding.blast_radius = blast;
         if self.finding_ids.insert(finding.id.clone()) {
             self.findings.push(finding);
         }

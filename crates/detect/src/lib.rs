@@ -35,6 +35,8 @@ pub struct Report {
     pub events: u64,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
+    /// The identity graph as it stands after the run, with the edges learned from events.
+    pub graph: graph::Graph,
 }
 
 impl Engine {
@@ -61,6 +63,6 @@ impl Engine {
                 f.remediation = (*plan).clone();
             }
         }
-        Report { incidents, findings, events: self.events, first: self.first, last: self.last }
+        Report { incidents, findings, events: self.events, first: self.first, last: self.last, graph: self.graph }
     }
 }

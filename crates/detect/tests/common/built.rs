@@ -118,5 +118,6 @@ pub fn report() -> Report {
         events: 10,
         first: Some(at(0)),
         last: Some(at(30)),
+        graph: graph::Graph::new(),
     }
 }

@@ -13,6 +13,11 @@ use model::{Event, Severity};
 
 /// Normalizes each (file name, native NDJSON text), sorts by event time, and hunts.
 pub fn hunt(config_toml: &str, files: &[(&str, &str)]) -> Report {
+    hunt_with_graph(config_toml, graph::Graph::new(), files)
+}
+
+/// [`hunt`] with an identity graph loaded (an inventory).
+pub fn hunt_with_graph(config_toml: &str, graph: graph::Graph, files: &[(&str, &str)]) -> Report {
     let config: Config = toml::from_str(config_toml).unwrap_or_else(|e| panic!("config: {e}"));
     let mut opts = ingest::Options::default();
     for (provider, tenant) in &config.tenants {
@@ -25,7 +30,12 @@ pub fn hunt(config_toml: &str, files: &[(&str, &str)]) -> Report {
         assert!(problems.is_empty(), "story logs must normalize cleanly:\n{}", problems.join("\n"));
         events.append(&mut evs);
     }
-    hunt_events(&config, events)
+    events.sort_by(detect::order::compare);
+    let mut engine = Engine::with_graph(&config, graph).unwrap();
+    for e in &events {
+        engine.process(e);
+    }
+    engine.finish()
 }
 
 /// Hunts already-normalized events, sorted by time here.
