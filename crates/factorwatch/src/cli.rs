@@ -33,6 +33,9 @@ pub enum Command {
     #[command(subcommand)]
     Config(ConfigCommand),
 
+    /// The identity graph: import inventories, show an identity, its blast radius.
+    Graph(GraphArgs),
+
     /// Write a deterministic synthetic tenant ("acme") in providers' native log shapes,
     /// with attack stories, benign look-alikes, a config and the ground truth.
     Gen(GenArgs),
@@ -66,6 +69,11 @@ pub struct HuntArgs {
     /// Name a provider's tenant where its logs do not (Okta): `--tenant okta=acme.okta.com`.
     #[arg(long, value_name = "PROVIDER=NAME")]
     pub tenant: Vec<String>,
+
+    /// Identity inventory to load (any format `factorwatch graph import` reads); repeatable.
+    /// Tiers and blast radius come from it.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Vec<PathBuf>,
 
     /// Exit with status 1 when any record was malformed, unrecognized or unreadable.
     #[arg(long)]
@@ -202,4 +210,45 @@ pub enum Format {
     Json,
     /// Aligned columns for people.
     Table,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// Where the database holding the graph is (default: the data folder).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: GraphCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GraphCommand {
+    /// Import inventory files (format detected: factorwatch inventory, AWS IAM authorization
+    /// details, Microsoft Graph, AzureHound, Okta, Google Workspace, GitHub) into the graph.
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// An identity: what it is, its tier, and its edges in and out.
+    Show {
+        /// The identity's id or login name.
+        identity: String,
+        #[arg(long)]
+        provider: Option<String>,
+    },
+    /// Everything an identity can reach, each with the path that explains it.
+    BlastRadius {
+        identity: String,
+        #[arg(long)]
+        provider: Option<String>,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Table)]
+        format: GraphFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Table,
+    Json,
 }

@@ -21,6 +21,8 @@ pub struct Hunt {
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
     pub run_events: usize,
+    /// The identity graph (inventory) detection reads tiers and blast radius from.
+    pub graph: graph::Graph,
 }
 
 pub struct Outcome {
@@ -54,6 +56,23 @@ pub fn options(config: &Config, pairs: &[String]) -> anyhow::Result<Options> {
     Ok(opts)
 }
 
+/// Builds the identity graph from inventory files (any format `graph import` reads).
+pub fn load_inventory(files: &[PathBuf]) -> anyhow::Result<graph::Graph> {
+    let mut g = graph::Graph::new();
+    for file in files {
+        let text = std::fs::read_to_string(file).with_context(|| format!("reading inventory {}", file.display()))?;
+        let imported = graph::import::import(&mut g, &file.display().to_string(), &text)?;
+        eprintln!(
+            "inventory {}: {} ({} nodes, {} edges)",
+            file.display(),
+            imported.format,
+            imported.nodes,
+            imported.edges
+        );
+    }
+    Ok(g)
+}
+
 /// Reads an RFC 3339 time flag.
 pub fn parse_time(flag: &str, text: Option<&str>) -> anyhow::Result<Option<DateTime<Utc>>> {
     text.map(|t| {
@@ -65,7 +84,7 @@ pub fn parse_time(flag: &str, text: Option<&str>) -> anyhow::Result<Option<DateT
 }
 
 pub fn run(hunt: Hunt, config: &Config) -> anyhow::Result<Outcome> {
-    let mut engine = Engine::new(config)?;
+    let mut engine = Engine::with_graph(config, hunt.graph)?;
     let (inputs, mut problems) = ingest::expand_paths(&hunt.paths);
     let progress = Progress::new();
 

@@ -73,6 +73,7 @@ fn hunt_and_store(tenant_dir: &Path, db_path: &Path) -> anyhow::Result<Vec<Strin
         since: None,
         until: None,
         run_events: detect::order::DEFAULT_RUN_EVENTS,
+        graph: graph::Graph::new(),
     };
     let outcome = hunting::run(hunt, &config)?;
     let mut err = std::io::stderr().lock();

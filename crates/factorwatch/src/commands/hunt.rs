@@ -28,6 +28,7 @@ pub fn run(args: HuntArgs) -> anyhow::Result<ExitCode> {
         since: hunting::parse_time("--since", args.since.as_deref())?,
         until: hunting::parse_time("--until", args.until.as_deref())?,
         run_events: args.sort_run_events,
+        graph: hunting::load_inventory(&args.inventory)?,
         paths: args.paths,
     };
     let outcome = hunting::run(hunt, &config)?;

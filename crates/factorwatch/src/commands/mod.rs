@@ -1,6 +1,7 @@
 mod config;
 mod demo;
 mod r#gen;
+mod graph;
 mod hunt;
 mod normalize;
 
@@ -14,5 +15,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo::run(args),
         Command::Config(command) => config::run(command),
         Command::Gen(args) => r#gen::run(args),
+        Command::Graph(args) => graph::run(args),
     }
 }

@@ -1,0 +1,155 @@
+//! `factorwatch graph`: import inventories into the stored identity graph, and ask it who an
+//! identity is, what it can reach, and which non-human identities are poorly kept.
+
+use crate::cli::{GraphArgs, GraphCommand, GraphFormat};
+use anyhow::{Context, bail};
+use graph::{Graph, NodeId};
+use model::Provider;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use store::{Sqlite, Store};
+
+pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
+    let db_path = database(args.data_dir)?;
+    match args.command {
+        GraphCommand::Import { files } => import(&db_path, &files),
+        GraphCommand::Show { identity, provider } => {
+            let g = load(&db_path)?;
+            let node = find(&g, &identity, provider.as_deref())?;
+            show(&g, node)
+        }
+        GraphCommand::BlastRadius { identity, provider, format } => {
+            let g = load(&db_path)?;
+            let node = find(&g, &identity, provider.as_deref())?;
+            blast_radius(&g, node, format)
+        }
+    }
+}
+
+fn database(data_dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    let Some(dir) = data_dir.or_else(store::default_data_dir) else {
+        bail!("no data folder: set --data-dir, $FACTORWATCH_DATA_DIR, $XDG_DATA_HOME or $HOME")
+    };
+    Ok(dir.join(store::DB_FILE))
+}
+
+fn load(db_path: &Path) -> anyhow::Result<Graph> {
+    let db = Sqlite::open(db_path)?;
+    let g = db.load_graph()?;
+    if g.is_empty() {
+        bail!(
+            "the graph in {} is empty: import an inventory first (`factorwatch graph import FILE`)",
+            db_path.display()
+        );
+    }
+    Ok(g)
+}
+
+fn import(db_path: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut db = Sqlite::open(db_path)?;
+    let mut g = db.load_graph()?;
+    let mut err = std::io::stderr().lock();
+    for file in files {
+        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let imported = graph::import::import(&mut g, &file.display().to_string(), &text)?;
+        writeln!(
+            err,
+            "{}: {} (+{} nodes, +{} edges)",
+            file.display(),
+            imported.format,
+            imported.nodes,
+            imported.edges
+        )?;
+    }
+    db.save_graph(&g)?;
+    writeln!(err, "graph: {} nodes, {} edges, stored in {}", g.len(), g.edge_count(), db_path.display())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn find(g: &Graph, who: &str, provider: Option<&str>) -> anyhow::Result<NodeId> {
+    let provider = match provider {
+        Some(p) => Some(Provider::parse(p).with_context(|| format!("--provider: unknown provider `{p}`"))?),
+        None => None,
+    };
+    let found = match provider {
+        Some(p) => g.find_identity(Some(p), None, who),
+        None => Provider::ALL.iter().find_map(|p| g.find_identity(Some(*p), None, who)),
+    };
+    found.with_context(|| format!("no identity `{who}` in the graph (give its id or login; --provider narrows)"))
+}
+
+fn show(g: &Graph, node: NodeId) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    let Some(n) = g.node(node) else { bail!("node {node} vanished") };
+    writeln!(out, "{} ({:?}, {} {}, id {})", n.name, n.kind, n.provider, n.tenant, n.id)?;
+    writeln!(out, "tier {}", graph::tier_of(g, node))?;
+    for e in g.out_edges(node) {
+        let to = g.node(e.to).map_or("?", |t| t.name.as_str());
+        let learned = e.learned.map(|t| format!(" (learned {})", t.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default();
+        writeln!(out, "  {} {to}{learned}", e.kind.words())?;
+    }
+    for e in g.in_edges(node) {
+        let from = g.node(e.from).map_or("?", |f| f.name.as_str());
+        writeln!(out, "  ← {from} {}", e.kind.words())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn blast_radius(g: &Graph, node: NodeId, format: GraphFormat) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    let radius = g.blast_radius(node);
+    let tier = graph::tier_of_reach(g, &radius);
+    let sections = [
+        ("scopes", &radius.scopes),
+        ("identities", &radius.identities),
+        ("non-human identities", &radius.nhi),
+        ("secrets", &radius.secrets),
+        ("roles", &radius.roles),
+        ("groups", &radius.groups),
+    ];
+    match format {
+        GraphFormat::Table => {
+            let summary = g.blast_summary(node, 0);
+            let name = g.node(node).map_or("?", |n| n.name.as_str());
+            writeln!(
+                out,
+                "{name}: tier {tier}; controls {} identities, {} roles, {} non-human identities, {} secrets",
+                summary.identities, summary.roles, summary.nhi, summary.secrets
+            )?;
+            for (title, reaches) in sections {
+                if reaches.is_empty() {
+                    continue;
+                }
+                writeln!(out, "\n{title}:")?;
+                for r in reaches {
+                    writeln!(out, "  {}", g.describe(r))?;
+                }
+            }
+        }
+        GraphFormat::Json => {
+            let summary = g.blast_summary(node, 5);
+            let reach: Vec<serde_json::Value> = sections
+                .iter()
+                .flat_map(|(title, reaches)| {
+                    reaches.iter().map(move |r| {
+                        serde_json::json!({
+                            "section": title,
+                            "node": g.node(r.node).map(|n| n.key.to_string()),
+                            "via": r.via.map(|v| v.words()),
+                            "path": g.describe(r),
+                        })
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({
+                "identity": g.node(node).map(|n| n.key.to_string()),
+                "tier": tier,
+                "summary": summary,
+                "reach": reach,
+            });
+            writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
