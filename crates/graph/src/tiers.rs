@@ -45,6 +45,8 @@ const ROLE_POWERS: &[(Provider, &str, Powers)] = {
         (Provider::Google, "Super Admin", RESET_ALL),
         (Provider::Google, "User Security Management", HELPDESK),
         (Provider::Google, "_USER_MANAGEMENT_ADMIN_ROLE", HELPDESK),
+        (Provider::Google, "_HELP_DESK_ADMIN_ROLE", PASSWORDS),
+        (Provider::Google, "Help Desk Admin", PASSWORDS),
         (Provider::Github, "owner", RESET_ALL),
         (Provider::Github, "admin", ROLES),
         (Provider::Github, "enterprise owner", RESET_ALL),

@@ -1,6 +1,14 @@
 //! Importers: one module per export format, each recognised from the document's shape
 //! (`graph import` needs no format flag).
 
+mod azurehound;
+mod builtin;
+mod field;
+mod github;
+mod google;
+mod msgraph;
+mod okta;
+
 use crate::store::Graph;
 use serde_json::Value;
 use thiserror::Error;
@@ -31,7 +39,13 @@ struct Format {
 }
 
 /// Tried in order; the first whose `matches` accepts the document imports it.
-const FORMATS: &[Format] = &[];
+const FORMATS: &[Format] = &[
+    Format { name: "msgraph", matches: msgraph::matches, import: msgraph::import },
+    Format { name: "azurehound", matches: azurehound::matches, import: azurehound::import },
+    Format { name: "okta", matches: okta::matches, import: okta::import },
+    Format { name: "google", matches: google::matches, import: google::import },
+    Format { name: "github", matches: github::matches, import: github::import },
+];
 
 /// Detects the format of a document (JSON, or YAML for the inventory) and imports it.
 pub fn import(graph: &mut Graph, source_name: &str, text: &str) -> Result<Imported, ImportError> {
