@@ -1,0 +1,87 @@
+//! `factorwatch graph` over the stored graph, and `hunt --inventory`: the same factor change
+//! ranks a tier 0 administrator above a tier 2 user, and the finding says what the
+//! administrator can reach.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn factorwatch(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_factorwatch")).args(args).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    out
+}
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../graph/tests/fixtures").join(rel)
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+#[test]
+fn imported_inventories_are_stored_and_answer_show_and_blast_radius() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path().to_str().unwrap();
+    let okta = fixture("okta/bundle.json");
+    let out = factorwatch(&["graph", "--data-dir", d, "import", okta.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("okta (+18 nodes"), "{}", text(&out.stderr));
+
+    let out = factorwatch(&["graph", "--data-dir", d, "blast-radius", "hana.kim@acme.com"]);
+    let table = text(&out.stdout);
+    assert!(table.starts_with("hana.kim@acme.com: tier 0"), "{table}");
+    assert!(table.contains("hana.kim@acme.com → Help Desk Administrator → every identity"), "{table}");
+
+    let out = factorwatch(&["graph", "--data-dir", d, "blast-radius", "--format", "json", "hana.kim@acme.com"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["tier"], 0);
+    assert!(doc["summary"]["identities"].as_u64().unwrap() >= 5);
+
+    let out = factorwatch(&["graph", "--data-dir", d, "show", "priya.shah@acme.com"]);
+    assert!(text(&out.stdout).contains("tier 2"), "{}", text(&out.stdout));
+
+    let out = factorwatch(&["graph", "--data-dir", d, "show", "nobody@acme.com"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no identity `nobody@acme.com`"), "{}", text(&out.stderr));
+}
+
+fn activation(uuid: &str, id: &str, login: &str) -> String {
+    format!(
+        r#"{{"uuid":"{uuid}","published":"2026-05-07T10:00:00Z","eventType":"user.mfa.factor.activate","actor":{{"id":"00u9mal","type":"User","alternateId":"mallory@acme.com"}},"target":[{{"id":"{id}","type":"User","alternateId":"{login}"}},{{"id":"mfa-{uuid}","type":"AuthenticatorEnrollment","displayName":"Okta Verify"}}],"client":{{"ipAddress":"198.51.100.7"}},"outcome":{{"result":"SUCCESS"}}}}"#
+    )
+}
+
+#[test]
+fn hunt_with_an_inventory_ranks_a_tier_0_change_above_the_same_change_on_tier_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("okta.ndjson");
+    let lines = [
+        activation("a1", "00u5priya0plain0007", "priya.shah@acme.com"),
+        activation("b1", "00u2hana0helpdesk07", "hana.kim@acme.com"),
+    ];
+    std::fs::write(&log, lines.join("\n")).unwrap();
+    let inventory = fixture("okta/bundle.json");
+    let out =
+        factorwatch(&["hunt", "--format", "json", "--inventory", inventory.to_str().unwrap(), log.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let findings: Vec<serde_json::Value> =
+        text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let first = &findings[0];
+    assert_eq!(first["identity"]["name"], "hana.kim@acme.com", "{findings:#?}");
+    assert_eq!(first["identity"]["tier"], 0);
+    let risk = |who: &str| {
+        findings
+            .iter()
+            .filter(|f| f["identity"]["name"] == who)
+            .map(|f| f["risk_score"].as_u64().unwrap())
+            .max()
+            .unwrap()
+    };
+    assert!(risk("hana.kim@acme.com") > risk("priya.shah@acme.com"));
+    let top = first["blast_radius"]["top"].as_array().unwrap();
+    assert!(top.iter().any(|p| p.as_str().unwrap().contains("Help Desk Administrator → every identity")), "{top:?}");
+    let priya = findings.iter().find(|f| f["identity"]["name"] == "priya.shah@acme.com").unwrap();
+    assert_eq!(priya["identity"]["tier"], 2);
+}
