@@ -4,6 +4,8 @@
 //! with the path that explains each reach.
 
 mod blast;
+mod dot;
+mod posture;
 mod store;
 mod tiers;
 
@@ -11,6 +13,8 @@ pub mod import;
 mod learn;
 
 pub use blast::{BlastRadius, Reach};
+pub use dot::blast_radius_dot;
 pub use learn::learn;
+pub use posture::{Check, PostureFinding, PostureSettings, Status, posture};
 pub use store::{Edge, EdgeKind, Graph, Node, NodeId, NodeKind, Scope, node_key};
 pub use tiers::{edge_tier, role_powers, role_tier, tier_of, tier_of_reach};

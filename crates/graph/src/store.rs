@@ -100,6 +100,11 @@ pub struct Node {
     /// For people: whether a phishing-resistant factor is bound (None: unknown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phishing_resistant: Option<bool>,
+    /// For NHIs: the last time a person used the NHI's credential interactively (a console or
+    /// browser sign-in, an MFA factor bound to it, its key used from a network seen for a
+    /// human). Set by whoever reads those events; posture check P-4 reports it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interactive_use: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -206,6 +211,7 @@ impl Graph {
             created: None,
             expires: None,
             phishing_resistant: None,
+            interactive_use: None,
         })
     }
 
@@ -328,4 +334,5 @@ fn merge(existing: &mut Node, new: Node) {
     existing.created = new.created.or(existing.created);
     existing.expires = new.expires.or(existing.expires);
     existing.phishing_resistant = new.phishing_resistant.or(existing.phishing_resistant);
+    existing.interactive_use = existing.interactive_use.max(new.interactive_use);
 }
