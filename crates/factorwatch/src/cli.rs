@@ -245,10 +245,26 @@ pub enum GraphCommand {
         #[arg(long, value_enum, default_value_t = GraphFormat::Table)]
         format: GraphFormat,
     },
+    /// Non-human identity posture checks P-1 to P-5 (OWASP NHI Top 10), over the whole graph.
+    Posture {
+        /// P-3: secrets older than this many days are long-lived.
+        #[arg(long, default_value_t = 90, value_name = "DAYS")]
+        max_secret_age_days: i64,
+        #[arg(long, value_enum, default_value_t = PostureFormat::Table)]
+        format: PostureFormat,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GraphFormat {
+    Table,
+    Json,
+    /// Graphviz DOT: `factorwatch graph blast-radius alice --format dot | dot -Tsvg > alice.svg`.
+    Dot,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PostureFormat {
     Table,
     Json,
 }

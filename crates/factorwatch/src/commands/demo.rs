@@ -67,21 +67,24 @@ fn hunt_and_store(tenant_dir: &Path, db_path: &Path) -> anyhow::Result<Vec<Strin
     let started = Instant::now();
     let config_path = tenant_dir.join(CONFIG_FILE);
     let config = if config_path.is_file() { Config::load(&config_path)? } else { Config::default() };
+    // The stored graph (imported inventories) feeds tiers and blast radius; what the logs
+    // teach is added to it and stored again.
+    let mut db = Sqlite::open(db_path)?;
     let hunt = hunting::Hunt {
         paths: log_paths(tenant_dir)?,
         opts: hunting::options(&config, &[])?,
         since: None,
         until: None,
         run_events: detect::order::DEFAULT_RUN_EVENTS,
-        graph: graph::Graph::new(),
+        graph: db.load_graph()?,
     };
     let outcome = hunting::run(hunt, &config)?;
     let mut err = std::io::stderr().lock();
     summary::write(&mut err, &outcome.tally, started.elapsed(), false)?;
     summary::write_report(&mut err, &outcome.report, outcome.outside, outcome.spilled_runs)?;
 
-    let mut db = Sqlite::open(db_path)?;
     db.save_report(&outcome.report.incidents, &complete(&outcome.report))?;
+    db.save_graph(&outcome.report.graph)?;
     Ok(table::incident_lines(&db.incidents(QUEUE)?))
 }
 

@@ -1,7 +1,7 @@
 //! `factorwatch graph`: import inventories into the stored identity graph, and ask it who an
 //! identity is, what it can reach, and which non-human identities are poorly kept.
 
-use crate::cli::{GraphArgs, GraphCommand, GraphFormat};
+use crate::cli::{GraphArgs, GraphCommand, GraphFormat, PostureFormat};
 use anyhow::{Context, bail};
 use graph::{Graph, NodeId};
 use model::Provider;
@@ -24,7 +24,35 @@ pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
             let node = find(&g, &identity, provider.as_deref())?;
             blast_radius(&g, node, format)
         }
+        GraphCommand::Posture { max_secret_age_days, format } => {
+            let g = load(&db_path)?;
+            posture(&g, max_secret_age_days, format)
+        }
     }
+}
+
+fn posture(g: &Graph, max_age_days: i64, format: PostureFormat) -> anyhow::Result<ExitCode> {
+    let settings = graph::PostureSettings { max_secret_age: chrono::Duration::days(max_age_days.max(0)) };
+    let findings = graph::posture(g, &settings, chrono::Utc::now());
+    let mut out = std::io::stdout().lock();
+    match format {
+        PostureFormat::Json => {
+            for f in &findings {
+                writeln!(out, "{}", serde_json::to_string(f)?)?;
+            }
+        }
+        PostureFormat::Table => {
+            for f in &findings {
+                let ids = std::iter::once(f.owasp_nhi).chain(f.csf.iter().copied()).collect::<Vec<_>>().join(", ");
+                writeln!(out, "{} {:?} {}: {} [{ids}]", f.check.id(), f.status, f.nhi_name, f.why)?;
+                for path in &f.paths {
+                    writeln!(out, "    {path}")?;
+                }
+            }
+            writeln!(std::io::stderr().lock(), "{} posture findings", findings.len())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn database(data_dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {
@@ -109,6 +137,7 @@ fn blast_radius(g: &Graph, node: NodeId, format: GraphFormat) -> anyhow::Result<
         ("groups", &radius.groups),
     ];
     match format {
+        GraphFormat::Dot => write!(out, "{}", graph::blast_radius_dot(g, node))?,
         GraphFormat::Table => {
             let summary = g.blast_summary(node, 0);
             let name = g.node(node).map_or("?", |n| n.name.as_str());
