@@ -35,7 +35,7 @@ fn a_user_allowed_iam_star_on_every_user_is_tier_0_over_every_identity() {
     let ada = who(&g, "ada");
     assert_eq!(graph::tier_of(&g, ada), 0);
     let s = g.blast_summary(ada, 10);
-    assert_eq!(s.identities, 7, "the account's 7 users");
+    assert_eq!(s.identities, 8, "the account's 8 users");
     assert!(s.top.contains(&"ada → every identity".into()), "{:?}", s.top);
     // Only the default version (v2, `iam:*` on users) counts: v1's `*` on `*` would pass roles.
     let own = edges_from(&g, ada);
@@ -98,6 +98,14 @@ fn an_unconditional_deny_removes_the_helpdesk_power_and_a_conditional_one_does_n
     let sam = who(&g, "sam");
     assert_eq!(graph::tier_of(&g, sam), 2, "Deny `iam:*LoginProfile`, `iam:*MFA*` on `*`");
     assert_eq!(edges_from(&g, sam), vec![(EdgeKind::MemberOf, "Helpdesk".to_string())]);
+}
+
+#[test]
+fn a_permissions_boundary_caps_what_the_users_policies_allow() {
+    let g = account();
+    let intern = who(&g, "intern");
+    assert_eq!(graph::tier_of(&g, intern), 2, "UserAdmin (`iam:*` on users) under a boundary allowing only reads");
+    assert!(g.blast_radius(intern).is_empty());
 }
 
 #[test]

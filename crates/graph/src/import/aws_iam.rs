@@ -7,8 +7,8 @@
 //! Evaluation (docs/import-aws-iam.md): explicit Deny wins; `Action` and
 //! `NotAction`, `Resource` and `NotResource` with `*` and `?` wildcards; `${aws:username}` in
 //! resources. An Allow with a `Condition` counts (it may be met); a Deny with a `Condition` does
-//! not (it may not be). Permissions boundaries, SCPs and resource policies are not evaluated,
-//! so powers may be over-reported, never under-reported by them.
+//! not (it may not be). Permissions boundaries cap what a principal's policies allow; SCPs and
+//! resource policies are not evaluated, so powers may be over-reported by them, never missed.
 
 use crate::store::{EdgeKind, Graph, NodeId, NodeKind, Scope};
 use crate::tiers::edge_tier;
@@ -114,6 +114,16 @@ struct Principal {
     arn: String,
     name: String,
     statements: Vec<Statement>,
+    /// The permissions boundary's statements: what the principal's own policies can at most allow.
+    boundary: Option<Vec<Statement>>,
+}
+
+impl Principal {
+    fn can(&self, action: &str, resource: &str) -> bool {
+        let me = (self.is == Is::User).then_some(self.name.as_str());
+        allowed(&self.statements, action, resource, me)
+            && self.boundary.as_ref().is_none_or(|b| allowed(b, action, resource, me))
+    }
 }
 
 pub fn import(graph: &mut Graph, doc: &Value) -> Result<(), String> {
@@ -236,6 +246,7 @@ fn users(
             arn: arn.to_string(),
             name: name.to_string(),
             statements,
+            boundary: boundary(obj, policies),
         });
     }
     // An `owner` tag naming another user of the export is an ownership edge (P-1).
@@ -277,9 +288,16 @@ fn roles(
             arn: arn.to_string(),
             name: name.to_string(),
             statements,
+            boundary: boundary(obj, policies),
         });
     }
     Ok((out, trusts))
+}
+
+/// The managed policy set as permissions boundary (None: no boundary, or one not in the export).
+fn boundary(obj: &Map<String, Value>, policies: &HashMap<String, Vec<Statement>>) -> Option<Vec<Statement>> {
+    let arn = obj.get("PermissionsBoundary")?.get("PermissionsBoundaryArn")?.as_str()?;
+    policies.get(arn).cloned()
 }
 
 /// Inline policies under `inline_key`, then attached managed policies.
@@ -476,8 +494,7 @@ fn every(account: &str, on: On) -> String {
 }
 
 fn powers(graph: &mut Graph, p: &Principal, principals: &[Principal], targets: &Targets) {
-    let me = (p.is == Is::User).then_some(p.name.as_str());
-    let can = |action: &str, resource: &str| allowed(&p.statements, action, resource, me);
+    let can = |action: &str, resource: &str| p.can(action, resource);
     for (kind, on, actions) in POWERS {
         let all = every(&p.account, *on);
         if actions.iter().any(|a| can(a, &all)) {
@@ -546,7 +563,7 @@ fn assume(graph: &mut Graph, role: &Principal, trust: &[Statement], principals: 
             // Named by ARN: the trust alone suffices in the account. Through the account or
             // `*`: the principal's own policies must allow it too.
             let by_arn = s.principals.iter().any(|who| who == &p.arn);
-            if by_arn || allowed(&p.statements, "sts:AssumeRole", &role.arn, me) {
+            if by_arn || p.can("sts:AssumeRole", &role.arn) {
                 trusted = true;
             }
         }
