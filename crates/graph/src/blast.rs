@@ -68,7 +68,9 @@ impl Graph {
                 let onward = match node.kind {
                     NodeKind::Role => {
                         radius.roles.push(reach);
-                        true
+                        // Passing a role to a workload is tier 1 (DETECTIONS.md), not the
+                        // role's own powers.
+                        edge.kind != EdgeKind::CanPassRole
                     }
                     NodeKind::Group => {
                         radius.groups.push(reach);

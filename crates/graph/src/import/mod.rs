@@ -1,11 +1,13 @@
 //! Importers: one module per export format, each recognised from the document's shape
 //! (`graph import` needs no format flag).
 
+mod aws_iam;
 mod azurehound;
 mod builtin;
 mod field;
 mod github;
 mod google;
+mod inventory;
 mod msgraph;
 mod okta;
 
@@ -40,6 +42,8 @@ struct Format {
 
 /// Tried in order; the first whose `matches` accepts the document imports it.
 const FORMATS: &[Format] = &[
+    Format { name: "factorwatch inventory", matches: inventory::matches, import: inventory::import },
+    Format { name: "aws iam get-account-authorization-details", matches: aws_iam::matches, import: aws_iam::import },
     Format { name: "msgraph", matches: msgraph::matches, import: msgraph::import },
     Format { name: "azurehound", matches: azurehound::matches, import: azurehound::import },
     Format { name: "okta", matches: okta::matches, import: okta::import },
@@ -49,8 +53,7 @@ const FORMATS: &[Format] = &[
 
 /// Detects the format of a document (JSON, or YAML for the inventory) and imports it.
 pub fn import(graph: &mut Graph, source_name: &str, text: &str) -> Result<Imported, ImportError> {
-    let doc: Value = serde_json::from_str(text)
-        .map_err(|e| ImportError::NotJson { source_name: source_name.to_string(), reason: e.to_string() })?;
+    let doc = parse(text).map_err(|reason| ImportError::NotJson { source_name: source_name.to_string(), reason })?;
     let Some(format) = FORMATS.iter().find(|f| (f.matches)(&doc)) else {
         return Err(ImportError::UnknownShape {
             source_name: source_name.to_string(),
@@ -59,12 +62,32 @@ pub fn import(graph: &mut Graph, source_name: &str, text: &str) -> Result<Import
         });
     };
     let (nodes, edges) = (graph.len(), graph.edge_count());
-    (format.import)(graph, &doc).map_err(|reason| ImportError::Invalid {
+    // Import into a copy: a document that fails part-way leaves the graph as it was.
+    let mut work = graph.clone();
+    (format.import)(&mut work, &doc).map_err(|reason| ImportError::Invalid {
         source_name: source_name.to_string(),
         format: format.name,
         reason,
     })?;
+    *graph = work;
     Ok(Imported { format: format.name, nodes: graph.len() - nodes, edges: graph.edge_count().saturating_sub(edges) })
+}
+
+/// JSON, else YAML (the inventory may be written in either). A document that starts like
+/// JSON keeps the JSON error; anything else that is not YAML either gets the YAML one.
+fn parse(text: &str) -> Result<Value, String> {
+    let json = match serde_json::from_str::<Value>(text) {
+        Ok(doc) => return Ok(doc),
+        Err(e) => e,
+    };
+    if text.trim_start().starts_with(['{', '[']) {
+        return Err(format!("invalid JSON: {json}"));
+    }
+    match serde_norway::from_str::<Value>(text) {
+        Ok(doc @ (Value::Object(_) | Value::Array(_))) => Ok(doc),
+        Ok(_) => Err("neither a JSON nor a YAML object or list".to_string()),
+        Err(e) => Err(format!("invalid YAML: {e}")),
+    }
 }
 
 fn describe(doc: &Value) -> String {
