@@ -56,6 +56,40 @@ pub fn learn(graph: &mut Graph, e: &Event) -> bool {
             graph.link(holder, secret, EdgeKind::HasSecret, Some(e.time));
             true
         }
+        Category::SigninSuccess | Category::FactorAdd => mark_interactive_use(graph, e),
+        _ => false,
+    }
+}
+
+/// P-4: a non-human identity signing in through a browser, or getting an MFA factor, is a
+/// person using its credentials. The NHI is known from the event or from the inventory.
+fn mark_interactive_use(graph: &mut Graph, e: &Event) -> bool {
+    let Some(who) = e.target.as_ref().or(e.actor.as_ref()) else { return false };
+    let node = [who.id.as_deref(), who.name.as_deref()]
+        .into_iter()
+        .flatten()
+        .find_map(|k| graph.find_identity(Some(e.provider), Some(&e.tenant), k));
+    let is_nhi =
+        who.kind == PrincipalKind::Nhi || node.and_then(|n| graph.node(n)).is_some_and(|n| n.kind == NodeKind::Nhi);
+    if !is_nhi {
+        return false;
+    }
+    let browser = e.client.user_agent.as_deref().is_some_and(|ua| ua.contains("Mozilla/"));
+    if e.category == Category::SigninSuccess && !browser {
+        return false;
+    }
+    let node = match node {
+        Some(n) => n,
+        None => match who.key() {
+            Some(id) => graph.ensure(e.provider, &e.tenant, NodeKind::Nhi, id, who.name.as_deref().unwrap_or(id)),
+            None => return false,
+        },
+    };
+    match graph.node_mut(node) {
+        Some(n) if n.interactive_use.is_none_or(|t| t < e.time) => {
+            n.interactive_use = Some(e.time);
+            true
+        }
         _ => false,
     }
 }

@@ -65,3 +65,25 @@ fn role_grants_learned_from_events_make_tier_0_and_revokes_undo_it() {
     assert!(graph::learn(&mut g, &events[0]));
     assert_eq!(graph::tier_of(&g, alice), 2);
 }
+
+#[test]
+fn an_nhi_signing_in_through_a_browser_is_marked_as_used_interactively() {
+    let mut g = Graph::new();
+    let sp = g.ensure(Provider::Entra, "t1", NodeKind::Nhi, "sp-report", "svc-reporting");
+    let quiet = g.ensure(Provider::Entra, "t1", NodeKind::Nhi, "sp-quiet", "svc-quiet");
+    let signin = |id: &str, ua: &str| {
+        format!(
+            r#"{{"id":"{id}","createdDateTime":"2026-05-30T08:15:00Z","userPrincipalName":"","userId":"sp-report","userDisplayName":"svc-reporting","ipAddress":"203.0.113.5","userAgent":"{ua}","status":{{"errorCode":0}},"appDisplayName":"Azure Portal"}}"#
+        )
+    };
+    let text = [signin("s1", "python-requests/2.31"), signin("s2", "Mozilla/5.0 (Windows NT 10.0)")].join("\n");
+    let mut opts = ingest::Options::default();
+    opts.set_tenant(Provider::Entra, "t1");
+    let (events, tally) = ingest::normalize_text("signins.ndjson", &text, &opts);
+    assert!(tally.diagnostics.is_empty(), "{:?}", tally.diagnostics);
+    assert!(!graph::learn(&mut g, &events[0]), "a script's sign-in is what an NHI does");
+    assert!(g.node(sp).unwrap().interactive_use.is_none());
+    assert!(graph::learn(&mut g, &events[1]));
+    assert!(g.node(sp).unwrap().interactive_use.is_some());
+    assert!(g.node(quiet).unwrap().interactive_use.is_none());
+}
