@@ -65,6 +65,14 @@ pub fn learn(graph: &mut Graph, e: &Event) -> bool {
 /// person using its credentials. The NHI is known from the event or from the inventory.
 fn mark_interactive_use(graph: &mut Graph, e: &Event) -> bool {
     let Some(who) = e.target.as_ref().or(e.actor.as_ref()) else { return false };
+    // Cheap tests first: this runs for every sign-in.
+    let browser = e.client.user_agent.as_deref().is_some_and(|ua| ua.contains("Mozilla/"));
+    if e.category == Category::SigninSuccess && !browser {
+        return false;
+    }
+    if who.kind != PrincipalKind::Nhi && graph.is_empty() {
+        return false;
+    }
     let node = [who.id.as_deref(), who.name.as_deref()]
         .into_iter()
         .flatten()
@@ -72,10 +80,6 @@ fn mark_interactive_use(graph: &mut Graph, e: &Event) -> bool {
     let is_nhi =
         who.kind == PrincipalKind::Nhi || node.and_then(|n| graph.node(n)).is_some_and(|n| n.kind == NodeKind::Nhi);
     if !is_nhi {
-        return false;
-    }
-    let browser = e.client.user_agent.as_deref().is_some_and(|ua| ua.contains("Mozilla/"));
-    if e.category == Category::SigninSuccess && !browser {
         return false;
     }
     let node = match node {
