@@ -1,15 +1,19 @@
-//! Persistence for incidents and findings behind one trait, [`Store`]. SQLite ([`Sqlite`])
-//! is the embedded default; a PostgreSQL implementation fits the same trait. The store
-//! never decides anything: it keeps what the engine reported and answers queries.
+//! Persistence for events, incidents and findings behind one trait, [`Store`]. SQLite
+//! ([`Sqlite`]) is the embedded default; PostgreSQL ([`Postgres`]) is chosen by URL. The store
+//! never decides anything: it keeps what it was given and answers queries.
 
+mod codec;
 mod migrations;
 mod paths;
+mod postgres;
+mod postgres_migrations;
 mod sqlite;
 
 pub use paths::{DB_FILE, data_dir_from, default_data_dir};
+pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 
-use model::{Finding, Incident};
+use model::{Event, Finding, Incident};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -30,7 +34,15 @@ pub struct Saved {
     pub findings: usize,
 }
 
-/// Where incidents and findings are kept. Saving is an upsert by id: saving the same
+/// What one append of events wrote: `stored` new events, and `duplicates` already stored
+/// (or repeated within the batch), which were left as they were.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Appended {
+    pub stored: usize,
+    pub duplicates: usize,
+}
+
+/// Where events, incidents and findings are kept. Saving is an upsert by id: saving the same
 /// finding twice keeps one row, with the latest content.
 pub trait Store {
     /// Writes incidents and findings in one transaction.
@@ -50,4 +62,17 @@ pub trait Store {
 
     /// The stored identity graph (empty when none was saved).
     fn load_graph(&self) -> Result<graph::Graph, StoreError>;
+
+    /// Stores events durably, all or none, in one transaction: when this returns `Ok` they
+    /// are committed. An event is identified by (provider, tenant, provider event id,
+    /// action, time, category); one already stored is counted as a duplicate and left as
+    /// it was. Each new event gets the next sequence number.
+    fn append_events(&mut self, events: &[Event]) -> Result<Appended, StoreError>;
+
+    /// Up to `limit` stored events with a sequence number above `seq`, in sequence order:
+    /// for replay after a restart (`events_after(0, n)` reads from the first).
+    fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError>;
+
+    /// The sequence number of the last stored event; 0 when none is stored.
+    fn last_event_seq(&self) -> Result<i64, StoreError>;
 }

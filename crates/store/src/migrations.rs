@@ -39,6 +39,20 @@ pub const MIGRATIONS: &[&str] = &[
         learned  TEXT,
         PRIMARY KEY (from_key, to_key, kind)
     );",
+    // 3: events, each a JSON body under a sequence number that only grows (AUTOINCREMENT:
+    // never reused, even after deletes), stored once per (provider, tenant, provider event
+    // id, action, time, category).
+    "CREATE TABLE events (
+        seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+        provider TEXT NOT NULL,
+        tenant   TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        time     TEXT NOT NULL,
+        category TEXT NOT NULL,
+        body     TEXT NOT NULL,
+        UNIQUE (provider, tenant, event_id, action, time, category)
+    );",
 ];
 
 /// The version a fully migrated database is at.

@@ -1,10 +1,11 @@
 //! The embedded store: one SQLite file.
 
+use crate::codec::{EventKey, parse, seq_id, stamp, to_json, unstamp};
 use crate::migrations::{MIGRATIONS, latest};
-use crate::{Saved, Store, StoreError};
-use chrono::{DateTime, SecondsFormat, Utc};
-use model::{Finding, Incident};
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::{Appended, Saved, Store, StoreError};
+use chrono::Utc;
+use model::{Event, Finding, Incident};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
 
 pub struct Sqlite {
@@ -13,11 +14,6 @@ pub struct Sqlite {
 
 fn db(e: rusqlite::Error) -> StoreError {
     StoreError::Database(e.to_string())
-}
-
-/// Times as fixed-width RFC 3339 text, so that text order is time order.
-fn stamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
 impl Sqlite {
@@ -86,7 +82,7 @@ impl Store for Sqlite {
                 )
                 .map_err(db)?;
             for i in incidents {
-                let body = serde_json::to_string(i).map_err(|e| StoreError::Database(e.to_string()))?;
+                let body = to_json(i)?;
                 put_incident
                     .execute(params![
                         i.id,
@@ -110,7 +106,7 @@ impl Store for Sqlite {
                 )
                 .map_err(db)?;
             for f in findings {
-                let body = serde_json::to_string(f).map_err(|e| StoreError::Database(e.to_string()))?;
+                let body = to_json(f)?;
                 put_finding
                     .execute(params![f.id, f.incident, f.detector.as_str(), f.severity.as_str(), stamp(f.time), body])
                     .map_err(db)?;
@@ -147,6 +143,41 @@ impl Store for Sqlite {
         self.read_graph()
     }
 
+    fn append_events(&mut self, events: &[Event]) -> Result<Appended, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+        let mut stored = 0;
+        {
+            let mut put = tx
+                .prepare(
+                    "INSERT INTO events (provider, tenant, event_id, action, time, category, body)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     ON CONFLICT (provider, tenant, event_id, action, time, category) DO NOTHING",
+                )
+                .map_err(db)?;
+            for event in events {
+                let k = EventKey::of(event);
+                stored += put
+                    .execute(params![k.provider, k.tenant, k.id, k.action, k.time, k.category, to_json(event)?])
+                    .map_err(db)?;
+            }
+        }
+        tx.commit().map_err(db)?;
+        Ok(Appended { stored, duplicates: events.len().saturating_sub(stored) })
+    }
+
+    fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut query =
+            self.conn.prepare("SELECT seq, body FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2").map_err(db)?;
+        let rows =
+            query.query_map(params![seq, limit], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))).map_err(db)?;
+        rows.map(|row| row.map_err(db).and_then(|(seq, body)| Ok((seq, parse(&seq_id(seq), &body)?)))).collect()
+    }
+
+    fn last_event_seq(&self) -> Result<i64, StoreError> {
+        self.conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0)).map_err(db)
+    }
+
     fn schema_version(&self) -> Result<i64, StoreError> {
         let version: Option<i64> = self
             .conn
@@ -165,7 +196,7 @@ impl Sqlite {
         {
             let mut put_node = tx.prepare("INSERT INTO graph_nodes (key, body) VALUES (?1, ?2)").map_err(db)?;
             for (_, node) in g.nodes() {
-                let body = serde_json::to_string(node).map_err(|e| StoreError::Database(e.to_string()))?;
+                let body = to_json(node)?;
                 put_node.execute(params![node.key.as_str(), body]).map_err(db)?;
             }
             let mut put_edge = tx
@@ -211,7 +242,7 @@ impl Sqlite {
             let (from, to, kind, learned) = row.map_err(db)?;
             let id = format!("{from} -> {to}");
             let kind: graph::EdgeKind = parse(&id, &format!("\"{kind}\""))?;
-            let learned = learned.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc));
+            let learned = learned.and_then(|t| unstamp(&t));
             let (Some(from), Some(to)) = (g.find(&from), g.find(&to)) else {
                 return Err(StoreError::Corrupt { id, reason: "edge names a node that is not stored".into() });
             };
@@ -219,8 +250,4 @@ impl Sqlite {
         }
         Ok(g)
     }
-}
-
-fn parse<T: serde::de::DeserializeOwned>(id: &str, body: &str) -> Result<T, StoreError> {
-    serde_json::from_str(body).map_err(|e| StoreError::Corrupt { id: id.to_string(), reason: e.to_string() })
 }

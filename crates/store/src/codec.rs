@@ -1,0 +1,53 @@
+//! How values become columns, shared by both backends: fixed-width time stamps, JSON
+//! bodies, and the event's identity key.
+
+use crate::StoreError;
+use chrono::{DateTime, SecondsFormat, Utc};
+use model::Event;
+
+/// Times as fixed-width RFC 3339 text, so that text order is time order.
+pub(crate) fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// A stamp read back; `None` when it is not RFC 3339.
+pub(crate) fn unstamp(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc))
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Database(format!("cannot encode a record: {e}")))
+}
+
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(id: &str, body: &str) -> Result<T, StoreError> {
+    serde_json::from_str(body).map_err(|e| StoreError::Corrupt { id: id.to_string(), reason: e.to_string() })
+}
+
+/// The columns that identify an event: provider, tenant, provider event id, action, time
+/// stamp and category. Storing a second event with the same key changes nothing.
+pub(crate) struct EventKey<'a> {
+    pub provider: &'static str,
+    pub tenant: &'a str,
+    pub id: &'a str,
+    pub action: &'a str,
+    pub time: String,
+    pub category: &'static str,
+}
+
+impl<'a> EventKey<'a> {
+    pub(crate) fn of(event: &'a Event) -> EventKey<'a> {
+        EventKey {
+            provider: event.provider.as_str(),
+            tenant: event.tenant.as_str(),
+            id: event.id.as_str(),
+            action: event.action.as_str(),
+            time: stamp(event.time),
+            category: event.category.as_str(),
+        }
+    }
+}
+
+/// A row id for errors about an event: `seq 17`.
+pub(crate) fn seq_id(seq: i64) -> String {
+    format!("event seq {seq}")
+}

@@ -1,0 +1,43 @@
+//! A SQLite file in a temporary folder.
+
+use super::Backend;
+use std::path::PathBuf;
+use store::{Sqlite, Store, StoreError};
+
+pub struct SqliteDb {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl SqliteDb {
+    pub fn new() -> SqliteDb {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("factorwatch.db");
+        SqliteDb { _dir: dir, path }
+    }
+
+    fn raw(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(&self.path).unwrap()
+    }
+}
+
+impl Backend for SqliteDb {
+    fn open(&self) -> Result<Box<dyn Store>, StoreError> {
+        Ok(Box::new(Sqlite::open(&self.path)?))
+    }
+
+    fn execute(&self, sql: &str) {
+        self.raw().execute_batch(sql).unwrap();
+    }
+
+    fn scalar(&self, sql: &str) -> i64 {
+        self.raw().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    fn fail_inserts_of(&self, event_id: &str) {
+        self.execute(&format!(
+            "CREATE TRIGGER fail_{event_id} BEFORE INSERT ON events WHEN NEW.event_id = '{event_id}'
+             BEGIN SELECT RAISE(ABORT, 'simulated failure'); END;"
+        ));
+    }
+}
