@@ -3,19 +3,8 @@
 
 mod common;
 
-use common::{assert_clean, brief, counts, fixture, only, sample};
-use model::{ActorRelation, Event, FactorClass, Outcome, PrincipalKind, Tag};
-
-fn briefs(events: &[Event], expected: &[(u64, &str)]) {
-    for (line, want) in expected {
-        assert_eq!(brief(only(events, *line)), *want, "line {line}");
-    }
-}
-
-fn factor(e: &Event) -> (Option<&str>, FactorClass) {
-    let f = e.factor.as_ref().expect("factor");
-    (f.kind.as_deref(), f.class)
-}
+use common::{assert_clean, brief, check_briefs as briefs, counts, fixture, kind_and_class as factor, only, sample};
+use model::{ActorRelation, FactorClass, Outcome, PrincipalKind, Tag};
 
 #[test]
 fn cloudtrail_user_guide_samples_map_sign_ins_mfa_and_group_grants() {

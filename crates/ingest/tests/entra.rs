@@ -3,17 +3,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
 
-use common::{assert_clean, brief, counts, fixture, on_line, only as one, sample, sample_keeping_duplicates};
+use common::{
+    assert_clean, brief, counts, fixture, kind_and_class as factor, on_line, only as one, sample,
+    sample_keeping_duplicates,
+};
 use ingest::Tally;
 use model::{ActorRelation, Category, Event, FactorClass, Outcome, PrincipalKind, RiskLevel, Tag};
 
 fn not_relevant(t: &Tally) -> String {
     t.not_relevant.iter().map(|((_, a), n)| format!("{a}={n}")).collect::<Vec<_>>().join(" ")
-}
-
-fn factor(e: &Event) -> (Option<&str>, FactorClass) {
-    let f = e.factor.as_ref().expect("factor");
-    (f.kind.as_deref(), f.class)
 }
 
 // ---- public samples -------------------------------------------------------------------

@@ -3,19 +3,10 @@
 
 mod common;
 
-use common::{assert_clean, brief, counts, fixture, on_line, only, sample};
-use model::{ActorRelation, Category, Event, FactorClass, Outcome, PrincipalKind, Tag};
-
-fn briefs(events: &[Event], expected: &[(u64, &str)]) {
-    for (line, want) in expected {
-        assert_eq!(brief(only(events, *line)), *want, "line {line}");
-    }
-}
-
-fn factor(e: &Event) -> (Option<&str>, FactorClass) {
-    let f = e.factor.as_ref().expect("factor");
-    (f.kind.as_deref(), f.class)
-}
+use common::{
+    assert_clean, brief, check_briefs as briefs, counts, fixture, kind_and_class as factor, on_line, only, sample,
+};
+use model::{ActorRelation, Category, FactorClass, Outcome, PrincipalKind, Tag};
 
 const FOO: &str = "actor=foo@bar.com target=foo@bar.com ip=67.43.156.13 country=-";
 

@@ -84,3 +84,16 @@ pub fn only(events: &[Event], line: u64) -> &Event {
     assert_eq!(found.len(), 1, "line {line}: {:?}", found.iter().map(|e| brief(e)).collect::<Vec<_>>());
     found[0]
 }
+
+/// Asserts the brief of the only event of each line.
+pub fn check_briefs(events: &[Event], expected: &[(u64, &str)]) {
+    for (line, want) in expected {
+        assert_eq!(brief(only(events, *line)), *want, "line {line}");
+    }
+}
+
+/// The factor's kind and class (fails the test when the event names no factor).
+pub fn kind_and_class(e: &Event) -> (Option<&str>, model::FactorClass) {
+    let f = e.factor.as_ref().expect("factor");
+    (f.kind.as_deref(), f.class)
+}
