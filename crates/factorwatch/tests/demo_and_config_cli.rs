@@ -3,18 +3,11 @@
 //! `factorwatch config show` prints a config that `config check` accepts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{factorwatch, text};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn factorwatch(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_factorwatch")).args(args).output().expect("factorwatch runs");
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
-    out
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
 
 /// A tiny tenant: an Okta log, a CloudTrail log, its config and an answer key.
 fn tenant(dir: &Path) {

@@ -3,21 +3,14 @@
 //! administrator can reach.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn factorwatch(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_factorwatch")).args(args).output().unwrap();
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
-    out
-}
+use common::{factorwatch, text};
+
+use std::path::{Path, PathBuf};
 
 fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../graph/tests/fixtures").join(rel)
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
 }
 
 #[test]

@@ -3,31 +3,18 @@
 //! panics.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::factorwatch_with_stdin as run;
+
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
 /// An AWS console sign-in, compact, as one NDJSON line.
 const GOOD: &str = r#"{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333","userName":"alice"},"eventTime":"2024-05-01T10:00:00Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"Mozilla/5.0","requestParameters":null,"responseElements":{"ConsoleLogin":"Success"},"additionalEventData":{"MFAUsed":"Yes"},"eventID":"3e2d-0001","eventType":"AwsConsoleSignIn","recipientAccountId":"111122223333"}"#;
 
 fn good(id: u32) -> String {
     GOOD.replace("3e2d-0001", &format!("3e2d-{id:04}"))
-}
-
-fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_factorwatch"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("factorwatch runs");
-    let mut pipe = child.stdin.take().expect("stdin");
-    if let Some(bytes) = stdin {
-        pipe.write_all(bytes).expect("write stdin");
-    }
-    drop(pipe);
-    child.wait_with_output().expect("factorwatch finishes")
 }
 
 fn normalize(path: &Path) -> (usize, String, i32) {
