@@ -286,17 +286,8 @@ impl EntraAudit {
     }
 }
 
-/// An Entra place: IP, country code, city, lat, lon, ASN, device id.
-#[derive(Clone, Copy)]
-pub struct EntraPlace {
-    pub ip: &'static str,
-    pub country: &'static str,
-    pub city: &'static str,
-    pub lat: f64,
-    pub lon: f64,
-    pub asn: u32,
-    pub device: &'static str,
-}
+/// An Entra place: like an Okta one, with the country as a code.
+pub type EntraPlace = Place;
 
 pub const SEATTLE: EntraPlace = EntraPlace {
     ip: "198.51.100.30",
