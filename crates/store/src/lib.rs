@@ -7,13 +7,19 @@ mod migrations;
 mod paths;
 mod postgres;
 mod postgres_migrations;
+mod records;
 mod sqlite;
 
 pub use paths::{DB_FILE, data_dir_from, default_data_dir};
 pub use postgres::Postgres;
+pub use records::{
+    AuditEntry, Comment, Delivery, DeliveryState, Detections, IncidentRecord, Page, Query, Role, SourceStat, Status,
+    TokenRecord,
+};
 pub use sqlite::Sqlite;
 
-use model::{Event, Finding, Incident};
+use chrono::{DateTime, Utc};
+use model::{Event, Finding, Incident, Provider};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -75,4 +81,93 @@ pub trait Store {
 
     /// The sequence number of the last stored event; 0 when none is stored.
     fn last_event_seq(&self) -> Result<i64, StoreError>;
+
+    // --- the service: stream detections, the queue, the audit log, tokens, sinks ---
+
+    /// Writes what the stream detector produced, all or none (see [`Detections`]); returns
+    /// the ids of findings that were not stored before.
+    fn apply_detections(&mut self, detections: &Detections<'_>) -> Result<Vec<String>, StoreError>;
+
+    /// The latest detection snapshot and the event sequence number it covers.
+    fn load_snapshot(&self) -> Result<Option<(i64, Vec<u8>)>, StoreError>;
+
+    /// Incidents matching `query`, highest risk first, then earliest, then id.
+    fn query_incidents(&self, query: &Query) -> Result<Page<IncidentRecord>, StoreError>;
+
+    /// One incident with its status.
+    fn incident(&self, id: &str) -> Result<Option<IncidentRecord>, StoreError>;
+
+    /// Findings matching `query` (`status` is ignored), newest first, then id.
+    fn query_findings(&self, query: &Query) -> Result<Page<Finding>, StoreError>;
+
+    /// One finding.
+    fn finding(&self, id: &str) -> Result<Option<Finding>, StoreError>;
+
+    /// Sets an incident's status and appends `audit` (its seq is assigned) in one
+    /// transaction. `Ok(false)` when no such incident is stored.
+    fn set_status(&mut self, incident: &str, status: Status, audit: &AuditEntry) -> Result<bool, StoreError>;
+
+    /// Adds a comment and its audit entry in one transaction; returns the stored comment,
+    /// or `None` when no such incident is stored.
+    fn add_comment(
+        &mut self,
+        incident: &str,
+        author: &str,
+        text: &str,
+        time: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<Option<Comment>, StoreError>;
+
+    /// An incident's comments, oldest first.
+    fn comments(&self, incident: &str) -> Result<Vec<Comment>, StoreError>;
+
+    /// Appends to the audit log; returns the entry's sequence number.
+    fn append_audit(&mut self, entry: &AuditEntry) -> Result<i64, StoreError>;
+
+    /// Audit entries, newest first; only those about `target` when given.
+    fn audit_log(&self, target: Option<&str>, offset: usize, limit: usize) -> Result<Page<AuditEntry>, StoreError>;
+
+    /// Stores a new token record (its id and hash must be new).
+    fn create_token(&mut self, token: &TokenRecord) -> Result<(), StoreError>;
+
+    /// The token with this hash, revoked or not.
+    fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError>;
+
+    /// Every token, oldest first.
+    fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError>;
+
+    /// Marks a token revoked at `time`; `Ok(false)` when no such token id exists.
+    fn revoke_token(&mut self, id: &str, time: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    /// Pending deliveries of `sink` due at `now`, oldest first, at most `limit`.
+    fn due_deliveries(&self, sink: &str, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>, StoreError>;
+
+    /// Deliveries of `sink` in `state`, oldest first, at most `limit`.
+    fn deliveries(&self, sink: &str, state: DeliveryState, limit: usize) -> Result<Vec<Delivery>, StoreError>;
+
+    /// Records an attempt: delivered, or failed with `error` and retried at `retry_at`
+    /// (`None`: given up, kept as failed for replay).
+    fn record_attempt(
+        &mut self,
+        delivery: i64,
+        outcome: Result<(), (&str, Option<DateTime<Utc>>)>,
+    ) -> Result<(), StoreError>;
+
+    /// Makes failed deliveries of `sink` pending again, due now; returns how many.
+    fn replay_failed(&mut self, sink: &str, now: DateTime<Utc>) -> Result<usize, StoreError>;
+
+    /// Counts of stored events per provider, tenant and category, with their time span.
+    fn source_stats(&self) -> Result<Vec<SourceStat>, StoreError>;
+
+    /// The latest stored events about one identity (the event's subject, matched by
+    /// immutable id or by login, case-insensitive), newest first; only `categories` when
+    /// not empty (`signin_success`, …).
+    fn identity_events(
+        &self,
+        provider: Provider,
+        tenant: &str,
+        identity: &str,
+        categories: &[&str],
+        limit: usize,
+    ) -> Result<Vec<(i64, Event)>, StoreError>;
 }
