@@ -1,0 +1,1 @@
+//! factorwatch as a service (`factorwatch serve`).
