@@ -1,0 +1,1 @@
+//! Sinks: where findings go (written by the sinks work).
