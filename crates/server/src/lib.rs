@@ -1,5 +1,75 @@
 //! factorwatch as a service (`factorwatch serve`): ingestion endpoints, stream detection, the
-//! incident API, sinks and metrics.
+//! incident API, sinks and metrics. [`app`] builds the router (testable without a socket);
+//! [`run::serve`] opens the store, starts the detection worker and sinks, and serves until
+//! told to stop.
 
+pub mod api;
+pub mod auth;
+pub mod config;
 pub mod db;
+pub mod error;
+pub mod ingest;
+pub mod logging;
+pub mod metrics;
+pub mod openapi;
+pub mod run;
 pub mod sinks;
+pub mod state;
+pub mod worker;
+
+pub use config::{ConfigError, ServiceConfig};
+pub use run::{Service, open_store};
+pub use state::AppState;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// The router with its layers: body limit, request timeout, request tracing, and JSON bodies
+/// for every refusal (including the framework's own 404, 405, 408 and 413).
+pub fn app(state: AppState) -> Router {
+    let limit = state.config.server.max_body_bytes;
+    let timeout = state.config.server.request_timeout;
+    api::routes()
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(tower_http::timeout::TimeoutLayer::new(timeout))
+        .layer(axum::middleware::map_response(json_refusals))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found(uri: axum::http::Uri) -> error::ApiError {
+    error::ApiError::not_found(format!("no route `{}`; the API is described at /v1/openapi.json", uri.path()))
+}
+
+/// Refusals produced below the handlers (unknown method, body too large, timeout) come as
+/// plain text: give them the same JSON shape as every other error.
+async fn json_refusals(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("application/openmetrics"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "this route does not take that method".to_string()),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "the request body is larger than `max_body_bytes`".to_string()),
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took longer than `request_timeout`".to_string()),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "send `Content-Type: application/json`".to_string()),
+        other => ("error", other.canonical_reason().unwrap_or("error").to_lowercase()),
+    };
+    let retry = response.headers().get(header::RETRY_AFTER).cloned();
+    let mut out = error::ApiError::new(status, code, message).into_response();
+    if let Some(retry) = retry {
+        out.headers_mut().insert(header::RETRY_AFTER, retry);
+    }
+    if status == StatusCode::REQUEST_TIMEOUT {
+        out.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    out
+}

@@ -1,0 +1,190 @@
+//! The incident queue and findings: lists with filters and pages, one incident with its
+//! findings and comments, status changes and comments (each written to the audit log).
+
+use crate::api::query::ListParams;
+use crate::api::{json_body, query_params};
+use crate::auth::Need;
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use chrono::Utc;
+use model::Finding;
+use serde::{Deserialize, Serialize};
+use store::{AuditEntry, Comment, IncidentRecord, Page, Status};
+
+pub async fn list(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Json<Page<IncidentRecord>>, ApiError> {
+    app.authorize(&headers, Need::Read).await?;
+    let query = query_params(params)?.to_query()?;
+    Ok(Json(app.db.run(move |s| s.query_incidents(&query)).await?))
+}
+
+#[derive(Debug, Serialize)]
+pub struct IncidentDetail {
+    #[serde(flatten)]
+    pub record: IncidentRecord,
+    pub finding_details: Vec<Finding>,
+    pub comments: Vec<Comment>,
+}
+
+pub async fn get(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<IncidentDetail>, ApiError> {
+    app.authorize(&headers, Need::Read).await?;
+    let lookup = id.clone();
+    let found = app
+        .db
+        .run(move |s| {
+            let Some(record) = s.incident(&lookup)? else { return Ok(None) };
+            Ok(Some(IncidentDetail { finding_details: s.findings_for(&lookup)?, comments: s.comments(&lookup)?, record }))
+        })
+        .await?;
+    found.map(Json).ok_or_else(|| ApiError::not_found(format!("no incident `{id}`")))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    pub status: String,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// Longest comment kept, in bytes.
+const MAX_COMMENT: usize = 10_000;
+
+pub async fn set_status(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<StatusChange>, JsonRejection>,
+) -> Result<Json<IncidentRecord>, ApiError> {
+    let caller = app.authorize(&headers, Need::Triage).await?;
+    let change = json_body(body)?;
+    let status = Status::parse(&change.status).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "`status`: `{}` is not one of open, acknowledged, resolved, false_positive",
+            change.status
+        ))
+    })?;
+    let comment = change.comment.filter(|c| !c.trim().is_empty());
+    if comment.as_ref().is_some_and(|c| c.len() > MAX_COMMENT) {
+        return Err(ApiError::bad_request(format!("`comment` is longer than {MAX_COMMENT} bytes")));
+    }
+    let now = Utc::now();
+    let audit = AuditEntry {
+        seq: 0,
+        time: now,
+        actor: caller.name.clone(),
+        action: "incident.status".into(),
+        target: id.clone(),
+        detail: serde_json::json!({ "status": status.as_str(), "comment": comment, "token": caller.token_id }),
+    };
+    let target = id.clone();
+    let updated = app
+        .db
+        .run(move |s| {
+            if !s.set_status(&target, status, &audit)? {
+                return Ok(None);
+            }
+            if let Some(text) = &comment {
+                let note = AuditEntry { action: "incident.comment".into(), detail: serde_json::json!({ "text": text }), ..audit.clone() };
+                s.add_comment(&target, &audit.actor, text, now, &note)?;
+            }
+            s.incident(&target)
+        })
+        .await?;
+    updated.map(Json).ok_or_else(|| ApiError::not_found(format!("no incident `{id}`")))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewComment {
+    pub text: String,
+}
+
+pub async fn comment(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<NewComment>, JsonRejection>,
+) -> Result<(StatusCode, Json<Comment>), ApiError> {
+    let caller = app.authorize(&headers, Need::Triage).await?;
+    let text = json_body(body)?.text;
+    if text.trim().is_empty() || text.len() > MAX_COMMENT {
+        return Err(ApiError::bad_request(format!("`text` must hold 1 to {MAX_COMMENT} bytes")));
+    }
+    let now = Utc::now();
+    let audit = AuditEntry {
+        seq: 0,
+        time: now,
+        actor: caller.name.clone(),
+        action: "incident.comment".into(),
+        target: id.clone(),
+        detail: serde_json::json!({ "text": text, "token": caller.token_id }),
+    };
+    let target = id.clone();
+    let stored = app.db.run(move |s| s.add_comment(&target, &caller.name, &text, now, &audit)).await?;
+    stored.map(|c| (StatusCode::CREATED, Json(c))).ok_or_else(|| ApiError::not_found(format!("no incident `{id}`")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageParams {
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
+}
+
+impl PageParams {
+    pub fn bounds(&self) -> Result<(usize, usize), ApiError> {
+        let limit = self.limit.unwrap_or(crate::api::query::DEFAULT_LIMIT);
+        if limit == 0 || limit > crate::api::query::MAX_LIMIT {
+            return Err(ApiError::bad_request(format!("`limit` must be between 1 and {}", crate::api::query::MAX_LIMIT)));
+        }
+        Ok((self.offset.unwrap_or(0), limit))
+    }
+}
+
+pub async fn audit(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    params: Result<Query<PageParams>, QueryRejection>,
+) -> Result<Json<Page<AuditEntry>>, ApiError> {
+    app.authorize(&headers, Need::Read).await?;
+    let (offset, limit) = query_params(params)?.bounds()?;
+    Ok(Json(app.db.run(move |s| s.audit_log(Some(&id), offset, limit)).await?))
+}
+
+pub async fn findings(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Json<Page<Finding>>, ApiError> {
+    app.authorize(&headers, Need::Read).await?;
+    let params = query_params(params)?;
+    if params.status.is_some() {
+        return Err(ApiError::bad_request("`status` belongs to incidents; findings have none"));
+    }
+    let query = params.to_query()?;
+    Ok(Json(app.db.run(move |s| s.query_findings(&query)).await?))
+}
+
+pub async fn finding(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Finding>, ApiError> {
+    app.authorize(&headers, Need::Read).await?;
+    let lookup = id.clone();
+    let found = app.db.run(move |s| s.finding(&lookup)).await?;
+    found.map(Json).ok_or_else(|| ApiError::not_found(format!("no finding `{id}`")))
+}

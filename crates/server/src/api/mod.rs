@@ -1,0 +1,53 @@
+//! The HTTP surface: routes, and the helpers that turn extractor rejections into JSON errors.
+
+pub mod admin;
+pub mod identities;
+pub mod incidents;
+pub mod ops;
+pub mod query;
+
+use crate::error::ApiError;
+use crate::ingest;
+use crate::state::AppState;
+use axum::Json;
+use axum::Router;
+use axum::extract::Query;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::routing::{delete, get, post};
+
+/// Every route. Layers (body limit, timeouts, tracing) are added by [`crate::app`].
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/v1/openapi.json", get(ops::openapi))
+        .route("/v1/ingest/{provider}", post(ingest::provider))
+        .route("/v1/hooks/okta", get(ingest::okta_verify).post(ingest::okta_events))
+        .route("/v1/hooks/entra", post(ingest::entra_records))
+        .route("/v1/webhooks/{name}", post(ingest::signed))
+        .route("/v1/incidents", get(incidents::list))
+        .route("/v1/incidents/{id}", get(incidents::get))
+        .route("/v1/incidents/{id}/status", post(incidents::set_status))
+        .route("/v1/incidents/{id}/comments", post(incidents::comment))
+        .route("/v1/incidents/{id}/audit", get(incidents::audit))
+        .route("/v1/findings", get(incidents::findings))
+        .route("/v1/findings/{id}", get(incidents::finding))
+        .route("/v1/identities", get(identities::list))
+        .route("/v1/identities/{provider}/{tenant}/{id}", get(identities::get))
+        .route("/v1/sources", get(identities::coverage))
+        .route("/v1/tokens", get(admin::list_tokens).post(admin::create_token))
+        .route("/v1/tokens/{id}", delete(admin::revoke_token))
+        .route("/v1/audit", get(admin::audit_log))
+        .route("/v1/sinks", get(admin::sinks))
+        .route("/v1/sinks/{name}/replay", post(admin::replay_sink))
+        .route("/v1/admin/drain", post(admin::drain))
+}
+
+pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    body.map(|Json(v)| v).map_err(|e| ApiError::new(e.status(), "bad_request", e.body_text()))
+}
+
+pub(crate) fn query_params<T>(params: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    params.map(|Query(v)| v).map_err(|e| ApiError::bad_request(e.body_text()))
+}

@@ -1,0 +1,202 @@
+//! The service's settings: the `[server]` table and `[[sinks]]` of the same TOML file that
+//! holds the detection settings (`detect::Config`), read once at start-up.
+
+use crate::sinks::SinkConfig;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read `{path}`: {reason}")]
+    Read { path: String, reason: String },
+    #[error("`{path}`: {reason}")]
+    Parse { path: String, reason: String },
+    #[error("invalid config: {0}")]
+    Invalid(String),
+}
+
+/// Everything `factorwatch serve` reads from its config file.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceConfig {
+    pub server: ServerConfig,
+    pub sinks: Vec<SinkConfig>,
+    pub detect: detect::Config,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Where the embedded database and other state live (default: the user's data folder).
+    pub data_dir: Option<PathBuf>,
+    /// `postgres://…` to keep everything in PostgreSQL instead of the embedded SQLite file.
+    pub database_url: Option<String>,
+    /// Store connections (SQLite: readers beside the writer; PostgreSQL: sessions).
+    pub database_connections: usize,
+    /// Largest request body accepted, in bytes (compressed size for gzip bodies).
+    pub max_body_bytes: usize,
+    /// Largest body after gzip decompression, in bytes.
+    pub max_decompressed_bytes: u64,
+    /// Ingest requests handled at once; more get 429 with Retry-After.
+    pub max_concurrent_ingest: usize,
+    /// Stored events not yet through detection before ingest answers 429 (backpressure).
+    pub max_backlog: u64,
+    /// Seconds a client is told to wait in `Retry-After`.
+    pub retry_after_seconds: u64,
+    /// When no event has arrived for this long, buffered events are processed, due checks run
+    /// and blind spots are evaluated (the stream is treated as caught up).
+    #[serde(with = "humantime_serde")]
+    pub flush_after: Duration,
+    /// A detection snapshot is saved after this many events …
+    pub snapshot_every_events: u64,
+    /// … or this long after the previous one, whichever comes first.
+    #[serde(with = "humantime_serde")]
+    pub snapshot_every: Duration,
+    /// In-flight requests get this long to finish on shutdown.
+    #[serde(with = "humantime_serde")]
+    pub shutdown_grace: Duration,
+    /// Requests taking longer are answered 503.
+    #[serde(with = "humantime_serde")]
+    pub request_timeout: Duration,
+    /// `json` for one JSON object per log line; `text` for people.
+    pub log_format: LogFormat,
+    /// The Okta event hook: the Authorization header value Okta is configured to send is read
+    /// from this environment variable. Unset: the hook takes an ingest token instead.
+    pub okta_hook_authorization_env: Option<String>,
+    /// Generic webhooks signed with HMAC-SHA256, by name (`POST /v1/webhooks/{name}`).
+    pub webhooks: Vec<WebhookSource>,
+    /// Base URL of the console, used in links sent to sinks.
+    pub console_url: Option<String>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> ServerConfig {
+        ServerConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: None,
+            database_url: None,
+            database_connections: 4,
+            max_body_bytes: 16 * 1024 * 1024,
+            max_decompressed_bytes: 256 * 1024 * 1024,
+            max_concurrent_ingest: 64,
+            max_backlog: 1_000_000,
+            retry_after_seconds: 1,
+            flush_after: Duration::from_secs(30),
+            snapshot_every_events: 50_000,
+            snapshot_every: Duration::from_secs(60),
+            shutdown_grace: Duration::from_secs(20),
+            request_timeout: Duration::from_secs(60),
+            log_format: LogFormat::Text,
+            okta_hook_authorization_env: None,
+            webhooks: Vec::new(),
+            console_url: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// A sender that signs its bodies: `X-Factorwatch-Signature: sha256=<hex HMAC of the body>`
+/// (the header name can be changed for senders with their own convention).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSource {
+    pub name: String,
+    /// The provider whose native events the sender posts.
+    pub provider: String,
+    /// Environment variable holding the shared secret.
+    pub secret_env: String,
+    #[serde(default = "default_signature_header")]
+    pub signature_header: String,
+}
+
+impl std::fmt::Debug for WebhookSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookSource")
+            .field("name", &self.name)
+            .field("provider", &self.provider)
+            .field("secret_env", &self.secret_env)
+            .field("signature_header", &self.signature_header)
+            .finish()
+    }
+}
+
+fn default_signature_header() -> String {
+    "x-factorwatch-signature".into()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServiceSections {
+    #[serde(default)]
+    server: ServerConfig,
+    #[serde(default)]
+    sinks: Vec<SinkConfig>,
+}
+
+impl ServiceConfig {
+    /// Reads the file: `[server]` and `[[sinks]]` for the service, the rest for detection.
+    pub fn load(path: &Path) -> Result<ServiceConfig, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::Read { path: path.display().to_string(), reason: e.to_string() })?;
+        ServiceConfig::parse(&text).map_err(|e| match e {
+            ConfigError::Parse { reason, .. } => ConfigError::Parse { path: path.display().to_string(), reason },
+            other => other,
+        })
+    }
+
+    pub fn parse(text: &str) -> Result<ServiceConfig, ConfigError> {
+        let parse_error = |reason: String| ConfigError::Parse { path: "config".into(), reason };
+        let mut table: toml::Table = toml::from_str(text).map_err(|e| parse_error(e.to_string()))?;
+        let mut service = toml::Table::new();
+        for key in ["server", "sinks"] {
+            if let Some(value) = table.remove(key) {
+                service.insert(key.into(), value);
+            }
+        }
+        let sections: ServiceSections = service.try_into().map_err(|e: toml::de::Error| parse_error(e.to_string()))?;
+        let detect: detect::Config = table.try_into().map_err(|e: toml::de::Error| parse_error(e.to_string()))?;
+        let config = ServiceConfig { server: sections.server, sinks: sections.sinks, detect };
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.detect.validate().map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        let s = &self.server;
+        if s.database_connections == 0 {
+            return Err(ConfigError::Invalid("[server] database_connections must be at least 1".into()));
+        }
+        if s.max_concurrent_ingest == 0 || s.max_body_bytes == 0 {
+            return Err(ConfigError::Invalid("[server] max_concurrent_ingest and max_body_bytes must be above 0".into()));
+        }
+        for hook in &s.webhooks {
+            if model::Provider::parse(&hook.provider).is_none() {
+                return Err(ConfigError::Invalid(format!(
+                    "[[server.webhooks]] `{}`: unknown provider `{}`",
+                    hook.name, hook.provider
+                )));
+            }
+        }
+        let mut names: Vec<&str> = self.sinks.iter().map(|s| s.name.as_str()).collect();
+        names.sort_unstable();
+        if let Some(pair) = names.windows(2).find(|w| w[0] == w[1]) {
+            return Err(ConfigError::Invalid(format!("[[sinks]]: the name `{}` is used twice", pair[0])));
+        }
+        Ok(())
+    }
+
+    /// The data folder: the configured one, else the platform default.
+    pub fn data_dir(&self) -> PathBuf {
+        self.server.data_dir.clone().unwrap_or_else(store::default_data_dir)
+    }
+}

@@ -1,0 +1,144 @@
+//! Starting and stopping the service: open the store, read secrets, start the detection
+//! worker and the sinks, serve HTTP, and on shutdown drain in-flight requests, let detection
+//! catch up with what was acknowledged, and save a snapshot.
+
+use crate::config::ServiceConfig;
+use crate::db::{Db, DynStore};
+use crate::metrics::Metrics;
+use crate::state::{AppState, Arrivals, Progress, Secrets};
+use crate::worker::Worker;
+use anyhow::Context;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+/// Opens `count` connections to the configured store (PostgreSQL by URL, else the SQLite
+/// file in the data folder), migrating it on the first.
+pub fn open_store(config: &ServiceConfig, count: usize) -> anyhow::Result<Vec<DynStore>> {
+    let mut stores: Vec<DynStore> = Vec::with_capacity(count);
+    for _ in 0..count.max(1) {
+        let store: DynStore = match &config.server.database_url {
+            Some(url) => Box::new(store::Postgres::connect(url)?),
+            None => {
+                let path = config.data_dir().join(store::DB_FILE);
+                Box::new(store::Sqlite::open(&path)?)
+            }
+        };
+        stores.push(store);
+    }
+    Ok(stores)
+}
+
+fn read_secrets(config: &ServiceConfig) -> anyhow::Result<Secrets> {
+    let env = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .with_context(|| format!("the environment variable `{name}` named in the config is not set"))
+    };
+    let okta_hook_authorization = config.server.okta_hook_authorization_env.as_deref().map(env).transpose()?;
+    let mut webhooks = HashMap::new();
+    for hook in &config.server.webhooks {
+        let provider = model::Provider::parse(&hook.provider)
+            .with_context(|| format!("webhook `{}`: unknown provider `{}`", hook.name, hook.provider))?;
+        let secret = env(&hook.secret_env)?;
+        webhooks.insert(hook.name.clone(), (provider, hook.signature_header.to_ascii_lowercase(), secret.into_bytes()));
+    }
+    Ok(Secrets { okta_hook_authorization, webhooks })
+}
+
+/// A running service.
+pub struct Service {
+    pub state: AppState,
+    worker: std::thread::JoinHandle<Result<(), store::StoreError>>,
+    sinks: tokio::task::JoinHandle<()>,
+    sinks_stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl Service {
+    /// Opens the store and starts the detection worker and sinks (no HTTP yet).
+    pub fn start(config: ServiceConfig, stores: Vec<DynStore>) -> anyhow::Result<Service> {
+        let secrets = read_secrets(&config)?;
+        let mut ingest_options = ingest::Options::default();
+        for (provider, tenant) in &config.detect.tenants {
+            if let Some(p) = model::Provider::parse(provider) {
+                ingest_options.set_tenant(p, tenant);
+            }
+        }
+        ingest_options.max_document_bytes = config.server.max_decompressed_bytes;
+        let (wake_tx, wake_rx) = std::sync::mpsc::sync_channel(1);
+        let state = AppState {
+            db: Db::new(stores),
+            ingest_slots: Arc::new(Semaphore::new(config.server.max_concurrent_ingest)),
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::new()),
+            progress: Arc::new(Progress::default()),
+            stream: Arc::new(Mutex::new(None)),
+            wake: wake_tx,
+            ingest_options: Arc::new(ingest_options),
+            secrets: Arc::new(secrets),
+            sink_wake: Arc::new(tokio::sync::Notify::new()),
+            arrivals: Arc::new(Arrivals::default()),
+            requests: Arc::new(AtomicU64::new(0)),
+        };
+        let worker_state = state.clone();
+        let worker = std::thread::Builder::new()
+            .name("detection".into())
+            .spawn(move || {
+                let result = Worker::new(worker_state.clone(), wake_rx).run();
+                if let Err(e) = &result {
+                    tracing::error!(error = %e, "the detection worker stopped");
+                    worker_state.progress.ready.store(false, Ordering::Release);
+                }
+                result
+            })
+            .context("cannot start the detection worker")?;
+        let (sinks_stop, stop_rx) = tokio::sync::watch::channel(false);
+        let sinks = crate::sinks::spawn(&state, stop_rx);
+        Ok(Service { state, worker, sinks, sinks_stop })
+    }
+
+    /// Serves HTTP on `listener` until `shutdown` completes, then stops in order: in-flight
+    /// requests finish (up to the grace period), detection processes everything that was
+    /// acknowledged and saves a snapshot, and the sinks stop.
+    pub async fn serve(self, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let state = self.state.clone();
+        let grace = state.config.server.shutdown_grace;
+        let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
+        let stopping = state.progress.clone();
+        let router = crate::app(state.clone());
+        let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing in-flight requests");
+            stopping.stopping.store(true, Ordering::Release);
+            let _ = signalled_tx.send(());
+        });
+        let mut server = Box::pin(server.into_future());
+        tokio::select! {
+            result = &mut server => result.context("the HTTP server failed")?,
+            _ = async {
+                let _ = signalled_rx.await;
+                tokio::time::sleep(grace).await;
+            } => tracing::warn!("in-flight requests did not finish within the grace period"),
+        }
+        self.stop().await
+    }
+
+    /// Stops detection (after it has processed every stored event) and the sinks.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.state.progress.stopping.store(true, Ordering::Release);
+        self.state.wake_worker();
+        let worker = self.worker;
+        let result = tokio::task::spawn_blocking(move || worker.join()).await;
+        let _ = self.sinks_stop.send(true);
+        let _ = self.sinks.await;
+        match result {
+            Ok(Ok(Ok(()))) => Ok(()),
+            Ok(Ok(Err(e))) => Err(e.into()),
+            Ok(Err(_)) | Err(_) => Err(anyhow::anyhow!("the detection worker panicked")),
+        }
+    }
+}

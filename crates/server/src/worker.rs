@@ -1,0 +1,307 @@
+//! The detection worker: a thread that reads stored events in sequence order, runs them
+//! through the stream detector (the same detector code as `hunt`), and writes findings,
+//! regrouped incidents, sink deliveries and a periodic snapshot in one transaction each time.
+//!
+//! Crash safety: events are stored before they are acknowledged, and detection state is only
+//! ever restored from a snapshot plus the events stored after it. Replaying an event that was
+//! already processed yields findings with the same ids, which the store keeps once.
+
+use crate::state::AppState;
+use chrono::Utc;
+use detect::stream::Stream;
+use model::{Finding, Provider};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+use store::{Detections, Query, StoreError};
+
+/// Events read from the store at a time.
+const BATCH: usize = 2_000;
+/// The most findings of one identity loaded back from the store after a restart.
+const MAX_IDENTITY_FINDINGS: usize = 10_000;
+
+type IdentityKey = (Provider, String, String);
+
+fn key_of(f: &Finding) -> IdentityKey {
+    (f.identity.provider, f.identity.tenant.to_string(), f.identity.id.to_string())
+}
+
+/// What the worker remembers between batches to regroup incidents: each identity's findings
+/// and the incidents last written for it.
+#[derive(Default)]
+struct Grouping {
+    findings: HashMap<IdentityKey, BTreeMap<String, Finding>>,
+    incidents: HashMap<IdentityKey, BTreeSet<String>>,
+    /// The blind-spot findings as last written (they are replaced by each new reading).
+    blind_spots: Option<BTreeMap<String, IdentityKey>>,
+}
+
+pub struct Worker {
+    app: AppState,
+    wake: Receiver<()>,
+    grouping: Grouping,
+    since_snapshot: u64,
+    last_snapshot: Instant,
+    sinks: Vec<String>,
+}
+
+impl Worker {
+    pub fn new(app: AppState, wake: Receiver<()>) -> Worker {
+        let sinks = app.config.sinks.iter().map(|s| s.name.clone()).collect();
+        Worker {
+            app,
+            wake,
+            grouping: Grouping::default(),
+            since_snapshot: 0,
+            last_snapshot: Instant::now(),
+            sinks,
+        }
+    }
+
+    /// Runs until the service stops and every stored event has been through detection.
+    pub fn run(mut self) -> Result<(), StoreError> {
+        self.restore()?;
+        let server = &self.app.config.server;
+        let (flush_after, snapshot_every) = (server.flush_after, server.snapshot_every);
+        let mut quiet_since = Instant::now();
+        let mut flushed = true;
+        loop {
+            let cursor = self.app.progress.processed.load(Ordering::Acquire);
+            let batch = self.app.db.run_blocking(|s| s.events_after(cursor, BATCH))?;
+            if !batch.is_empty() {
+                self.process(batch)?;
+                quiet_since = Instant::now();
+                flushed = false;
+                continue;
+            }
+            if self.app.progress.stopping.load(Ordering::Acquire) {
+                self.persist(Vec::new(), None, true)?;
+                return Ok(());
+            }
+            let requested = self.app.progress.drains_requested.load(Ordering::Acquire);
+            if requested > self.app.progress.drains_done.load(Ordering::Acquire) {
+                self.flush()?;
+                flushed = true;
+                self.app.progress.drains_done.store(requested, Ordering::Release);
+                continue;
+            }
+            if !flushed && quiet_since.elapsed() >= flush_after {
+                self.flush()?;
+                flushed = true;
+            }
+            if self.since_snapshot > 0 && self.last_snapshot.elapsed() >= snapshot_every {
+                self.persist(Vec::new(), None, true)?;
+            }
+            let wait = if flushed { Duration::from_millis(500) } else { flush_after.saturating_sub(quiet_since.elapsed()) };
+            match self.wake.recv_timeout(wait.clamp(Duration::from_millis(5), Duration::from_millis(500))) {
+                Ok(()) | Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => self.app.progress.stopping.store(true, Ordering::Release),
+            }
+        }
+    }
+
+    /// Detection state from the last snapshot, or from nothing (replaying every event).
+    fn restore(&mut self) -> Result<(), StoreError> {
+        let config = &self.app.config.detect;
+        let snapshot = self.app.db.run_blocking(|s| s.load_snapshot())?;
+        let restored = snapshot.and_then(|(seq, bytes)| match Stream::restore(config, &bytes) {
+            Ok(stream) => Some((seq, stream)),
+            Err(e) => {
+                tracing::error!(error = %e, "the detection snapshot cannot be read; replaying every stored event");
+                None
+            }
+        });
+        let (cursor, stream) = match restored {
+            Some((seq, stream)) => {
+                tracing::info!(seq, buffered = stream.buffered(), "detection restored from its snapshot");
+                (seq, stream)
+            }
+            None => {
+                let graph = self.app.db.run_blocking(|s| s.load_graph())?;
+                let engine = detect::Engine::with_graph(config, graph)
+                    .map_err(|e| StoreError::Database(format!("detection settings: {e}")))?;
+                (0, Stream::new(engine, config.stream.lateness))
+            }
+        };
+        let blind = Query { detector: Some("FW-011".into()), limit: MAX_IDENTITY_FINDINGS, ..Query::default() };
+        let stored_blind = self.app.db.run_blocking(|s| s.query_findings(&blind))?;
+        self.grouping.blind_spots = Some(stored_blind.items.into_iter().map(|f| (f.id.clone(), key_of(&f))).collect());
+        let last = self.app.db.run_blocking(|s| s.last_event_seq())?;
+        self.app.progress.note_stored(last);
+        self.app.progress.processed.store(cursor, Ordering::Release);
+        if let Ok(mut slot) = self.app.stream.lock() {
+            *slot = Some(stream);
+        }
+        self.app.progress.ready.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    fn process(&mut self, batch: Vec<(i64, model::Event)>) -> Result<(), StoreError> {
+        let first_seq = batch.first().map_or(0, |(seq, _)| *seq);
+        let last_seq = batch.last().map_or(0, |(seq, _)| *seq);
+        let count = batch.len() as u64;
+        let findings = self.with_stream(|stream| {
+            let mut late = 0u64;
+            for (seq, event) in batch {
+                late += u64::from(stream.push(seq, event));
+            }
+            stream.release();
+            (late, stream.buffered(), stream.take_findings())
+        });
+        let Some((late, buffered, findings)) = findings else { return Ok(()) };
+        let metrics = &self.app.metrics;
+        metrics.processed.inc_by(count);
+        metrics.late.inc_by(late);
+        metrics.buffered.set(i64::try_from(buffered).unwrap_or(i64::MAX));
+        if let Some(arrived) = self.app.arrivals.of(first_seq) {
+            let waited = arrived.elapsed().as_secs_f64();
+            for _ in &findings {
+                metrics.latency.observe(waited);
+            }
+        }
+        self.since_snapshot += count;
+        self.app.progress.processed.store(last_seq, Ordering::Release);
+        let due = self.since_snapshot >= self.app.config.server.snapshot_every_events;
+        self.persist(findings, None, due)?;
+        let backlog = self.app.progress.backlog();
+        metrics.queue_depth.set(i64::try_from(backlog).unwrap_or(i64::MAX));
+        Ok(())
+    }
+
+    /// The input went quiet: process what is held for reordering, run due checks, and take a
+    /// new reading of the blind spots.
+    fn flush(&mut self) -> Result<(), StoreError> {
+        let result = self.with_stream(|stream| {
+            stream.drain(Utc::now());
+            let findings = stream.take_findings();
+            let blind = stream.blind_spots();
+            (findings, blind)
+        });
+        let Some((findings, blind)) = result else { return Ok(()) };
+        self.app.metrics.buffered.set(0);
+        self.persist(findings, Some(blind), true)
+    }
+
+    fn with_stream<T>(&self, work: impl FnOnce(&mut Stream) -> T) -> Option<T> {
+        let mut guard = self.app.stream.lock().ok()?;
+        guard.as_mut().map(work)
+    }
+
+    /// Regroups the incidents of every identity with new findings and writes it all, with a
+    /// snapshot when `snapshot`, in one transaction.
+    fn persist(&mut self, new: Vec<Finding>, blind: Option<Vec<Finding>>, snapshot: bool) -> Result<(), StoreError> {
+        let mut touched: BTreeSet<IdentityKey> = new.iter().map(key_of).collect();
+        let mut retract: Vec<String> = Vec::new();
+        if let Some(blind) = &blind {
+            let current: BTreeMap<String, IdentityKey> = blind.iter().map(|f| (f.id.clone(), key_of(f))).collect();
+            let previous = self.grouping.blind_spots.take().unwrap_or_default();
+            for (id, key) in previous {
+                if !current.contains_key(&id) {
+                    retract.push(id);
+                    touched.insert(key);
+                }
+            }
+            touched.extend(current.values().cloned());
+            self.grouping.blind_spots = Some(current);
+        }
+        for key in &touched {
+            self.load_identity(key)?;
+        }
+        for list in self.grouping.findings.values_mut() {
+            for id in &retract {
+                list.remove(id);
+            }
+        }
+        for f in new.into_iter().chain(blind.into_iter().flatten()) {
+            self.grouping.findings.entry(key_of(&f)).or_default().insert(f.id.clone(), f);
+        }
+
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut incidents = Vec::new();
+        let mut dropped: Vec<String> = Vec::new();
+        let stream = self.app.stream.lock().ok();
+        let Some(stream) = stream.as_ref().and_then(|g| g.as_ref()) else { return Ok(()) };
+        for key in &touched {
+            let mut list: Vec<Finding> =
+                self.grouping.findings.get(key).map(|m| m.values().cloned().collect()).unwrap_or_default();
+            let grouped = stream.group(&mut list);
+            let now: BTreeSet<String> = grouped.iter().map(|i| i.id.clone()).collect();
+            let before = self.grouping.incidents.insert(key.clone(), now.clone()).unwrap_or_default();
+            dropped.extend(before.difference(&now).cloned());
+            incidents.extend(grouped);
+            findings.extend(list);
+        }
+        let snapshot_bytes = if snapshot {
+            match stream.snapshot() {
+                Ok(bytes) => Some((stream.cursor(), bytes)),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot take a detection snapshot");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        drop(stream);
+        if findings.is_empty() && retract.is_empty() && dropped.is_empty() && snapshot_bytes.is_none() {
+            return Ok(());
+        }
+        let sinks = self.sinks.clone();
+        let new_ids = self.app.db.run_blocking(|s| {
+            s.apply_detections(&Detections {
+                findings: &findings,
+                retract: &retract,
+                incidents: &incidents,
+                drop_incidents: &dropped,
+                sinks: &sinks,
+                snapshot: snapshot_bytes.as_ref().map(|(seq, bytes)| (*seq, bytes.as_slice())),
+            })
+        })?;
+        if snapshot_bytes.is_some() {
+            self.since_snapshot = 0;
+            self.last_snapshot = Instant::now();
+            self.app.metrics.snapshots.inc();
+        }
+        if !new_ids.is_empty() {
+            let by_id: HashMap<&str, &Finding> = findings.iter().map(|f| (f.id.as_str(), f)).collect();
+            for id in &new_ids {
+                if let Some(f) = by_id.get(id.as_str()) {
+                    let labels = crate::metrics::DetectorLabels { detector: f.detector.to_string() };
+                    self.app.metrics.findings.get_or_create(&labels).inc();
+                }
+            }
+            self.app.sink_wake.notify_waiters();
+            tracing::info!(new = new_ids.len(), "findings stored");
+        }
+        Ok(())
+    }
+
+    /// After a restart the worker knows nothing of earlier findings: load the identity's
+    /// findings and incidents from the store the first time it is touched.
+    fn load_identity(&mut self, key: &IdentityKey) -> Result<(), StoreError> {
+        if self.grouping.findings.contains_key(key) {
+            return Ok(());
+        }
+        let query = Query {
+            identity: Some(key.2.clone()),
+            provider: Some(key.0),
+            tenant: Some(key.1.clone()),
+            limit: MAX_IDENTITY_FINDINGS,
+            ..Query::default()
+        };
+        let (findings, incidents) = self.app.db.run_blocking(|s| Ok((s.query_findings(&query)?, s.query_incidents(&query)?)))?;
+        let mine = |id: &str| id == key.2;
+        let findings: BTreeMap<String, Finding> = findings
+            .items
+            .into_iter()
+            .filter(|f| mine(&f.identity.id))
+            .map(|f| (f.id.clone(), f))
+            .collect();
+        let incidents: BTreeSet<String> =
+            incidents.items.into_iter().filter(|i| mine(&i.incident.identity.id)).map(|i| i.incident.id).collect();
+        self.grouping.findings.insert(key.clone(), findings);
+        self.grouping.incidents.insert(key.clone(), incidents);
+        Ok(())
+    }
+}
