@@ -39,6 +39,68 @@ pub enum Command {
     /// Write a deterministic synthetic tenant ("acme") in providers' native log shapes,
     /// with attack stories, benign look-alikes, a config and the ground truth.
     Gen(GenArgs),
+
+    /// Run the service: ingestion endpoints, stream detection, the incident API, sinks.
+    ///
+    /// Stores in the embedded SQLite file of the data folder unless the config gives
+    /// `[server] database_url`. Stops cleanly on Ctrl-C or SIGTERM.
+    Serve(ServeArgs),
+
+    /// API tokens for the service: create (shown once), list, revoke.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The configuration file: `[server]`, `[[sinks]]` and the detection settings.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Listen on this address instead of the configured one (e.g. 0.0.0.0:8080).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+
+    /// The data folder (the embedded database) instead of the configured one.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it once (only its hash is stored).
+    Create {
+        /// ingest (posts events only), viewer, analyst, approver or admin.
+        #[arg(long, value_parser = ["ingest", "viewer", "analyst", "approver", "admin"])]
+        role: String,
+        /// Who or what holds it, as shown in the audit log.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        target: ServiceTarget,
+    },
+    /// List tokens (never the secrets).
+    List {
+        #[command(flatten)]
+        target: ServiceTarget,
+    },
+    /// Revoke a token by its id (`tok_…`); it stops working at once.
+    Revoke {
+        id: String,
+        #[command(flatten)]
+        target: ServiceTarget,
+    },
+}
+
+/// Which service's store a command works on.
+#[derive(Debug, clap::Args)]
+pub struct ServiceTarget {
+    /// The service's configuration file (for `database_url` or `data_dir`).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The data folder instead of the configured one.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

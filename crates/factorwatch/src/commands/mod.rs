@@ -4,6 +4,8 @@ mod r#gen;
 mod graph;
 mod hunt;
 mod normalize;
+mod serve;
+mod token;
 
 use crate::cli::{Cli, Command};
 use std::process::ExitCode;
@@ -16,5 +18,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Config(command) => config::run(command),
         Command::Gen(args) => r#gen::run(args),
         Command::Graph(args) => graph::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Token(command) => token::run(command),
     }
 }
