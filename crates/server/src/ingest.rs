@@ -126,6 +126,22 @@ pub async fn signed(
     accept(&app, *provider, &format!("webhook:{name}"), &headers, body).await.map(Json)
 }
 
+/// Admits an ingest request before its body is read, or answers 429: bodies in flight are
+/// bounded by `max_concurrent_ingest`, and a slow sender holds its slot while it sends.
+pub async fn gate(
+    State(app): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let Ok(_slot) = app.ingest_slots.clone().try_acquire_owned() else {
+        app.metrics.refuse("overloaded");
+        let retry = app.config.server.retry_after_seconds;
+        return ApiError::too_many("too many ingest requests at once; retry later", retry).into_response();
+    };
+    next.run(request).await
+}
+
 /// `sha256=<hex>` (or bare hex), compared in constant time.
 pub fn signature_matches(secret: &[u8], body: &[u8], signature: &str) -> bool {
     let hex_part = signature.trim().strip_prefix("sha256=").unwrap_or(signature.trim());
@@ -148,10 +164,6 @@ async fn accept(
         app.metrics.refuse("stopping");
         return Err(ApiError::unavailable("the service is shutting down", retry));
     }
-    let Ok(_slot) = app.ingest_slots.clone().try_acquire_owned() else {
-        app.metrics.refuse("overloaded");
-        return Err(ApiError::too_many("too many ingest requests at once; retry later", retry));
-    };
     let backlog = app.progress.backlog();
     if backlog > app.config.server.max_backlog {
         app.metrics.refuse("backlog");

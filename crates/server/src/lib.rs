@@ -31,7 +31,7 @@ use axum::response::{IntoResponse, Response};
 pub fn app(state: AppState) -> Router {
     let limit = state.config.server.max_body_bytes;
     let timeout = state.config.server.request_timeout;
-    api::routes()
+    api::routes(&state)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
         .layer(tower_http::timeout::TimeoutLayer::new(timeout))

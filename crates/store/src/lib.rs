@@ -9,6 +9,8 @@ mod postgres;
 mod postgres_migrations;
 mod records;
 mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use paths::{DB_FILE, data_dir_from, default_data_dir};
 pub use postgres::Postgres;

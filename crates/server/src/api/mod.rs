@@ -16,16 +16,19 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::routing::{delete, get, post};
 
 /// Every route. Layers (body limit, timeouts, tracing) are added by [`crate::app`].
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
-        .route("/v1/openapi.json", get(ops::openapi))
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let ingest = Router::new()
         .route("/v1/ingest/{provider}", post(ingest::provider))
         .route("/v1/hooks/okta", get(ingest::okta_verify).post(ingest::okta_events))
         .route("/v1/hooks/entra", post(ingest::entra_records))
         .route("/v1/webhooks/{name}", post(ingest::signed))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), ingest::gate));
+    Router::new()
+        .merge(ingest)
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/v1/openapi.json", get(ops::openapi))
         .route("/v1/incidents", get(incidents::list))
         .route("/v1/incidents/{id}", get(incidents::get))
         .route("/v1/incidents/{id}/status", post(incidents::set_status))

@@ -1,0 +1,208 @@
+//! A real factorwatch service on a loopback port for one test, on SQLite (a temporary data
+//! folder) or on the machine's PostgreSQL (a fresh schema, dropped after the test), with a
+//! token of each role.
+
+#![allow(dead_code)]
+
+use reqwest::{Client, Method, RequestBuilder, Response};
+use server::{Service, ServiceConfig};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use store::Role;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub client: Client,
+    /// A token of each role, by role.
+    pub tokens: HashMap<Role, String>,
+    /// A token that was revoked before the server started.
+    pub revoked: String,
+    pub data: tempfile::TempDir,
+    pub config: ServiceConfig,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    _schema: Option<store::testing::PgSchema>,
+}
+
+/// Service settings for tests: quick to flush, small snapshots intervals.
+pub const TEST_SETTINGS: &str = r#"
+[server]
+listen = "127.0.0.1:0"
+flush_after = "1h"
+snapshot_every_events = 500
+log_format = "text"
+"#;
+
+impl TestServer {
+    /// Starts a service with `extra` TOML appended to the test settings (a `[server]` key
+    /// given in `extra` must use the dotted form `server.key = …`).
+    pub async fn start(backend: Backend, extra: &str) -> TestServer {
+        TestServer::start_with(backend, &format!("{TEST_SETTINGS}\n{extra}")).await
+    }
+
+    pub async fn start_with(backend: Backend, toml: &str) -> TestServer {
+        let data = tempfile::tempdir().unwrap();
+        let mut config = ServiceConfig::parse(toml).unwrap();
+        config.server.data_dir = Some(data.path().to_path_buf());
+        let schema = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                let schema = store::testing::PgSchema::new();
+                config.server.database_url = Some(schema.url());
+                Some(schema)
+            }
+        };
+        TestServer::boot(config, data, schema).await
+    }
+
+    async fn boot(config: ServiceConfig, data: tempfile::TempDir, schema: Option<store::testing::PgSchema>) -> TestServer {
+        let (tokens, revoked) = {
+            let config = config.clone();
+            tokio::task::spawn_blocking(move || make_tokens(&config)).await.unwrap()
+        };
+        let stores = {
+            let config = config.clone();
+            tokio::task::spawn_blocking(move || server::open_store(&config, config.server.database_connections))
+                .await
+                .unwrap()
+                .unwrap()
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let service = Service::start(config.clone(), stores).unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(service.serve(listener, async move {
+            let _ = stopped.await;
+        }));
+        let server = TestServer {
+            addr,
+            client: Client::builder().build().unwrap(),
+            tokens,
+            revoked,
+            data,
+            config,
+            stop: Some(stop),
+            task: Some(task),
+            _schema: schema,
+        };
+        server.wait_ready().await;
+        server
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub fn token(&self, role: Role) -> &str {
+        &self.tokens[&role]
+    }
+
+    /// A request with a token of `role`.
+    pub fn as_role(&self, role: Role, method: Method, path: &str) -> RequestBuilder {
+        self.client.request(method, self.url(path)).bearer_auth(self.token(role))
+    }
+
+    pub async fn get(&self, role: Role, path: &str) -> Response {
+        self.as_role(role, Method::GET, path).send().await.unwrap()
+    }
+
+    pub async fn get_json(&self, role: Role, path: &str) -> serde_json::Value {
+        let response = self.get(role, path).await;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(status.is_success(), "GET {path}: {status} {body}");
+        body
+    }
+
+    pub async fn post_json(&self, role: Role, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        let response = self.as_role(role, Method::POST, path).json(&body).send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Posts native log text to `/v1/ingest/{provider}`; returns the status and the report.
+    pub async fn ingest(&self, provider: &str, body: impl Into<reqwest::Body>) -> (u16, serde_json::Value) {
+        let response = self
+            .as_role(Role::Ingest, Method::POST, &format!("/v1/ingest/{provider}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Processes everything posted so far, as at the end of a backfill.
+    pub async fn drain(&self) {
+        let (status, body) = self.post_json(Role::Admin, "/v1/admin/drain", serde_json::json!({})).await;
+        assert_eq!(status, 200, "drain: {body}");
+    }
+
+    async fn wait_ready(&self) {
+        for _ in 0..500 {
+            if let Ok(r) = self.client.get(self.url("/readyz")).send().await
+                && r.status().is_success()
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("the service did not become ready");
+    }
+
+    /// Stops the service cleanly (drains in-flight requests, saves a snapshot).
+    pub async fn stop(mut self) -> (ServiceConfig, tempfile::TempDir, Option<store::testing::PgSchema>) {
+        self.shutdown().await;
+        let schema = self._schema.take();
+        let data = std::mem::replace(&mut self.data, tempfile::tempdir().unwrap());
+        (self.config.clone(), data, schema)
+    }
+
+    /// Stops and starts again on the same store.
+    pub async fn restart(self) -> TestServer {
+        let (config, data, schema) = self.stop().await;
+        TestServer::boot(config, data, schema).await
+    }
+
+    async fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+    }
+}
+
+/// One token per role, plus a revoked one, written to the store before the service starts.
+fn make_tokens(config: &ServiceConfig) -> (HashMap<Role, String>, String) {
+    let mut store = server::open_store(config, 1).unwrap().pop().unwrap();
+    let now = chrono::Utc::now();
+    let mut tokens = HashMap::new();
+    for role in Role::ALL {
+        let (token, record) = server::auth::new_token(&format!("test-{}", role.as_str()), role, now);
+        store.create_token(&record).unwrap();
+        tokens.insert(role, token);
+    }
+    let (revoked, record) = server::auth::new_token("test-revoked", Role::Admin, now);
+    store.create_token(&record).unwrap();
+    store.revoke_token(&record.id, now).unwrap();
+    (tokens, revoked)
+}
+
+/// Second names for the test tokens (several of one role, for four-eyes tests).
+pub fn extra_token(config: &ServiceConfig, name: &str, role: Role) -> String {
+    let mut store = server::open_store(config, 1).unwrap().pop().unwrap();
+    let (token, record) = server::auth::new_token(name, role, chrono::Utc::now());
+    store.create_token(&record).unwrap();
+    token
+}
