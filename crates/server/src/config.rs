@@ -63,9 +63,10 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// `json` for one JSON object per log line; `text` for people.
     pub log_format: LogFormat,
-    /// The Okta event hook: the Authorization header value Okta is configured to send is read
-    /// from this environment variable. Unset: the hook takes an ingest token instead.
+    /// The Okta event hook: the Authorization header value Okta is configured to send, read
+    /// from this environment variable or file. Neither set: the hook takes an ingest token.
     pub okta_hook_authorization_env: Option<String>,
+    pub okta_hook_authorization_file: Option<PathBuf>,
     /// Generic webhooks signed with HMAC-SHA256, by name (`POST /v1/webhooks/{name}`).
     pub webhooks: Vec<WebhookSource>,
     /// Base URL of the console, used in links sent to sinks.
@@ -91,6 +92,7 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(60),
             log_format: LogFormat::Text,
             okta_hook_authorization_env: None,
+            okta_hook_authorization_file: None,
             webhooks: Vec::new(),
             console_url: None,
         }
@@ -113,8 +115,12 @@ pub struct WebhookSource {
     pub name: String,
     /// The provider whose native events the sender posts.
     pub provider: String,
-    /// Environment variable holding the shared secret.
-    pub secret_env: String,
+    /// Environment variable holding the shared secret …
+    #[serde(default)]
+    pub secret_env: Option<String>,
+    /// … or a file holding it (a mounted secret); one of the two.
+    #[serde(default)]
+    pub secret_file: Option<PathBuf>,
     #[serde(default = "default_signature_header")]
     pub signature_header: String,
 }
@@ -125,6 +131,7 @@ impl std::fmt::Debug for WebhookSource {
             .field("name", &self.name)
             .field("provider", &self.provider)
             .field("secret_env", &self.secret_env)
+            .field("secret_file", &self.secret_file)
             .field("signature_header", &self.signature_header)
             .finish()
     }
@@ -180,6 +187,12 @@ impl ServiceConfig {
             return Err(ConfigError::Invalid("[server] max_concurrent_ingest and max_body_bytes must be above 0".into()));
         }
         for hook in &s.webhooks {
+            if hook.secret_env.is_some() == hook.secret_file.is_some() {
+                return Err(ConfigError::Invalid(format!(
+                    "[[server.webhooks]] `{}`: give exactly one of `secret_env` and `secret_file`",
+                    hook.name
+                )));
+            }
             if model::Provider::parse(&hook.provider).is_none() {
                 return Err(ConfigError::Invalid(format!(
                     "[[server.webhooks]] `{}`: unknown provider `{}`",

@@ -32,19 +32,31 @@ pub fn open_store(config: &ServiceConfig, count: usize) -> anyhow::Result<Vec<Dy
     Ok(stores)
 }
 
-fn read_secrets(config: &ServiceConfig) -> anyhow::Result<Secrets> {
-    let env = |name: &str| {
-        std::env::var(name)
-            .ok()
-            .filter(|v| !v.is_empty())
-            .with_context(|| format!("the environment variable `{name}` named in the config is not set"))
+/// A secret from an environment variable or a file (trailing newline dropped).
+fn secret(env: Option<&str>, file: Option<&std::path::Path>) -> anyhow::Result<Option<String>> {
+    let value = match (env, file) {
+        (Some(name), _) => std::env::var(name)
+            .with_context(|| format!("the environment variable `{name}` named in the config is not set"))?,
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the secret file `{}`", path.display()))?
+            .trim_end_matches(['\n', '\r'])
+            .to_string(),
+        (None, None) => return Ok(None),
     };
-    let okta_hook_authorization = config.server.okta_hook_authorization_env.as_deref().map(env).transpose()?;
+    anyhow::ensure!(!value.is_empty(), "a configured secret is empty");
+    Ok(Some(value))
+}
+
+fn read_secrets(config: &ServiceConfig) -> anyhow::Result<Secrets> {
+    let server = &config.server;
+    let okta_hook_authorization =
+        secret(server.okta_hook_authorization_env.as_deref(), server.okta_hook_authorization_file.as_deref())?;
     let mut webhooks = HashMap::new();
-    for hook in &config.server.webhooks {
+    for hook in &server.webhooks {
         let provider = model::Provider::parse(&hook.provider)
             .with_context(|| format!("webhook `{}`: unknown provider `{}`", hook.name, hook.provider))?;
-        let secret = env(&hook.secret_env)?;
+        let secret = secret(hook.secret_env.as_deref(), hook.secret_file.as_deref())?
+            .with_context(|| format!("webhook `{}` has no secret", hook.name))?;
         webhooks.insert(hook.name.clone(), (provider, hook.signature_header.to_ascii_lowercase(), secret.into_bytes()));
     }
     Ok(Secrets { okta_hook_authorization, webhooks })

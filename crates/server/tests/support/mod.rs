@@ -32,20 +32,25 @@ pub struct TestServer {
     _schema: Option<store::testing::PgSchema>,
 }
 
-/// Service settings for tests: quick to flush, small snapshots intervals.
-pub const TEST_SETTINGS: &str = r#"
-[server]
-listen = "127.0.0.1:0"
+/// Service settings every test server gets unless the test sets them: no flush on quiet
+/// (tests drain explicitly), frequent snapshots.
+const TEST_DEFAULTS: &str = r#"
 flush_after = "1h"
 snapshot_every_events = 500
-log_format = "text"
 "#;
 
 impl TestServer {
-    /// Starts a service with `extra` TOML appended to the test settings (a `[server]` key
-    /// given in `extra` must use the dotted form `server.key = …`).
-    pub async fn start(backend: Backend, extra: &str) -> TestServer {
-        TestServer::start_with(backend, &format!("{TEST_SETTINGS}\n{extra}")).await
+    /// Starts a service with the settings in `toml` (any detection settings, and `[server]`
+    /// keys), the test defaults filling what it leaves out.
+    pub async fn start(backend: Backend, toml: &str) -> TestServer {
+        let mut table: toml::Table = toml::from_str(toml).unwrap();
+        let defaults: toml::Table = toml::from_str(TEST_DEFAULTS).unwrap();
+        let server = table.entry("server").or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let server = server.as_table_mut().unwrap();
+        for (key, value) in defaults {
+            server.entry(key).or_insert(value);
+        }
+        TestServer::start_with(backend, &toml::to_string(&table).unwrap()).await
     }
 
     pub async fn start_with(backend: Backend, toml: &str) -> TestServer {
