@@ -68,13 +68,16 @@ async fn walkthrough(backend: Backend) {
     // Ingest: everything is stored once; posting a file again stores nothing new.
     let stored = load_tenant(&server, &files).await;
     assert!(stored > 1000, "stored {stored}");
+    let conforms = |name: &str, value: &Value| support::assert_conforms(&openapi, name, value);
     let (status, again) = server.ingest(files[0].0, files[0].1.clone()).await;
     assert_eq!(status, 200);
     assert_eq!(again["stored"], 0);
     assert_eq!(again["duplicates"], again["events"]);
+    conforms("IngestReport", &again);
 
     // The queue: highest risk first, filters, pages.
     let queue = server.get_json(Role::Viewer, "/v1/incidents?limit=500").await;
+    conforms("IncidentPage", &queue);
     let incidents = queue["items"].as_array().unwrap();
     assert!(incidents.len() >= 5, "{queue}");
     let risks: Vec<u64> = incidents.iter().map(|i| i["risk_score"].as_u64().unwrap()).collect();
@@ -118,12 +121,14 @@ async fn walkthrough(backend: Backend) {
     let detail = server.get_json(Role::Viewer, &format!("/v1/incidents/{id}")).await;
     assert_eq!(detail["finding_details"].as_array().unwrap().len(), detail["findings"].as_array().unwrap().len());
     assert!(!detail["remediation"].as_array().unwrap().is_empty());
+    conforms("IncidentDetail", &detail);
     assert_eq!(server.get(Role::Viewer, "/v1/incidents/inc_nope").await.status(), 404);
 
     let (status, changed) = server
         .post_json(Role::Analyst, &format!("/v1/incidents/{id}/status"), json!({"status": "acknowledged", "comment": "on it"}))
         .await;
     assert_eq!(status, 200, "{changed}");
+    conforms("IncidentRecord", &changed);
     assert_eq!(changed["status"], "acknowledged");
     let (status, _) =
         server.post_json(Role::Analyst, &format!("/v1/incidents/{id}/status"), json!({"status": "maybe"})).await;
@@ -131,6 +136,7 @@ async fn walkthrough(backend: Backend) {
     let (status, comment) =
         server.post_json(Role::Analyst, &format!("/v1/incidents/{id}/comments"), json!({"text": "factor removed"})).await;
     assert_eq!(status, 201, "{comment}");
+    conforms("Comment", &comment);
     let detail = server.get_json(Role::Viewer, &format!("/v1/incidents/{id}")).await;
     let texts: Vec<&str> = detail["comments"].as_array().unwrap().iter().map(|c| c["text"].as_str().unwrap()).collect();
     assert_eq!(texts, ["on it", "factor removed"]);
@@ -143,6 +149,7 @@ async fn walkthrough(backend: Backend) {
 
     // Findings.
     let findings = server.get_json(Role::Viewer, &format!("/v1/findings?detector={detector}&limit=500")).await;
+    conforms("FindingPage", &findings);
     let findings = findings["items"].as_array().unwrap();
     assert!(!findings.is_empty() && findings.iter().all(|f| f["detector"] == detector));
     let one = findings[0]["id"].as_str().unwrap();
@@ -157,6 +164,8 @@ async fn walkthrough(backend: Backend) {
     assert!(listed["items"].as_array().unwrap().iter().any(|x| x["id"] == i), "{listed}");
     let identity = server.get_json(Role::Viewer, &format!("/v1/identities/{p}/{}/{}", enc(t), enc(i))).await;
     assert!(identity["factors"].is_array(), "{identity}");
+    conforms("IdentityDetail", &identity);
+    conforms("IdentityPage", &listed);
     assert!(identity["incidents"].as_array().unwrap().iter().any(|x| x["id"] == top["id"]));
     assert_eq!(server.get(Role::Viewer, &format!("/v1/identities/{p}/{}/nobody", enc(t))).await.status(), 404);
     let coverage = server.get_json(Role::Viewer, "/v1/sources").await;
@@ -164,12 +173,14 @@ async fn walkthrough(backend: Backend) {
         coverage["categories"].as_array().unwrap().iter().map(|c| c["provider"].as_str().unwrap()).collect();
     assert!(providers.len() >= 5, "{providers:?}");
     assert!(coverage["sources"].is_array());
+    conforms("Coverage", &coverage);
 
     // Tokens: made, used, revoked; the audit log shows it.
     let (status, created) = server.post_json(Role::Admin, "/v1/tokens", json!({"name": "carol", "role": "viewer"})).await;
     assert_eq!(status, 201, "{created}");
     let carol = created["token"].as_str().unwrap().to_string();
     assert!(created.get("hash").is_none());
+    conforms("CreatedToken", &created);
     let as_carol = server.client.get(server.url("/v1/incidents")).bearer_auth(&carol).send().await.unwrap();
     assert_eq!(as_carol.status(), 200);
     let listed: Value = server.get_json(Role::Admin, "/v1/tokens").await;
@@ -180,6 +191,7 @@ async fn walkthrough(backend: Backend) {
     let as_carol = server.client.get(server.url("/v1/incidents")).bearer_auth(&carol).send().await.unwrap();
     assert_eq!(as_carol.status(), 401);
     let audit = server.get_json(Role::Admin, "/v1/audit?limit=500").await;
+    conforms("AuditPage", &audit);
     let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|a| a["action"].as_str().unwrap()).collect();
     assert!(actions.contains(&"token.create") && actions.contains(&"token.revoke"), "{actions:?}");
 

@@ -211,3 +211,15 @@ pub fn extra_token(config: &ServiceConfig, name: &str, role: Role) -> String {
     store.create_token(&record).unwrap();
     token
 }
+
+/// Fails the test when `value` does not match the schema `name` of the OpenAPI document.
+pub fn assert_conforms(openapi: &serde_json::Value, name: &str, value: &serde_json::Value) {
+    let schema = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": format!("#/components/schemas/{name}"),
+        "components": openapi["components"].clone(),
+    });
+    let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("schema `{name}`: {e}"));
+    let errors: Vec<String> = validator.iter_errors(value).map(|e| format!("{} at {}", e, e.instance_path)).take(5).collect();
+    assert!(errors.is_empty(), "the answer does not match `{name}` in /v1/openapi.json: {errors:?}");
+}

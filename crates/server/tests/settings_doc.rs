@@ -1,0 +1,56 @@
+//! docs/settings.md lists every service setting, and a config file naming each one parses.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use server::ServiceConfig;
+use server::config::ServerConfig;
+
+fn doc() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/settings.md")).unwrap()
+}
+
+#[test]
+fn every_server_setting_is_in_the_settings_page() {
+    let doc = doc();
+    // Options left unset by default do not serialize: name them from a config that sets them.
+    let full = ServiceConfig::parse(
+        r#"
+        [server]
+        data_dir = "/var/lib/factorwatch"
+        database_url = "postgres://fw@db/fw"
+        okta_hook_authorization_env = "OKTA_HOOK"
+        okta_hook_authorization_file = "/run/secrets/okta"
+        console_url = "https://fw.example.com"
+        "#,
+    )
+    .unwrap();
+    let table: toml::Table = toml::Value::try_from(&full.server).unwrap().try_into().unwrap();
+    let defaults: toml::Table = toml::Value::try_from(ServerConfig::default()).unwrap().try_into().unwrap();
+    assert!(table.len() > defaults.len());
+    for key in table.keys().chain(defaults.keys()) {
+        assert!(doc.contains(&format!("`server.{key}`")), "docs/settings.md does not list `server.{key}`");
+    }
+}
+
+#[test]
+fn an_unknown_server_setting_is_an_error_that_names_it() {
+    let err = ServiceConfig::parse("[server]\nlisten_port = 80\n").unwrap_err();
+    assert!(err.to_string().contains("listen_port"), "{err}");
+}
+
+#[test]
+fn a_webhook_needs_exactly_one_secret_source() {
+    let neither = "[[server.webhooks]]\nname = \"a\"\nprovider = \"duo\"\n";
+    assert!(ServiceConfig::parse(neither).unwrap_err().to_string().contains("exactly one"));
+    let both = "[[server.webhooks]]\nname = \"a\"\nprovider = \"duo\"\nsecret_env = \"X\"\nsecret_file = \"/x\"\n";
+    assert!(ServiceConfig::parse(both).is_err());
+    let unknown = "[[server.webhooks]]\nname = \"a\"\nprovider = \"myspace\"\nsecret_env = \"X\"\n";
+    assert!(ServiceConfig::parse(unknown).unwrap_err().to_string().contains("myspace"));
+}
+
+#[test]
+fn detection_settings_live_beside_the_service_settings() {
+    let config = ServiceConfig::parse("[tenants]\nokta = \"acme.okta.com\"\n[stream]\nlateness = \"10m\"\n[server]\nlisten = \"0.0.0.0:9000\"\n").unwrap();
+    assert_eq!(config.detect.tenants["okta"], "acme.okta.com");
+    assert_eq!(config.detect.stream.lateness, std::time::Duration::from_secs(600));
+    assert_eq!(config.server.listen.port(), 9000);
+}
