@@ -30,7 +30,10 @@ fn stored_counts(client: &reqwest::blocking::Client, base: &str, token: &str) ->
         .unwrap()
         .iter()
         .map(|c| {
-            (format!("{}/{}", c["provider"].as_str().unwrap(), c["category"].as_str().unwrap()), c["events"].as_u64().unwrap())
+            (
+                format!("{}/{}", c["provider"].as_str().unwrap(), c["category"].as_str().unwrap()),
+                c["events"].as_u64().unwrap(),
+            )
         })
         .collect()
 }
@@ -62,7 +65,8 @@ fn normalized_counts(tenant: &service::Tenant) -> BTreeMap<String, u64> {
 
 fn post_all(client: &reqwest::blocking::Client, base: &str, token: &str, chunks: &[(String, String)]) {
     for (provider, body) in chunks {
-        let r = client.post(format!("{base}/v1/ingest/{provider}")).bearer_auth(token).body(body.clone()).send().unwrap();
+        let r =
+            client.post(format!("{base}/v1/ingest/{provider}")).bearer_auth(token).body(body.clone()).send().unwrap();
         assert_eq!(r.status(), 200, "{}", r.text().unwrap_or_default());
     }
 }
@@ -121,7 +125,11 @@ fn sigkill_at_random_points_loses_no_acknowledged_event_and_repeats_no_finding()
             let mut retries = 0usize;
             for (provider, body) in &chunks {
                 loop {
-                    let sent = client.post(format!("{base}/v1/ingest/{provider}")).bearer_auth(&ingest).body(body.clone()).send();
+                    let sent = client
+                        .post(format!("{base}/v1/ingest/{provider}"))
+                        .bearer_auth(&ingest)
+                        .body(body.clone())
+                        .send();
                     match sent {
                         Ok(r) if r.status() == 200 => break,
                         Ok(r) if r.status().is_server_error() || r.status() == 429 => retries += 1,

@@ -3,7 +3,7 @@
 
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
-use rand::RngCore;
+use rand::{RngCore, TryRngCore};
 use sha2::{Digest, Sha256};
 use store::{Role, TokenRecord};
 
@@ -12,11 +12,13 @@ pub const TOKEN_PREFIX: &str = "fwt_";
 
 /// A new token: the secret to hand out once, and the record to store.
 pub fn new_token(name: &str, role: Role, now: DateTime<Utc>) -> (String, TokenRecord) {
+    // The operating system's generator; failing to read it is not recoverable.
+    let mut rng = rand::rngs::OsRng.unwrap_err();
     let mut secret = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut secret);
+    rng.fill_bytes(&mut secret);
     let token = format!("{TOKEN_PREFIX}{}", hex::encode(secret));
     let mut id = [0u8; 8];
-    rand::rngs::OsRng.fill_bytes(&mut id);
+    rng.fill_bytes(&mut id);
     let record = TokenRecord {
         id: format!("tok_{}", hex::encode(id)),
         name: name.to_string(),

@@ -184,7 +184,9 @@ impl ServiceConfig {
             return Err(ConfigError::Invalid("[server] database_connections must be at least 1".into()));
         }
         if s.max_concurrent_ingest == 0 || s.max_body_bytes == 0 {
-            return Err(ConfigError::Invalid("[server] max_concurrent_ingest and max_body_bytes must be above 0".into()));
+            return Err(ConfigError::Invalid(
+                "[server] max_concurrent_ingest and max_body_bytes must be above 0".into(),
+            ));
         }
         for hook in &s.webhooks {
             if hook.secret_env.is_some() == hook.secret_file.is_some() {
@@ -209,7 +211,11 @@ impl ServiceConfig {
     }
 
     /// The data folder: the configured one, else the platform default.
-    pub fn data_dir(&self) -> PathBuf {
-        self.server.data_dir.clone().unwrap_or_else(store::default_data_dir)
+    pub fn data_dir(&self) -> Result<PathBuf, ConfigError> {
+        self.server.data_dir.clone().or_else(store::default_data_dir).ok_or_else(|| {
+            ConfigError::Invalid(
+                "no data folder: set [server] data_dir, --data-dir, $FACTORWATCH_DATA_DIR or $HOME".into(),
+            )
+        })
     }
 }

@@ -36,7 +36,10 @@ impl ApiError {
     }
 
     pub fn too_many(message: impl Into<String>, retry_after: u64) -> ApiError {
-        ApiError { retry_after: Some(retry_after), ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "overloaded", message) }
+        ApiError {
+            retry_after: Some(retry_after),
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "overloaded", message)
+        }
     }
 
     pub fn unavailable(message: impl Into<String>, retry_after: u64) -> ApiError {

@@ -55,10 +55,7 @@ pub async fn provider(
 }
 
 /// `GET /v1/hooks/okta`: Okta's one-time verification echoes the challenge header.
-pub async fn okta_verify(
-    State(app): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn okta_verify(State(app): State<AppState>, headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
     okta_authorize(&app, &headers).await?;
     let challenge = headers
         .get("x-okta-verification-challenge")
@@ -189,7 +186,8 @@ async fn accept(
     errors.extend(foreign.iter().map(|e| {
         format!("{}: a `{}` record was posted to the `{}` endpoint; not stored", e.source, e.provider, provider)
     }));
-    let endpoint_label = crate::metrics::EndpointLabels { endpoint: endpoint.split(':').next().unwrap_or(endpoint).into() };
+    let endpoint_label =
+        crate::metrics::EndpointLabels { endpoint: endpoint.split(':').next().unwrap_or(endpoint).into() };
     app.metrics.parse_errors.get_or_create(&endpoint_label).inc_by(errors.len() as u64);
     if events.is_empty() && !errors.is_empty() {
         app.metrics.refuse("unreadable");

@@ -34,7 +34,7 @@ pub fn app(state: AppState) -> Router {
     api::routes(&state)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
-        .layer(tower_http::timeout::TimeoutLayer::new(timeout))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(axum::middleware::map_response(json_refusals))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
@@ -60,7 +60,9 @@ async fn json_refusals(response: Response) -> Response {
         StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "this route does not take that method".to_string()),
         StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "the request body is larger than `max_body_bytes`".to_string()),
         StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took longer than `request_timeout`".to_string()),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "send `Content-Type: application/json`".to_string()),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported_media_type", "send `Content-Type: application/json`".to_string())
+        }
         other => ("error", other.canonical_reason().unwrap_or("error").to_lowercase()),
     };
     let retry = response.headers().get(header::RETRY_AFTER).cloned();

@@ -23,7 +23,7 @@ pub fn open_store(config: &ServiceConfig, count: usize) -> anyhow::Result<Vec<Dy
         let store: DynStore = match &config.server.database_url {
             Some(url) => Box::new(store::Postgres::connect(url)?),
             None => {
-                let path = config.data_dir().join(store::DB_FILE);
+                let path = config.data_dir()?.join(store::DB_FILE);
                 Box::new(store::Sqlite::open(&path)?)
             }
         };
@@ -116,7 +116,11 @@ impl Service {
     /// Serves HTTP on `listener` until `shutdown` completes, then stops in order: in-flight
     /// requests finish (up to the grace period), detection processes everything that was
     /// acknowledged and saves a snapshot, and the sinks stop.
-    pub async fn serve(self, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let state = self.state.clone();
         let grace = state.config.server.shutdown_grace;
         let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();

@@ -49,14 +49,7 @@ pub struct Worker {
 impl Worker {
     pub fn new(app: AppState, wake: Receiver<()>) -> Worker {
         let sinks = app.config.sinks.iter().map(|s| s.name.clone()).collect();
-        Worker {
-            app,
-            wake,
-            grouping: Grouping::default(),
-            since_snapshot: 0,
-            last_snapshot: Instant::now(),
-            sinks,
-        }
+        Worker { app, wake, grouping: Grouping::default(), since_snapshot: 0, last_snapshot: Instant::now(), sinks }
     }
 
     /// Runs until the service stops and every stored event has been through detection.
@@ -93,7 +86,8 @@ impl Worker {
             if self.since_snapshot > 0 && self.last_snapshot.elapsed() >= snapshot_every {
                 self.persist(Vec::new(), None, true)?;
             }
-            let wait = if flushed { Duration::from_millis(500) } else { flush_after.saturating_sub(quiet_since.elapsed()) };
+            let wait =
+                if flushed { Duration::from_millis(500) } else { flush_after.saturating_sub(quiet_since.elapsed()) };
             match self.wake.recv_timeout(wait.clamp(Duration::from_millis(5), Duration::from_millis(500))) {
                 Ok(()) | Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => self.app.progress.stopping.store(true, Ordering::Release),
@@ -165,7 +159,7 @@ impl Worker {
         let due = self.since_snapshot >= self.app.config.server.snapshot_every_events;
         self.persist(findings, None, due)?;
         let backlog = self.app.progress.backlog();
-        metrics.queue_depth.set(i64::try_from(backlog).unwrap_or(i64::MAX));
+        self.app.metrics.queue_depth.set(i64::try_from(backlog).unwrap_or(i64::MAX));
         Ok(())
     }
 
@@ -220,8 +214,8 @@ impl Worker {
         let mut findings: Vec<Finding> = Vec::new();
         let mut incidents = Vec::new();
         let mut dropped: Vec<String> = Vec::new();
-        let stream = self.app.stream.lock().ok();
-        let Some(stream) = stream.as_ref().and_then(|g| g.as_ref()) else { return Ok(()) };
+        let guard = self.app.stream.lock().ok();
+        let Some(stream) = guard.as_ref().and_then(|g| g.as_ref()) else { return Ok(()) };
         for key in &touched {
             let mut list: Vec<Finding> =
                 self.grouping.findings.get(key).map(|m| m.values().cloned().collect()).unwrap_or_default();
@@ -243,7 +237,7 @@ impl Worker {
         } else {
             None
         };
-        drop(stream);
+        drop(guard);
         if findings.is_empty() && retract.is_empty() && dropped.is_empty() && snapshot_bytes.is_none() {
             return Ok(());
         }
@@ -290,14 +284,11 @@ impl Worker {
             limit: MAX_IDENTITY_FINDINGS,
             ..Query::default()
         };
-        let (findings, incidents) = self.app.db.run_blocking(|s| Ok((s.query_findings(&query)?, s.query_incidents(&query)?)))?;
+        let (findings, incidents) =
+            self.app.db.run_blocking(|s| Ok((s.query_findings(&query)?, s.query_incidents(&query)?)))?;
         let mine = |id: &str| id == key.2;
-        let findings: BTreeMap<String, Finding> = findings
-            .items
-            .into_iter()
-            .filter(|f| mine(&f.identity.id))
-            .map(|f| (f.id.clone(), f))
-            .collect();
+        let findings: BTreeMap<String, Finding> =
+            findings.items.into_iter().filter(|f| mine(&f.identity.id)).map(|f| (f.id.clone(), f)).collect();
         let incidents: BTreeSet<String> =
             incidents.items.into_iter().filter(|i| mine(&i.incident.identity.id)).map(|i| i.incident.id).collect();
         self.grouping.findings.insert(key.clone(), findings);

@@ -24,9 +24,14 @@ fn tenant() -> (tempfile::TempDir, Vec<(&'static str, String)>) {
     let config = synth::Config { seed: 3, events: 4_000, ..synth::Config::default() };
     synth::generate(&config, dir.path()).unwrap();
     let mut files = Vec::new();
-    for (folder, provider) in
-        [("okta", "okta"), ("entra", "entra"), ("aws", "cloudtrail"), ("google", "google"), ("github", "github"), ("duo", "duo")]
-    {
+    for (folder, provider) in [
+        ("okta", "okta"),
+        ("entra", "entra"),
+        ("aws", "cloudtrail"),
+        ("google", "google"),
+        ("github", "github"),
+        ("duo", "duo"),
+    ] {
         let Ok(entries) = std::fs::read_dir(dir.path().join(folder)) else { continue };
         for entry in entries {
             files.push((provider, std::fs::read_to_string(entry.unwrap().path()).unwrap()));
@@ -101,17 +106,24 @@ async fn walkthrough(backend: Backend) {
     let top = &incidents[0];
     let detector = top["detectors"][0].as_str().unwrap();
     let by_detector = server.get_json(Role::Viewer, &format!("/v1/incidents?detector={detector}&limit=500")).await;
-    assert!(by_detector["items"].as_array().unwrap().iter().all(|i| i["detectors"].as_array().unwrap().iter().any(|d| d == detector)));
+    assert!(
+        by_detector["items"].as_array().unwrap().iter().all(|i| i["detectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d == detector))
+    );
     let who = top["identity"]["name"].as_str().or(top["identity"]["id"].as_str()).unwrap();
-    let by_identity = server.get_json(Role::Viewer, &format!("/v1/incidents?identity={}&limit=500", who.to_uppercase())).await;
+    let by_identity =
+        server.get_json(Role::Viewer, &format!("/v1/incidents?identity={}&limit=500", who.to_uppercase())).await;
     assert!(by_identity["items"].as_array().unwrap().iter().any(|i| i["id"] == top["id"]));
     let first = top["first"].as_str().unwrap();
-    let after = server.get_json(Role::Viewer, &format!("/v1/incidents?since={}&limit=500", "2100-01-01T00:00:00Z")).await;
+    let after =
+        server.get_json(Role::Viewer, &format!("/v1/incidents?since={}&limit=500", "2100-01-01T00:00:00Z")).await;
     assert!(after["items"].as_array().unwrap().is_empty());
     let until = server.get_json(Role::Viewer, &format!("/v1/incidents?until={first}&limit=500")).await;
     assert!(until["items"].as_array().unwrap().iter().all(|i| i["first"].as_str().unwrap() < first));
-    let (bad, body) = (server.get(Role::Viewer, "/v1/incidents?severity=urgent").await, ());
-    let _ = body;
+    let bad = server.get(Role::Viewer, "/v1/incidents?severity=urgent").await;
     assert_eq!(bad.status(), 400);
     let err: Value = bad.json().await.unwrap();
     assert!(err["error"]["message"].as_str().unwrap().contains("urgent"), "{err}");
@@ -125,7 +137,11 @@ async fn walkthrough(backend: Backend) {
     assert_eq!(server.get(Role::Viewer, "/v1/incidents/inc_nope").await.status(), 404);
 
     let (status, changed) = server
-        .post_json(Role::Analyst, &format!("/v1/incidents/{id}/status"), json!({"status": "acknowledged", "comment": "on it"}))
+        .post_json(
+            Role::Analyst,
+            &format!("/v1/incidents/{id}/status"),
+            json!({"status": "acknowledged", "comment": "on it"}),
+        )
         .await;
     assert_eq!(status, 200, "{changed}");
     conforms("IncidentRecord", &changed);
@@ -133,8 +149,9 @@ async fn walkthrough(backend: Backend) {
     let (status, _) =
         server.post_json(Role::Analyst, &format!("/v1/incidents/{id}/status"), json!({"status": "maybe"})).await;
     assert_eq!(status, 400);
-    let (status, comment) =
-        server.post_json(Role::Analyst, &format!("/v1/incidents/{id}/comments"), json!({"text": "factor removed"})).await;
+    let (status, comment) = server
+        .post_json(Role::Analyst, &format!("/v1/incidents/{id}/comments"), json!({"text": "factor removed"}))
+        .await;
     assert_eq!(status, 201, "{comment}");
     conforms("Comment", &comment);
     let detail = server.get_json(Role::Viewer, &format!("/v1/incidents/{id}")).await;
@@ -159,7 +176,8 @@ async fn walkthrough(backend: Backend) {
 
     // Identities and coverage.
     let ident = &top["identity"];
-    let (p, t, i) = (ident["provider"].as_str().unwrap(), ident["tenant"].as_str().unwrap(), ident["id"].as_str().unwrap());
+    let (p, t, i) =
+        (ident["provider"].as_str().unwrap(), ident["tenant"].as_str().unwrap(), ident["id"].as_str().unwrap());
     let listed = server.get_json(Role::Viewer, &format!("/v1/identities?provider={p}&q={i}")).await;
     assert!(listed["items"].as_array().unwrap().iter().any(|x| x["id"] == i), "{listed}");
     let identity = server.get_json(Role::Viewer, &format!("/v1/identities/{p}/{}/{}", enc(t), enc(i))).await;
@@ -176,7 +194,8 @@ async fn walkthrough(backend: Backend) {
     conforms("Coverage", &coverage);
 
     // Tokens: made, used, revoked; the audit log shows it.
-    let (status, created) = server.post_json(Role::Admin, "/v1/tokens", json!({"name": "carol", "role": "viewer"})).await;
+    let (status, created) =
+        server.post_json(Role::Admin, "/v1/tokens", json!({"name": "carol", "role": "viewer"})).await;
     assert_eq!(status, 201, "{created}");
     let carol = created["token"].as_str().unwrap().to_string();
     assert!(created.get("hash").is_none());
@@ -264,7 +283,8 @@ async fn hooks(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(wrong.status(), 401);
-    let okta_lines = std::fs::read_to_string(samples.join("elastic-integrations/okta/okta_system_head.ndjson")).unwrap();
+    let okta_lines =
+        std::fs::read_to_string(samples.join("elastic-integrations/okta/okta_system_head.ndjson")).unwrap();
     let events: Vec<Value> = okta_lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let delivery = json!({"eventType": "com.okta.event_hook", "eventTypeVersion": "1.0", "data": {"events": events}});
     let posted = server
@@ -281,7 +301,8 @@ async fn hooks(backend: Backend) {
 
     // Entra: an Event Hubs batch of diagnostic records.
     let entra_lines =
-        std::fs::read_to_string(samples.join("elastic-integrations/azure/entra_signinlogs_all_categories.ndjson")).unwrap();
+        std::fs::read_to_string(samples.join("elastic-integrations/azure/entra_signinlogs_all_categories.ndjson"))
+            .unwrap();
     let records: Vec<Value> = entra_lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let posted = server
         .as_role(Role::Ingest, Method::POST, "/v1/hooks/entra")
@@ -294,8 +315,6 @@ async fn hooks(backend: Backend) {
     assert!(report["stored"].as_u64().unwrap() >= 1, "{report}");
 
     // A signed webhook: a good signature is taken, a bad or missing one is refused.
-    let duo = std::fs::read_dir(samples.join("elastic-integrations")).unwrap();
-    let _ = duo;
     let body = r#"{"timestamp": 1715000000, "txid": "t-1", "result": "denied", "reason": "user_marked_fraud", "factor": "duo_push", "user": {"name": "bob@acme.com", "key": "DU1"}, "access_device": {"ip": "198.51.100.4"}, "event_type": "authentication", "isotimestamp": "2024-05-06T12:53:20.000000+00:00"}"#;
     let sign = |secret: &str| {
         use hmac::Mac;
@@ -345,7 +364,8 @@ async fn okta_hooks_entra_batches_and_signed_webhooks_store_events_on_postgresql
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_are_json_with_a_reason() {
-    let server = TestServer::start(Backend::Sqlite, "server.max_body_bytes = 1024\nserver.max_concurrent_ingest = 1\n").await;
+    let server =
+        TestServer::start(Backend::Sqlite, "server.max_body_bytes = 1024\nserver.max_concurrent_ingest = 1\n").await;
     // Too large.
     let (status, body) = server.ingest("okta", "x".repeat(4096)).await;
     assert_eq!(status, 413, "{body}");
@@ -375,4 +395,3 @@ async fn refusals_are_json_with_a_reason() {
     assert!(metrics.contains("factorwatch_requests_refused_total{reason=\"overloaded\"} 1"), "{metrics}");
     server.stop().await;
 }
-

@@ -87,7 +87,10 @@ async fn matrix(backend: Backend) {
         let what = format!("{method} {path}");
         let anonymous = [
             ("no token", Credential::None),
-            ("unknown token", Credential::Token("fwt_0000000000000000000000000000000000000000000000000000000000000000")),
+            (
+                "unknown token",
+                Credential::Token("fwt_0000000000000000000000000000000000000000000000000000000000000000"),
+            ),
             ("revoked token", Credential::Token(&server.revoked)),
         ];
         for (label, credential) in anonymous {
@@ -137,7 +140,8 @@ async fn every_route_of_the_router_is_in_the_matrix_and_the_openapi_document() {
         let operation = paths.get(&templated).and_then(|p| p.get(method.to_lowercase()));
         assert!(operation.is_some(), "{method} {templated} is not in /v1/openapi.json");
     }
-    let documented: usize = paths.values().map(|p| p.as_object().unwrap().keys().filter(|k| is_method(k)).count()).sum();
+    let documented: usize =
+        paths.values().map(|p| p.as_object().unwrap().keys().filter(|k| is_method(k)).count()).sum();
     assert_eq!(documented, ENDPOINTS.len() + 1, "the document and the matrix list different operations");
     server.stop().await;
 }

@@ -49,7 +49,10 @@ fn a_webhook_needs_exactly_one_secret_source() {
 
 #[test]
 fn detection_settings_live_beside_the_service_settings() {
-    let config = ServiceConfig::parse("[tenants]\nokta = \"acme.okta.com\"\n[stream]\nlateness = \"10m\"\n[server]\nlisten = \"0.0.0.0:9000\"\n").unwrap();
+    let config = ServiceConfig::parse(
+        "[tenants]\nokta = \"acme.okta.com\"\n[stream]\nlateness = \"10m\"\n[server]\nlisten = \"0.0.0.0:9000\"\n",
+    )
+    .unwrap();
     assert_eq!(config.detect.tenants["okta"], "acme.okta.com");
     assert_eq!(config.detect.stream.lateness, std::time::Duration::from_secs(600));
     assert_eq!(config.server.listen.port(), 9000);

@@ -17,7 +17,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         config.server.data_dir = Some(dir);
     }
     server::logging::init(config.server.log_format);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     runtime.block_on(async move {
         let stores = tokio::task::spawn_blocking({
             let config = config.clone();

@@ -47,7 +47,14 @@ pub fn run(command: TokenCommand) -> anyhow::Result<ExitCode> {
             println!("{:<22} {:<9} {:<25} {:<20} NAME", "ID", "ROLE", "CREATED", "REVOKED");
             for t in store.tokens()? {
                 let revoked = t.revoked.map_or_else(|| "-".to_string(), |r| r.format("%Y-%m-%d %H:%M").to_string());
-                println!("{:<22} {:<9} {:<25} {:<20} {}", t.id, t.role.as_str(), t.created.format("%Y-%m-%d %H:%M UTC"), revoked, t.name);
+                println!(
+                    "{:<22} {:<9} {:<25} {:<20} {}",
+                    t.id,
+                    t.role.as_str(),
+                    t.created.format("%Y-%m-%d %H:%M UTC"),
+                    revoked,
+                    t.name
+                );
             }
         }
         TokenCommand::Revoke { id, target } => {

@@ -128,7 +128,16 @@ pub fn free_port() -> u16 {
 
 /// Creates a token of `role` in the service's store; returns the secret.
 pub fn token(config: &Path, role: &str) -> String {
-    let out = factorwatch(&["token", "create", "--role", role, "--name", &format!("test-{role}"), "--config", config.to_str().unwrap()]);
+    let out = factorwatch(&[
+        "token",
+        "create",
+        "--role",
+        role,
+        "--name",
+        &format!("test-{role}"),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     text(&out.stdout).trim().to_string()
 }

@@ -147,7 +147,8 @@ pub struct SinkStatus {
 
 pub async fn sinks(State(app): State<AppState>, headers: HeaderMap) -> Result<Json<Vec<SinkStatus>>, ApiError> {
     app.authorize(&headers, Need::Read).await?;
-    let sinks: Vec<(String, String)> = app.config.sinks.iter().map(|s| (s.name.clone(), s.kind_name().to_string())).collect();
+    let sinks: Vec<(String, String)> =
+        app.config.sinks.iter().map(|s| (s.name.clone(), s.kind_name().to_string())).collect();
     let status = app
         .db
         .run(move |s| {

@@ -103,7 +103,8 @@ pub async fn get(
     let (recent_signins, incidents) = app
         .db
         .run(move |s| {
-            let signins = s.identity_events(provider, &tenant, &id, &["signin_success", "signin_failure"], RECENT_SIGNINS)?;
+            let signins =
+                s.identity_events(provider, &tenant, &id, &["signin_success", "signin_failure"], RECENT_SIGNINS)?;
             let query = store::Query {
                 identity: Some(id.clone()),
                 provider: Some(provider),

@@ -44,7 +44,11 @@ pub async fn get(
         .db
         .run(move |s| {
             let Some(record) = s.incident(&lookup)? else { return Ok(None) };
-            Ok(Some(IncidentDetail { finding_details: s.findings_for(&lookup)?, comments: s.comments(&lookup)?, record }))
+            Ok(Some(IncidentDetail {
+                finding_details: s.findings_for(&lookup)?,
+                comments: s.comments(&lookup)?,
+                record,
+            }))
         })
         .await?;
     found.map(Json).ok_or_else(|| ApiError::not_found(format!("no incident `{id}`")))
@@ -96,7 +100,11 @@ pub async fn set_status(
                 return Ok(None);
             }
             if let Some(text) = &comment {
-                let note = AuditEntry { action: "incident.comment".into(), detail: serde_json::json!({ "text": text }), ..audit.clone() };
+                let note = AuditEntry {
+                    action: "incident.comment".into(),
+                    detail: serde_json::json!({ "text": text }),
+                    ..audit.clone()
+                };
                 s.add_comment(&target, &audit.actor, text, now, &note)?;
             }
             s.incident(&target)
@@ -147,7 +155,10 @@ impl PageParams {
     pub fn bounds(&self) -> Result<(usize, usize), ApiError> {
         let limit = self.limit.unwrap_or(crate::api::query::DEFAULT_LIMIT);
         if limit == 0 || limit > crate::api::query::MAX_LIMIT {
-            return Err(ApiError::bad_request(format!("`limit` must be between 1 and {}", crate::api::query::MAX_LIMIT)));
+            return Err(ApiError::bad_request(format!(
+                "`limit` must be between 1 and {}",
+                crate::api::query::MAX_LIMIT
+            )));
         }
         Ok((self.offset.unwrap_or(0), limit))
     }

@@ -41,12 +41,17 @@ impl ListParams {
         };
         let provider = match &self.provider {
             None => None,
-            Some(p) => Some(Provider::parse(p).ok_or_else(|| ApiError::bad_request(format!("`provider`: unknown provider `{p}`")))?),
+            Some(p) => Some(
+                Provider::parse(p)
+                    .ok_or_else(|| ApiError::bad_request(format!("`provider`: unknown provider `{p}`")))?,
+            ),
         };
         let status = match &self.status {
             None => None,
             Some(s) => Some(Status::parse(s).ok_or_else(|| {
-                ApiError::bad_request(format!("`status`: `{s}` is not one of open, acknowledged, resolved, false_positive"))
+                ApiError::bad_request(format!(
+                    "`status`: `{s}` is not one of open, acknowledged, resolved, false_positive"
+                ))
             })?),
         };
         let limit = self.limit.unwrap_or(DEFAULT_LIMIT);

@@ -68,7 +68,11 @@ impl TestServer {
         TestServer::boot(config, data, schema).await
     }
 
-    async fn boot(config: ServiceConfig, data: tempfile::TempDir, schema: Option<store::testing::PgSchema>) -> TestServer {
+    async fn boot(
+        config: ServiceConfig,
+        data: tempfile::TempDir,
+        schema: Option<store::testing::PgSchema>,
+    ) -> TestServer {
         let (tokens, revoked) = {
             let config = config.clone();
             tokio::task::spawn_blocking(move || make_tokens(&config)).await.unwrap()
@@ -220,6 +224,7 @@ pub fn assert_conforms(openapi: &serde_json::Value, name: &str, value: &serde_js
         "components": openapi["components"].clone(),
     });
     let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("schema `{name}`: {e}"));
-    let errors: Vec<String> = validator.iter_errors(value).map(|e| format!("{} at {}", e, e.instance_path)).take(5).collect();
+    let errors: Vec<String> =
+        validator.iter_errors(value).map(|e| format!("{} at {}", e, e.instance_path())).take(5).collect();
     assert!(errors.is_empty(), "the answer does not match `{name}` in /v1/openapi.json: {errors:?}");
 }
