@@ -6,6 +6,7 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod console;
 pub mod db;
 pub mod error;
 pub mod ingest;
@@ -32,6 +33,7 @@ pub fn app(state: AppState) -> Router {
     let limit = state.config.server.max_body_bytes;
     let timeout = state.config.server.request_timeout;
     api::routes(&state)
+        .merge(console::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))

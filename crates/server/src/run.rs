@@ -94,6 +94,7 @@ impl Service {
             secrets: Arc::new(secrets),
             sink_wake: Arc::new(tokio::sync::Notify::new()),
             arrivals: Arc::new(Arrivals::default()),
+            sessions: Arc::new(crate::console::session::Sessions::default()),
             requests: Arc::new(AtomicU64::new(0)),
         };
         let worker_state = state.clone();

@@ -26,6 +26,8 @@ pub struct AppState {
     pub ingest_options: Arc<ingest::Options>,
     pub secrets: Arc<Secrets>,
     pub sink_wake: Arc<tokio::sync::Notify>,
+    /// Console sessions.
+    pub sessions: Arc<crate::console::session::Sessions>,
     /// When recent events were stored, for the ingest-to-finding latency.
     pub arrivals: Arc<Arrivals>,
     /// Ingest request numbers, for pointers to where an event came from.

@@ -161,6 +161,10 @@ pub trait Store {
     /// Counts of stored events per provider, tenant and category, with their time span.
     fn source_stats(&self) -> Result<Vec<SourceStat>, StoreError>;
 
+    /// Stored events of `provider` with these provider event ids (any tenant), oldest first:
+    /// the evidence behind a finding.
+    fn events_by_ids(&self, provider: Provider, ids: &[&str]) -> Result<Vec<Event>, StoreError>;
+
     /// The latest stored events about one identity (the event's subject, matched by
     /// immutable id or by login, case-insensitive), newest first; only `categories` when
     /// not empty (`signin_success`, …).

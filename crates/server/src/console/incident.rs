@@ -1,0 +1,412 @@
+//! One incident: the evidence as a timeline (each event expandable to its stored JSON), the
+//! identity's factors before and after, sign-in locations, the blast radius drawn, framework
+//! mappings, the remediation plan, and status changes with comments.
+
+use crate::auth::Need;
+use crate::console::layout::{self, Nav};
+use crate::console::session::User;
+use crate::console::{blast_svg, csrf_refused, failed, forbidden, not_found, same_origin, secure, seg};
+use crate::state::AppState;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use maud::{Markup, html};
+use model::{Event, Finding};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use store::{AuditEntry, Comment, IncidentRecord, Status};
+
+struct Loaded {
+    record: IncidentRecord,
+    findings: Vec<Finding>,
+    comments: Vec<Comment>,
+    audit: Vec<AuditEntry>,
+    events: Vec<Event>,
+    signins: Vec<Event>,
+}
+
+async fn load(app: &AppState, id: String) -> Result<Option<Loaded>, store::StoreError> {
+    app.db
+        .run(move |s| {
+            let Some(record) = s.incident(&id)? else { return Ok(None) };
+            let findings = s.findings_for(&id)?;
+            let ident = &record.incident.identity;
+            let mut wanted: BTreeMap<model::Provider, BTreeSet<String>> = BTreeMap::new();
+            for f in &findings {
+                for e in &f.evidence {
+                    wanted.entry(e.provider).or_default().insert(e.event_id.to_string());
+                }
+            }
+            let mut events = Vec::new();
+            for (provider, ids) in &wanted {
+                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                events.extend(s.events_by_ids(*provider, &ids)?);
+            }
+            let signins = s
+                .identity_events(ident.provider, &ident.tenant, &ident.id, &["signin_success"], 20)?
+                .into_iter()
+                .map(|(_, e)| e)
+                .collect();
+            Ok(Some(Loaded {
+                comments: s.comments(&id)?,
+                audit: s.audit_log(Some(&id), 0, 100)?.items,
+                record,
+                findings,
+                events,
+                signins,
+            }))
+        })
+        .await
+}
+
+/// The identity as detection sees it now, as JSON (fields per `detect::IdentityView`).
+fn identity_view(app: &AppState, provider: model::Provider, tenant: &str, id: &str) -> Option<Value> {
+    let guard = app.stream.lock().ok()?;
+    let view = guard.as_ref()?.engine().identity(provider, tenant, id)?;
+    serde_json::to_value(view).ok()
+}
+
+pub async fn page(State(app): State<AppState>, user: User, Path(id): Path<String>) -> Response {
+    let loaded = match load(&app, id.clone()).await {
+        Ok(Some(l)) => l,
+        Ok(None) => return not_found(&user, &format!("No incident `{id}`.")),
+        Err(e) => return failed(e),
+    };
+    let inc = &loaded.record.incident;
+    let ident = &inc.identity;
+    let view = {
+        let app = app.clone();
+        let (p, t, i) = (ident.provider, ident.tenant.to_string(), ident.id.to_string());
+        tokio::task::spawn_blocking(move || identity_view(&app, p, &t, &i)).await.ok().flatten()
+    };
+    let who = ident.name.as_deref().unwrap_or(&ident.id).to_string();
+    let body = html! {
+        p { a href="/console" { "← Queue" } }
+        h1 { "Incident on " (who) }
+        dl.facts {
+            dt { "Risk" } dd { (inc.risk_score) " · " (layout::severity(inc.severity)) }
+            dt { "Status" } dd { (layout::status(loaded.record.status)) " since " (layout::time(loaded.record.status_changed)) }
+            dt { "Identity" } dd {
+                a href={ "/console/identities/" (ident.provider.as_str()) "/" (seg(&ident.tenant)) "/" (seg(&ident.id)) } { (who) }
+                " · " (ident.provider.as_str()) " · " (ident.tenant) " · tier " (ident.tier)
+            }
+            dt { "Window" } dd { (layout::time(inc.first)) " – " (layout::time(inc.last)) }
+            dt { "Detectors" } dd { (inc.detectors.join(", ")) }
+            dt { "Summary" } dd { (inc.summary) }
+        }
+        (timeline(&loaded.findings, &loaded.events))
+        div.grid {
+            section aria-labelledby="h-factors" { h2 #h-factors { "Factors before and after" } (factors(view.as_ref(), inc.first)) }
+            section aria-labelledby="h-signins" { h2 #h-signins { "Sign-in locations" } (signins(&loaded.signins)) }
+        }
+        section.blast aria-labelledby="h-blast" {
+            h2 #h-blast { "Blast radius" }
+            (blast(&loaded.findings))
+        }
+        section aria-labelledby="h-map" { h2 #h-map { "Framework mappings" } (mappings(&loaded.findings)) }
+        section aria-labelledby="h-plan" {
+            h2 #h-plan { "Remediation plan" }
+            @if inc.remediation.is_empty() { (layout::empty("No steps.")) }
+            ol.plan {
+                @for step in &inc.remediation {
+                    li {
+                        strong { (step.action) } " " span.muted { "(" code { (step.api) } ")" } br;
+                        (step.detail) br;
+                        span.muted { "state: not started" }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="h-triage" {
+            h2 #h-triage { "Status and comments" }
+            @if user.may(Need::Triage) {
+                div.grid {
+                    form method="post" action={ "/console/incidents/" (seg(&inc.id)) "/status" } class="stack" {
+                        input type="hidden" name="_csrf" value=(user.session.csrf);
+                        div {
+                            label for="status" { "Status" }
+                            select id="status" name="status" {
+                                @for s in Status::ALL { option value=(s.as_str()) selected[s == loaded.record.status] { (s.as_str().replace('_', " ")) } }
+                            }
+                        }
+                        div {
+                            label for="status-comment" { "Comment (optional)" }
+                            textarea id="status-comment" name="comment" rows="2" cols="40" {}
+                        }
+                        button type="submit" { "Change status" }
+                    }
+                    form method="post" action={ "/console/incidents/" (seg(&inc.id)) "/comments" } class="stack" {
+                        input type="hidden" name="_csrf" value=(user.session.csrf);
+                        div {
+                            label for="comment" { "Comment" }
+                            textarea id="comment" name="text" rows="3" cols="40" required {}
+                        }
+                        button type="submit" { "Add comment" }
+                    }
+                }
+            } @else {
+                p.muted { "Viewers read; analysts change status and comment." }
+            }
+            @if loaded.comments.is_empty() { (layout::empty("No comments yet.")) }
+            ul.comments {
+                @for c in &loaded.comments {
+                    li { strong { (c.author) } " · " (layout::time(c.time)) br; (c.text) }
+                }
+            }
+            details {
+                summary { "Audit trail (" (loaded.audit.len()) ")" }
+                table {
+                    thead { tr { th scope="col" { "When" } th scope="col" { "Who" } th scope="col" { "What" } th scope="col" { "Detail" } } }
+                    tbody {
+                        @for a in &loaded.audit {
+                            tr { td { (layout::time(a.time)) } td { (a.actor) } td { (a.action) } td { code { (a.detail.to_string()) } } }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    secure(layout::page(&format!("Incident {}", inc.id), Nav::Queue, Some(&user), body).into_response())
+}
+
+fn timeline(findings: &[Finding], events: &[Event]) -> Markup {
+    let by_id: BTreeMap<&str, &Event> = events.iter().map(|e| (e.id.as_str(), e)).collect();
+    let mut items: Vec<(DateTime<Utc>, &Finding, &model::Evidence)> =
+        findings.iter().flat_map(|f| f.evidence.iter().map(move |e| (e.time, f, e))).collect();
+    items.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.event_id.cmp(&b.2.event_id)));
+    items.dedup_by(|a, b| a.2.event_id == b.2.event_id && a.1.id == b.1.id);
+    html! {
+        section aria-labelledby="h-timeline" {
+            h2 #h-timeline { "Timeline of the evidence" }
+            @for f in findings {
+                p { (layout::severity(f.severity)) " " strong { (f.detector) " " (f.name) } ": " (f.summary) }
+            }
+            @if items.is_empty() { (layout::empty("The findings rest on no event (a blind spot).")) }
+            @for (time, finding, e) in &items {
+                details.event {
+                    summary {
+                        (layout::time(*time)) " · " (e.category.as_str()) " · " code { (e.action) } " · " span.muted { (finding.detector) " · " (e.source) }
+                    }
+                    @match by_id.get(e.event_id.as_str()) {
+                        Some(event) => (layout::json(event)),
+                        None => p.muted { "The stored event " code { (e.event_id) } " is not in this store (the finding came from a hunt)." },
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn text(v: &Value, key: &str) -> String {
+    match &v[key] {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn factors(view: Option<&Value>, first: DateTime<Utc>) -> Markup {
+    let Some(list) = view.and_then(|v| v["factors"].as_array()) else {
+        return layout::empty("Detection holds no state for this identity yet.");
+    };
+    let bound_before = |f: &&Value| {
+        f["bound_at"].as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).is_some_and(|t| t < first)
+            && f["removed_at"].as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).is_none_or(|t| t >= first)
+    };
+    let before: Vec<&Value> = list.iter().filter(bound_before).collect();
+    let after: Vec<&Value> = list.iter().filter(|f| f["removed_at"].is_null()).collect();
+    html! {
+        h3 { "Before the incident" }
+        (factor_table(&before))
+        h3 { "Now" }
+        (factor_table(&after))
+    }
+}
+
+fn factor_table(list: &[&Value]) -> Markup {
+    html! {
+        @if list.is_empty() { (layout::empty("None.")) } @else {
+            table {
+                thead { tr { th scope="col" { "Factor" } th scope="col" { "Bound" } th scope="col" { "Where" } th scope="col" { "By" } th scope="col" { "Flags" } } }
+                tbody {
+                    @for f in list {
+                        tr {
+                            td { (text(f, "kind")) " " span.muted { "(" (text(f, "class")) ")" } }
+                            td { (text(f, "bound_at")) }
+                            td { (text(f, "ip")) " " (text(f, "country")) }
+                            td { (f["actor"]["name"].as_str().or(f["actor"]["id"].as_str()).unwrap_or("self")) " " span.muted { (text(f, "relation")) } }
+                            td {
+                                @if f["unfamiliar"].as_bool() == Some(true) { "unfamiliar " }
+                                @if let Some(flags) = f["flagged_by"].as_array() { @for d in flags { (d.as_str().unwrap_or_default()) " " } }
+                                @if !f["removed_at"].is_null() { "removed " (text(f, "removed_at")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn signins(events: &[Event]) -> Markup {
+    html! {
+        @if events.is_empty() { (layout::empty("No sign-in stored.")) } @else {
+            table {
+                thead { tr { th scope="col" { "When" } th scope="col" { "IP" } th scope="col" { "Place" } th scope="col" { "Network" } } }
+                tbody {
+                    @for e in events {
+                        tr {
+                            td { (layout::time(e.time)) }
+                            td { (e.client.ip.map(|ip| ip.to_string()).unwrap_or_default()) }
+                            td {
+                                @if let Some(g) = &e.client.geo {
+                                    (g.city.as_deref().unwrap_or("")) " " (g.country.as_deref().unwrap_or(""))
+                                }
+                            }
+                            td { (e.client.as_org.as_deref().unwrap_or("")) @if let Some(asn) = e.client.asn { " AS" (asn) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn blast(findings: &[Finding]) -> Markup {
+    let Some(worst) = findings.iter().max_by_key(|f| (f.blast_radius.identities + f.blast_radius.nhi, f.severity)) else {
+        return layout::empty("No finding.");
+    };
+    let b = &worst.blast_radius;
+    let root = worst.identity.name.as_deref().unwrap_or(&worst.identity.id);
+    html! {
+        p { (b.identities) " identities, " (b.roles) " roles, " (b.nhi) " non-human identities, " (b.secrets) " secrets reachable." }
+        @if b.top.is_empty() { (layout::empty("The identity graph gives this identity no power over others.")) } @else {
+            (blast_svg::draw(root, &b.top))
+            ul { @for path in &b.top { li { (path) } } }
+        }
+    }
+}
+
+fn mappings(findings: &[Finding]) -> Markup {
+    let mut attack = BTreeSet::new();
+    let mut nhi = BTreeSet::new();
+    let mut csf = BTreeSet::new();
+    let mut agentic = BTreeSet::new();
+    for f in findings {
+        attack.extend(f.mappings.attack.iter().map(|t| t.to_string()));
+        nhi.extend(f.mappings.owasp_nhi.iter().map(|t| t.to_string()));
+        csf.extend(f.mappings.csf.iter().map(|t| t.to_string()));
+        agentic.extend(f.mappings.owasp_agentic.iter().map(|t| t.to_string()));
+    }
+    let join = |s: &BTreeSet<String>| if s.is_empty() { "—".to_string() } else { s.iter().cloned().collect::<Vec<_>>().join(", ") };
+    html! {
+        dl.facts {
+            dt { "MITRE ATT&CK" } dd { (join(&attack)) }
+            dt { "OWASP NHI Top 10" } dd { (join(&nhi)) }
+            dt { "NIST CSF 2.0" } dd { (join(&csf)) }
+            @if !agentic.is_empty() { dt { "OWASP Agentic" } dd { (join(&agentic)) } }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StatusForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    status: String,
+    #[serde(default)]
+    comment: String,
+}
+
+pub async fn set_status(
+    State(app): State<AppState>,
+    user: User,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<StatusForm>,
+) -> Response {
+    if !user.csrf_ok(&form.csrf) || !same_origin(&headers) {
+        return csrf_refused();
+    }
+    if !user.may(Need::Triage) {
+        return forbidden(&user, "changing status needs an analyst, approver or admin token.");
+    }
+    let Some(status) = Status::parse(&form.status) else {
+        return not_found(&user, &format!("`{}` is not a status.", form.status));
+    };
+    let now = Utc::now();
+    let comment = Some(form.comment.trim().to_string()).filter(|c| !c.is_empty());
+    let caller = user.caller().clone();
+    let audit = AuditEntry {
+        seq: 0,
+        time: now,
+        actor: caller.name.clone(),
+        action: "incident.status".into(),
+        target: id.clone(),
+        detail: serde_json::json!({ "status": status.as_str(), "comment": comment, "token": caller.token_id, "via": "console" }),
+    };
+    let target = id.clone();
+    let done = app
+        .db
+        .run(move |s| {
+            if !s.set_status(&target, status, &audit)? {
+                return Ok(false);
+            }
+            if let Some(text) = &comment {
+                let note = AuditEntry { action: "incident.comment".into(), detail: serde_json::json!({ "text": text }), ..audit.clone() };
+                s.add_comment(&target, &caller.name, text, now, &note)?;
+            }
+            Ok(true)
+        })
+        .await;
+    match done {
+        Ok(true) => Redirect::to(&format!("/console/incidents/{}", seg(&id))).into_response(),
+        Ok(false) => not_found(&user, &format!("No incident `{id}`.")),
+        Err(e) => failed(e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CommentForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    text: String,
+}
+
+pub async fn comment(
+    State(app): State<AppState>,
+    user: User,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<CommentForm>,
+) -> Response {
+    if !user.csrf_ok(&form.csrf) || !same_origin(&headers) {
+        return csrf_refused();
+    }
+    if !user.may(Need::Triage) {
+        return forbidden(&user, "commenting needs an analyst, approver or admin token.");
+    }
+    let text = form.text.trim().to_string();
+    if text.is_empty() || text.len() > 10_000 {
+        return Redirect::to(&format!("/console/incidents/{}", seg(&id))).into_response();
+    }
+    let now = Utc::now();
+    let caller = user.caller().clone();
+    let audit = AuditEntry {
+        seq: 0,
+        time: now,
+        actor: caller.name.clone(),
+        action: "incident.comment".into(),
+        target: id.clone(),
+        detail: serde_json::json!({ "text": text, "token": caller.token_id, "via": "console" }),
+    };
+    let target = id.clone();
+    match app.db.run(move |s| s.add_comment(&target, &caller.name, &text, now, &audit)).await {
+        Ok(Some(_)) => Redirect::to(&format!("/console/incidents/{}#h-triage", seg(&id))).into_response(),
+        Ok(None) => not_found(&user, &format!("No incident `{id}`.")),
+        Err(e) => failed(e),
+    }
+}

@@ -1,0 +1,87 @@
+//! The page shell: head, navigation, who is signed in, and the sign-out form.
+
+use crate::console::session::User;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+/// Which navigation entry is the current page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    Queue,
+    Approvals,
+    Coverage,
+    None,
+}
+
+pub fn page(title: &str, nav: Nav, user: Option<&User>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="color-scheme" content="light dark";
+                title { (title) " · factorwatch" }
+                link rel="stylesheet" href="/console/assets/console.css";
+                script src="/console/assets/console.js" defer {}
+            }
+            body {
+                a.skip href="#main" { "Skip to content" }
+                header.top {
+                    a.brand href="/console" { "factorwatch" }
+                    @if let Some(user) = user {
+                        nav aria-label="Main" {
+                            ul {
+                                li { a href="/console" aria-current=[(nav == Nav::Queue).then_some("page")] { "Queue" } }
+                                li { a href="/console/approvals" aria-current=[(nav == Nav::Approvals).then_some("page")] { "Approvals" } }
+                                li { a href="/console/coverage" aria-current=[(nav == Nav::Coverage).then_some("page")] { "Coverage" } }
+                            }
+                        }
+                        form.signout method="post" action="/console/logout" {
+                            input type="hidden" name="_csrf" value=(user.session.csrf);
+                            span.who { (user.caller().name) " · " (user.caller().role.as_str()) }
+                            button type="submit" { "Sign out" }
+                        }
+                    }
+                }
+                main id="main" tabindex="-1" { (body) }
+            }
+        }
+    }
+}
+
+/// A severity as a coloured label (colour is never the only signal: the word is there).
+pub fn severity(s: model::Severity) -> Markup {
+    html! { span class={ "sev sev-" (s.as_str()) } { (s.as_str()) } }
+}
+
+pub fn status(s: store::Status) -> Markup {
+    html! { span class={ "status status-" (s.as_str()) } { (s.as_str().replace('_', " ")) } }
+}
+
+pub fn time(t: chrono::DateTime<chrono::Utc>) -> Markup {
+    html! { time datetime=(t.to_rfc3339()) { (t.format("%Y-%m-%d %H:%M UTC")) } }
+}
+
+/// Pretty JSON for `<pre>`, escaped by maud.
+pub fn json(value: &impl serde::Serialize) -> Markup {
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("cannot show: {e}"));
+    html! { pre.json { code { (text) } } }
+}
+
+/// A notice at the top of a page (after a form was refused, say).
+pub fn notice(text: Option<&str>) -> Markup {
+    html! {
+        @if let Some(text) = text {
+            p.notice role="alert" { (text) }
+        }
+    }
+}
+
+/// An empty-state line.
+pub fn empty(text: &str) -> Markup {
+    html! { p.empty { (text) } }
+}
+
+pub fn raw(text: &'static str) -> PreEscaped<&'static str> {
+    PreEscaped(text)
+}

@@ -1,0 +1,140 @@
+//! Console sessions: signing in with an API token starts a session kept in memory, named by a
+//! random id in an HttpOnly, SameSite=Strict cookie; every form carries the session's CSRF
+//! token. The token's hash is kept so that revoking the token ends its sessions at once.
+
+use crate::auth::{self, Caller, Need};
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use rand::{RngCore, TryRngCore};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use subtle::ConstantTimeEq;
+
+pub const COOKIE: &str = "fw_session";
+/// A session ends this long after sign-in.
+const LIFETIME: Duration = Duration::from_secs(8 * 3600);
+/// Most sessions kept; the oldest go first.
+const MAX_SESSIONS: usize = 10_000;
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub caller: Caller,
+    pub csrf: String,
+    token_hash: String,
+    started: Instant,
+}
+
+#[derive(Debug, Default)]
+pub struct Sessions {
+    map: Mutex<HashMap<String, Session>>,
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut rng = rand::rngs::OsRng.unwrap_err();
+    let mut buf = vec![0u8; bytes];
+    rng.fill_bytes(&mut buf);
+    hex::encode(buf)
+}
+
+impl Sessions {
+    /// Starts a session for a verified token; returns its id.
+    pub fn start(&self, caller: Caller, token: &str) -> String {
+        let id = random_hex(32);
+        let session = Session { caller, csrf: random_hex(32), token_hash: auth::hash_token(token), started: Instant::now() };
+        if let Ok(mut map) = self.map.lock() {
+            map.retain(|_, s| s.started.elapsed() < LIFETIME);
+            if map.len() >= MAX_SESSIONS
+                && let Some(oldest) = map.iter().min_by_key(|(_, s)| s.started).map(|(k, _)| k.clone())
+            {
+                map.remove(&oldest);
+            }
+            map.insert(id.clone(), session);
+        }
+        id
+    }
+
+    pub fn get(&self, id: &str) -> Option<Session> {
+        let map = self.map.lock().ok()?;
+        map.get(id).filter(|s| s.started.elapsed() < LIFETIME).cloned()
+    }
+
+    pub fn end(&self, id: &str) {
+        if let Ok(mut map) = self.map.lock() {
+            map.remove(id);
+        }
+    }
+}
+
+/// The cookie that names a new session.
+pub fn cookie(id: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}", LIFETIME.as_secs())
+}
+
+/// The cookie that ends it.
+pub fn cleared(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+}
+
+pub fn session_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_string())
+}
+
+/// A signed-in console user, whose token still holds. Pages that need one redirect to the
+/// sign-in page otherwise.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub session_id: String,
+    pub session: Session,
+}
+
+impl User {
+    pub fn caller(&self) -> &Caller {
+        &self.session.caller
+    }
+
+    pub fn may(&self, need: Need) -> bool {
+        need.allows(self.session.caller.role)
+    }
+
+    /// The form's CSRF token matches the session's.
+    pub fn csrf_ok(&self, given: &str) -> bool {
+        bool::from(given.as_bytes().ct_eq(self.session.csrf.as_bytes()))
+    }
+}
+
+pub struct SignIn;
+
+impl IntoResponse for SignIn {
+    fn into_response(self) -> Response {
+        Redirect::to("/console/login").into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for User {
+    type Rejection = SignIn;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<User, SignIn> {
+        let id = session_id(&parts.headers).ok_or(SignIn)?;
+        let session = app.sessions.get(&id).ok_or(SignIn)?;
+        let hash = session.token_hash.clone();
+        let record = app.db.run(move |s| s.token_by_hash(&hash)).await.map_err(|_| SignIn)?;
+        if auth::check(record, Need::Read).is_err() {
+            app.sessions.end(&id);
+            return Err(SignIn);
+        }
+        Ok(User { session_id: id, session })
+    }
+}
