@@ -10,6 +10,8 @@ use std::hash::{Hash, Hasher};
 /// busy tenant's identity events.
 const DEFAULT_CAPACITY: usize = 1 << 18;
 
+/// Serializable, so that a service can keep it in its detection snapshot.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Collapser {
     last_seen: HashMap<u64, i64>,
     order: VecDeque<u64>,

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod run;
 pub mod sinks;
+pub mod snapshot;
 pub mod state;
 pub mod worker;
 

@@ -81,6 +81,9 @@ impl Service {
             }
         }
         ingest_options.max_document_bytes = config.server.max_decompressed_bytes;
+        // Everything read is stored; the worker drops repeats in sequence order, as `hunt`
+        // does in reading order, so that a change split across requests collapses too.
+        ingest_options.keep_duplicates = true;
         let (wake_tx, wake_rx) = std::sync::mpsc::sync_channel(1);
         let state = AppState {
             db: Db::new(stores),

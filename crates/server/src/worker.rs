@@ -44,6 +44,8 @@ pub struct Worker {
     since_snapshot: u64,
     last_snapshot: Instant,
     sinks: Vec<String>,
+    /// Drops events that repeat one already processed (EVENTS.md §0), across requests.
+    collapser: ingest::collapse::Collapser,
 }
 
 impl Worker {
@@ -99,11 +101,19 @@ impl Worker {
     fn restore(&mut self) -> Result<(), StoreError> {
         let config = &self.app.config.detect;
         let snapshot = self.app.db.run_blocking(|s| s.load_snapshot())?;
-        let restored = snapshot.and_then(|(seq, bytes)| match Stream::restore(config, &bytes) {
-            Ok(stream) => Some((seq, stream)),
-            Err(e) => {
-                tracing::error!(error = %e, "the detection snapshot cannot be read; replaying every stored event");
-                None
+        let restored = snapshot.and_then(|(seq, bytes)| {
+            let read = crate::snapshot::decode(&bytes).map_err(|e| e.to_string()).and_then(|(collapser, stream)| {
+                Ok((collapser, Stream::restore(config, stream).map_err(|e| e.to_string())?))
+            });
+            match read {
+                Ok((collapser, stream)) => {
+                    self.collapser = collapser;
+                    Some((seq, stream))
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "the detection snapshot cannot be read; replaying every stored event");
+                    None
+                }
             }
         });
         let (cursor, stream) = match restored {
@@ -135,10 +145,13 @@ impl Worker {
         let first_seq = batch.first().map_or(0, |(seq, _)| *seq);
         let last_seq = batch.last().map_or(0, |(seq, _)| *seq);
         let count = batch.len() as u64;
-        let findings = self.with_stream(|stream| {
+        let collapser = &mut self.collapser;
+        let findings = with_stream(&self.app, |stream| {
             let mut late = 0u64;
             for (seq, event) in batch {
-                late += u64::from(stream.push(seq, event));
+                if collapser.admit(&event) {
+                    late += u64::from(stream.push(seq, event));
+                }
             }
             stream.release();
             (late, stream.buffered(), stream.take_findings())
@@ -166,7 +179,7 @@ impl Worker {
     /// The input went quiet: process what is held for reordering, run due checks, and take a
     /// new reading of the blind spots.
     fn flush(&mut self) -> Result<(), StoreError> {
-        let result = self.with_stream(|stream| {
+        let result = with_stream(&self.app, |stream| {
             stream.drain(Utc::now());
             let findings = stream.take_findings();
             let blind = stream.blind_spots();
@@ -175,11 +188,6 @@ impl Worker {
         let Some((findings, blind)) = result else { return Ok(()) };
         self.app.metrics.buffered.set(0);
         self.persist(findings, Some(blind), true)
-    }
-
-    fn with_stream<T>(&self, work: impl FnOnce(&mut Stream) -> T) -> Option<T> {
-        let mut guard = self.app.stream.lock().ok()?;
-        guard.as_mut().map(work)
     }
 
     /// Regroups the incidents of every identity with new findings and writes it all, with a
@@ -227,7 +235,11 @@ impl Worker {
             findings.extend(list);
         }
         let snapshot_bytes = if snapshot {
-            match stream.snapshot() {
+            let encoded = stream
+                .snapshot()
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| crate::snapshot::encode(&self.collapser, &bytes).map_err(|e| e.to_string()));
+            match encoded {
                 Ok(bytes) => Some((stream.cursor(), bytes)),
                 Err(e) => {
                     tracing::error!(error = %e, "cannot take a detection snapshot");
@@ -295,4 +307,9 @@ impl Worker {
         self.grouping.incidents.insert(key.clone(), incidents);
         Ok(())
     }
+}
+
+fn with_stream<T>(app: &AppState, work: impl FnOnce(&mut Stream) -> T) -> Option<T> {
+    let mut guard = app.stream.lock().ok()?;
+    guard.as_mut().map(work)
 }

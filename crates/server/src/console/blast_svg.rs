@@ -97,7 +97,17 @@ mod tests {
         ];
         let nodes = layout("alice", &paths);
         let labels: Vec<&str> = nodes.iter().map(|n| n.label.as_str()).collect();
-        assert_eq!(labels, ["alice", "IT Help Desk", "Authentication Administrator", "every identity", "Password Administrator", "payments-bot"]);
+        assert_eq!(
+            labels,
+            [
+                "alice",
+                "IT Help Desk",
+                "Authentication Administrator",
+                "every identity",
+                "Password Administrator",
+                "payments-bot"
+            ]
+        );
         assert_eq!(nodes.iter().filter(|n| n.label == "IT Help Desk").count(), 1);
         let rows: Vec<(usize, usize)> = nodes.iter().map(|n| (n.depth, n.row)).collect();
         let mut unique = rows.clone();

@@ -9,7 +9,11 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
-pub async fn page(State(app): State<AppState>, user: User, Path((provider, tenant, id)): Path<(String, String, String)>) -> Response {
+pub async fn page(
+    State(app): State<AppState>,
+    user: User,
+    Path((provider, tenant, id)): Path<(String, String, String)>,
+) -> Response {
     let Some(provider) = model::Provider::parse(&provider) else {
         return not_found(&user, &format!("`{provider}` is not a provider."));
     };
@@ -29,7 +33,13 @@ pub async fn page(State(app): State<AppState>, user: User, Path((provider, tenan
         let (t, i) = (tenant.clone(), id.clone());
         app.db
             .run(move |s| {
-                let query = store::Query { identity: Some(i.clone()), provider: Some(provider), tenant: Some(t.clone()), limit: 100, ..store::Query::default() };
+                let query = store::Query {
+                    identity: Some(i.clone()),
+                    provider: Some(provider),
+                    tenant: Some(t.clone()),
+                    limit: 100,
+                    ..store::Query::default()
+                };
                 let incidents = s.query_incidents(&query)?.items;
                 let events = s.identity_events(provider, &t, &i, &[], 50)?;
                 Ok((incidents, events))

@@ -276,7 +276,8 @@ fn signins(events: &[Event]) -> Markup {
 }
 
 fn blast(findings: &[Finding]) -> Markup {
-    let Some(worst) = findings.iter().max_by_key(|f| (f.blast_radius.identities + f.blast_radius.nhi, f.severity)) else {
+    let Some(worst) = findings.iter().max_by_key(|f| (f.blast_radius.identities + f.blast_radius.nhi, f.severity))
+    else {
         return layout::empty("No finding.");
     };
     let b = &worst.blast_radius;
@@ -301,7 +302,9 @@ fn mappings(findings: &[Finding]) -> Markup {
         csf.extend(f.mappings.csf.iter().map(|t| t.to_string()));
         agentic.extend(f.mappings.owasp_agentic.iter().map(|t| t.to_string()));
     }
-    let join = |s: &BTreeSet<String>| if s.is_empty() { "—".to_string() } else { s.iter().cloned().collect::<Vec<_>>().join(", ") };
+    let join = |s: &BTreeSet<String>| {
+        if s.is_empty() { "—".to_string() } else { s.iter().cloned().collect::<Vec<_>>().join(", ") }
+    };
     html! {
         dl.facts {
             dt { "MITRE ATT&CK" } dd { (join(&attack)) }
@@ -356,7 +359,11 @@ pub async fn set_status(
                 return Ok(false);
             }
             if let Some(text) = &comment {
-                let note = AuditEntry { action: "incident.comment".into(), detail: serde_json::json!({ "text": text }), ..audit.clone() };
+                let note = AuditEntry {
+                    action: "incident.comment".into(),
+                    detail: serde_json::json!({ "text": text }),
+                    ..audit.clone()
+                };
                 s.add_comment(&target, &caller.name, text, now, &note)?;
             }
             Ok(true)

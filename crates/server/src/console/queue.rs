@@ -11,7 +11,8 @@ use maud::{Markup, html};
 use store::{IncidentRecord, Page, Status};
 
 const DETECTORS: [&str; 12] = [
-    "FW-001", "FW-002", "FW-003", "FW-004", "FW-005", "FW-006", "FW-007", "FW-008", "FW-009", "FW-010", "FW-011", "FW-012",
+    "FW-001", "FW-002", "FW-003", "FW-004", "FW-005", "FW-006", "FW-007", "FW-008", "FW-009", "FW-010", "FW-011",
+    "FW-012",
 ];
 const SEVERITIES: [&str; 5] = ["info", "low", "medium", "high", "critical"];
 

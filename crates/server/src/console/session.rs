@@ -44,7 +44,8 @@ impl Sessions {
     /// Starts a session for a verified token; returns its id.
     pub fn start(&self, caller: Caller, token: &str) -> String {
         let id = random_hex(32);
-        let session = Session { caller, csrf: random_hex(32), token_hash: auth::hash_token(token), started: Instant::now() };
+        let session =
+            Session { caller, csrf: random_hex(32), token_hash: auth::hash_token(token), started: Instant::now() };
         if let Ok(mut map) = self.map.lock() {
             map.retain(|_, s| s.started.elapsed() < LIFETIME);
             if map.len() >= MAX_SESSIONS
