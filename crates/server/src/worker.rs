@@ -51,7 +51,15 @@ pub struct Worker {
 impl Worker {
     pub fn new(app: AppState, wake: Receiver<()>) -> Worker {
         let sinks = app.config.sinks.iter().map(|s| s.name.clone()).collect();
-        Worker { app, wake, grouping: Grouping::default(), since_snapshot: 0, last_snapshot: Instant::now(), sinks }
+        Worker {
+            app,
+            wake,
+            grouping: Grouping::default(),
+            since_snapshot: 0,
+            last_snapshot: Instant::now(),
+            sinks,
+            collapser: ingest::collapse::Collapser::default(),
+        }
     }
 
     /// Runs until the service stops and every stored event has been through detection.
