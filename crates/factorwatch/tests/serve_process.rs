@@ -38,8 +38,9 @@ fn stored_counts(client: &reqwest::blocking::Client, base: &str, token: &str) ->
         .collect()
 }
 
-/// Events per provider and category that `normalize` reads from the tenant (duplicates
-/// dropped, as the service drops them).
+/// Events per provider and category the service must hold for the tenant: every event
+/// `normalize --keep-duplicates` reads, once per (provider, tenant, event id, action, time,
+/// category), the store's identity of an event.
 fn normalized_counts(tenant: &service::Tenant) -> BTreeMap<String, u64> {
     let config: toml::Table = toml::from_str(&std::fs::read_to_string(tenant.config()).unwrap()).unwrap();
     let tenants: Vec<String> = config
@@ -47,15 +48,21 @@ fn normalized_counts(tenant: &service::Tenant) -> BTreeMap<String, u64> {
         .and_then(|t| t.as_table())
         .map(|t| t.iter().map(|(p, n)| format!("{p}={}", n.as_str().unwrap())).collect())
         .unwrap_or_default();
-    let mut args = vec!["normalize".to_string(), tenant.dir.path().display().to_string(), "--quiet".into()];
+    let mut args =
+        vec!["normalize".to_string(), tenant.dir.path().display().to_string(), "--quiet".into(), "--keep-duplicates".into()];
     for pair in tenants {
         args.extend(["--tenant".to_string(), pair]);
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = common::factorwatch(&args);
     let mut counts = BTreeMap::new();
+    let mut seen = std::collections::HashSet::new();
     for line in common::text(&out.stdout).lines() {
         let e: serde_json::Value = serde_json::from_str(line).unwrap();
+        let key: Vec<String> = ["provider", "tenant", "id", "action", "time", "category"].iter().map(|k| e[k].to_string()).collect();
+        if !seen.insert(key) {
+            continue;
+        }
         *counts
             .entry(format!("{}/{}", e["provider"].as_str().unwrap(), e["category"].as_str().unwrap()))
             .or_default() += 1;
