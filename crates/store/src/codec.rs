@@ -3,7 +3,7 @@
 
 use crate::StoreError;
 use chrono::{DateTime, SecondsFormat, Utc};
-use model::Event;
+use model::{Event, Severity};
 
 /// Times as fixed-width RFC 3339 text, so that text order is time order.
 pub(crate) fn stamp(t: DateTime<Utc>) -> String {
@@ -50,4 +50,46 @@ impl<'a> EventKey<'a> {
 /// A row id for errors about an event: `seq 17`.
 pub(crate) fn seq_id(seq: i64) -> String {
     format!("event seq {seq}")
+}
+
+/// A severity as a number in its order (info 0 … critical 4), so that "at least" is a
+/// comparison. Migration 4 fills existing rows with the same numbers.
+pub(crate) fn severity_rank(severity: Severity) -> i64 {
+    match severity {
+        Severity::Info => 0,
+        Severity::Low => 1,
+        Severity::Medium => 2,
+        Severity::High => 3,
+        Severity::Critical => 4,
+    }
+}
+
+/// A login as stored for case-insensitive matching: ASCII lower case, the way providers
+/// compare logins (`Principal::same_as`) and SQL `lower()` folds on SQLite.
+pub(crate) fn login(name: &str) -> String {
+    name.to_ascii_lowercase()
+}
+
+/// The columns that find an event by the identity it is about: its subject's id and login.
+pub(crate) fn subject_of(event: &Event) -> (Option<&str>, Option<String>) {
+    let subject = event.subject();
+    (subject.and_then(|p| p.id.as_deref()), subject.and_then(|p| p.name.as_deref()).map(login))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_ranks_follow_severity_order() {
+        let ranks: Vec<i64> = Severity::ALL.into_iter().map(severity_rank).collect();
+        assert_eq!(ranks, [0, 1, 2, 3, 4]);
+        assert!(Severity::ALL.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn logins_fold_ascii_case_only() {
+        assert_eq!(login("Bob@Contoso.COM"), "bob@contoso.com");
+        assert_eq!(login("ÉLODIE"), "Élodie");
+    }
 }

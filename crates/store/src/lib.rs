@@ -7,7 +7,9 @@ mod migrations;
 mod paths;
 mod postgres;
 mod postgres_migrations;
+mod queries;
 mod records;
+mod rows;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -22,6 +24,13 @@ pub use sqlite::Sqlite;
 
 use chrono::{DateTime, Utc};
 use model::{Event, Finding, Incident, Provider};
+
+// The server moves stores to worker threads: both backends must stay `Send`.
+const _: () = {
+    const fn send<T: Send>() {}
+    send::<Sqlite>();
+    send::<Postgres>();
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

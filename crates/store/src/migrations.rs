@@ -53,6 +53,95 @@ pub const MIGRATIONS: &[&str] = &[
         body     TEXT NOT NULL,
         UNIQUE (provider, tenant, event_id, action, time, category)
     );",
+    // 4: the service. Incident status and comments live beside incidents, keyed by id, so
+    // that they survive the incident being regrouped away and back. Events learn who they
+    // are about (rows from before stay NULL); incidents and findings gain the columns their
+    // filters use, filled here from the bodies already stored. Severity ranks: info 0 …
+    // critical 4 (`codec::severity_rank`); logins are ASCII lower case, as `lower()` folds.
+    "CREATE TABLE incident_status (
+        incident TEXT PRIMARY KEY,
+        status   TEXT NOT NULL,
+        changed  TEXT NOT NULL
+    );
+    CREATE TABLE comments (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        incident TEXT NOT NULL,
+        author   TEXT NOT NULL,
+        time     TEXT NOT NULL,
+        text     TEXT NOT NULL
+    );
+    CREATE INDEX comments_incident ON comments (incident, time);
+    CREATE TABLE audit_log (
+        seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+        time   TEXT NOT NULL,
+        actor  TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT NOT NULL
+    );
+    CREATE INDEX audit_log_target ON audit_log (target, seq);
+    CREATE TABLE tokens (
+        id      TEXT PRIMARY KEY,
+        name    TEXT NOT NULL,
+        role    TEXT NOT NULL,
+        hash    TEXT NOT NULL UNIQUE,
+        created TEXT NOT NULL,
+        revoked TEXT
+    );
+    CREATE TABLE deliveries (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        sink         TEXT NOT NULL,
+        finding      TEXT NOT NULL,
+        state        TEXT NOT NULL,
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        next_attempt TEXT NOT NULL,
+        last_error   TEXT,
+        UNIQUE (sink, finding)
+    );
+    CREATE INDEX deliveries_due ON deliveries (sink, state, next_attempt);
+    CREATE INDEX deliveries_finding ON deliveries (finding);
+    CREATE TABLE snapshots (
+        id    INTEGER PRIMARY KEY CHECK (id = 1),
+        seq   INTEGER NOT NULL,
+        data  BLOB NOT NULL,
+        saved TEXT NOT NULL
+    );
+    ALTER TABLE events ADD COLUMN subject_id TEXT;
+    ALTER TABLE events ADD COLUMN subject_name TEXT;
+    CREATE INDEX events_subject_id ON events (provider, tenant, subject_id, time);
+    CREATE INDEX events_subject_name ON events (provider, tenant, subject_name, time);
+    ALTER TABLE incidents ADD COLUMN severity_rank INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE incidents ADD COLUMN identity_name TEXT;
+    UPDATE incidents SET
+        severity_rank = CASE severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3
+                                      WHEN 'critical' THEN 4 ELSE 0 END,
+        identity_name = lower(json_extract(body, '$.identity.name'));
+    CREATE INDEX incidents_identity ON incidents (identity);
+    CREATE INDEX incidents_identity_name ON incidents (identity_name);
+    CREATE TABLE incident_detectors (
+        incident TEXT NOT NULL,
+        detector TEXT NOT NULL,
+        PRIMARY KEY (incident, detector)
+    );
+    CREATE INDEX incident_detectors_detector ON incident_detectors (detector);
+    INSERT OR IGNORE INTO incident_detectors (incident, detector)
+        SELECT incidents.id, d.value FROM incidents, json_each(incidents.body, '$.detectors') AS d;
+    ALTER TABLE findings ADD COLUMN provider TEXT NOT NULL DEFAULT '';
+    ALTER TABLE findings ADD COLUMN tenant TEXT NOT NULL DEFAULT '';
+    ALTER TABLE findings ADD COLUMN identity TEXT NOT NULL DEFAULT '';
+    ALTER TABLE findings ADD COLUMN identity_name TEXT;
+    ALTER TABLE findings ADD COLUMN severity_rank INTEGER NOT NULL DEFAULT 0;
+    UPDATE findings SET
+        provider = json_extract(body, '$.identity.provider'),
+        tenant = json_extract(body, '$.identity.tenant'),
+        identity = json_extract(body, '$.identity.id'),
+        identity_name = lower(json_extract(body, '$.identity.name')),
+        severity_rank = CASE severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3
+                                      WHEN 'critical' THEN 4 ELSE 0 END;
+    CREATE INDEX findings_time ON findings (time DESC, id);
+    CREATE INDEX findings_identity ON findings (identity);
+    CREATE INDEX findings_identity_name ON findings (identity_name);
+    CREATE INDEX findings_detector ON findings (detector, time);",
 ];
 
 /// The version a fully migrated database is at.

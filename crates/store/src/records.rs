@@ -163,6 +163,12 @@ impl DeliveryState {
             DeliveryState::Failed => "failed",
         }
     }
+
+    pub fn parse(text: &str) -> Option<DeliveryState> {
+        [DeliveryState::Pending, DeliveryState::Delivered, DeliveryState::Failed]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
 }
 
 /// One finding to send to one sink.

@@ -1,7 +1,13 @@
 //! Findings, incidents and events to store.
 
-use chrono::{TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use model::{BlastRadius, Event, Finding, FindingIdentity, Incident, Mappings, PrincipalKind, Provider, Severity};
+use store::{AuditEntry, Role, TokenRecord};
+
+/// 2026-05-04 at `hour`:`minute`.
+pub fn at(hour: u32, minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 5, 4, hour, minute, 0).single().unwrap()
+}
 
 pub fn identity(who: &str) -> FindingIdentity {
     FindingIdentity {
@@ -66,4 +72,28 @@ pub fn event(id: &str, minute: u32) -> Event {
         "source": format!("okta.ndjson:{minute}"),
     }))
     .unwrap()
+}
+
+/// An audit entry by `alice`, at 12:`minute`.
+pub fn audit(action: &str, target: &str, minute: u32) -> AuditEntry {
+    AuditEntry {
+        seq: 0,
+        time: at(12, minute),
+        actor: "alice".into(),
+        action: action.into(),
+        target: target.into(),
+        detail: serde_json::json!({"minute": minute, "note": "by the test"}),
+    }
+}
+
+/// An analyst's token `tok_<n>`, created at 09:`minute`, with hash `hash`.
+pub fn token(n: u32, hash: &str, minute: u32) -> TokenRecord {
+    TokenRecord {
+        id: format!("tok_{n}"),
+        name: format!("holder {n}"),
+        role: Role::Analyst,
+        hash: hash.into(),
+        created: at(9, minute),
+        revoked: None,
+    }
 }

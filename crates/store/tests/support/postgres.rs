@@ -65,15 +65,15 @@ impl Backend for PostgresDb {
         self.admin.lock().unwrap().query_one(sql, &[]).unwrap().get(0)
     }
 
-    fn fail_inserts_of(&self, event_id: &str) {
+    fn fail_inserts_into(&self, table: &str, column: &str, value: &str) {
         self.execute(&format!(
-            "CREATE FUNCTION fail_{event_id}() RETURNS trigger LANGUAGE plpgsql AS $$
+            "CREATE FUNCTION fail_{table}_{value}() RETURNS trigger LANGUAGE plpgsql AS $$
              BEGIN
-               IF NEW.event_id = '{event_id}' THEN RAISE EXCEPTION 'simulated failure'; END IF;
+               IF NEW.{column} = '{value}' THEN RAISE EXCEPTION 'simulated failure'; END IF;
                RETURN NEW;
              END $$;
-             CREATE TRIGGER fail_{event_id} BEFORE INSERT ON events
-               FOR EACH ROW EXECUTE FUNCTION fail_{event_id}();"
+             CREATE TRIGGER fail_{table}_{value} BEFORE INSERT ON {table}
+               FOR EACH ROW EXECUTE FUNCTION fail_{table}_{value}();"
         ));
     }
 }

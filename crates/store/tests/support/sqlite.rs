@@ -34,9 +34,9 @@ impl Backend for SqliteDb {
         self.raw().query_row(sql, [], |r| r.get(0)).unwrap()
     }
 
-    fn fail_inserts_of(&self, event_id: &str) {
+    fn fail_inserts_into(&self, table: &str, column: &str, value: &str) {
         self.execute(&format!(
-            "CREATE TRIGGER fail_{event_id} BEFORE INSERT ON events WHEN NEW.event_id = '{event_id}'
+            "CREATE TRIGGER fail_{table}_{value} BEFORE INSERT ON {table} WHEN NEW.{column} = '{value}'
              BEGIN SELECT RAISE(ABORT, 'simulated failure'); END;"
         ));
     }

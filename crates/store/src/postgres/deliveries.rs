@@ -1,0 +1,87 @@
+//! Sink deliveries: which are due, each attempt's outcome, and replay of those given up.
+
+use super::{db, limit_of};
+use crate::StoreError;
+use crate::codec::stamp;
+use crate::records::{Delivery, DeliveryState};
+use crate::rows::DeliveryRow;
+use chrono::{DateTime, Utc};
+use postgres::Client;
+use postgres::types::ToSql;
+
+const COLUMNS: &str = "SELECT id, sink, finding, state, attempts, next_attempt, last_error FROM deliveries";
+
+fn read(client: &mut Client, filter: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Delivery>, StoreError> {
+    let rows = client.query(&format!("{COLUMNS} {filter}"), params).map_err(db)?;
+    rows.iter()
+        .map(|r| {
+            DeliveryRow {
+                id: r.try_get(0).map_err(db)?,
+                sink: r.try_get(1).map_err(db)?,
+                finding: r.try_get(2).map_err(db)?,
+                state: r.try_get(3).map_err(db)?,
+                attempts: r.try_get(4).map_err(db)?,
+                next_attempt: r.try_get(5).map_err(db)?,
+                last_error: r.try_get(6).map_err(db)?,
+            }
+            .record()
+        })
+        .collect()
+}
+
+pub(super) fn due(
+    client: &mut Client,
+    sink: &str,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<Delivery>, StoreError> {
+    read(
+        client,
+        "WHERE sink = $1 AND state = 'pending' AND next_attempt <= $2 ORDER BY id LIMIT $3",
+        &[&sink, &stamp(now), &limit_of(limit)],
+    )
+}
+
+pub(super) fn in_state(
+    client: &mut Client,
+    sink: &str,
+    state: DeliveryState,
+    limit: usize,
+) -> Result<Vec<Delivery>, StoreError> {
+    read(client, "WHERE sink = $1 AND state = $2 ORDER BY id LIMIT $3", &[&sink, &state.as_str(), &limit_of(limit)])
+}
+
+/// An attempt on a delivery that is no longer stored (its finding was retracted while it
+/// was being sent) changes nothing.
+pub(super) fn record_attempt(
+    client: &mut Client,
+    delivery: i64,
+    outcome: Result<(), (&str, Option<DateTime<Utc>>)>,
+) -> Result<(), StoreError> {
+    match outcome {
+        Ok(()) => client
+            .execute("UPDATE deliveries SET state = 'delivered', attempts = attempts + 1 WHERE id = $1", &[&delivery]),
+        Err((error, Some(retry_at))) => client.execute(
+            "UPDATE deliveries SET state = 'pending', attempts = attempts + 1, last_error = $2, next_attempt = $3
+             WHERE id = $1",
+            &[&delivery, &error, &stamp(retry_at)],
+        ),
+        Err((error, None)) => client.execute(
+            "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = $2 WHERE id = $1",
+            &[&delivery, &error],
+        ),
+    }
+    .map_err(db)?;
+    Ok(())
+}
+
+/// Replayed deliveries start a new series of attempts (see the SQLite store).
+pub(super) fn replay_failed(client: &mut Client, sink: &str, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let changed = client
+        .execute(
+            "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt = $2 WHERE sink = $1 AND state = 'failed'",
+            &[&sink, &stamp(now)],
+        )
+        .map_err(db)?;
+    Ok(usize::try_from(changed).unwrap_or(usize::MAX))
+}

@@ -1,0 +1,93 @@
+//! Events: appended once per identity key under a growing sequence number, read back for
+//! replay, counted per source, and looked up by the identity they are about.
+
+use super::{bind, db, from_value, limit_of, to_value};
+use crate::codec::{EventKey, seq_id, subject_of};
+use crate::queries::{self, Style};
+use crate::records::SourceStat;
+use crate::rows::source_stat;
+use crate::{Appended, StoreError};
+use model::{Event, Provider};
+use postgres::{Client, Row};
+
+pub(super) fn append(client: &mut Client, events: &[Event]) -> Result<Appended, StoreError> {
+    let mut tx = client.transaction().map_err(db)?;
+    // One appender at a time (readers go on): sequence numbers are taken at insert, so
+    // without this a later number could commit before an earlier one, and a reader
+    // following `events_after` would skip the earlier for good.
+    tx.batch_execute("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE").map_err(db)?;
+    let put = tx
+        .prepare(
+            "INSERT INTO events (provider, tenant, event_id, action, time, category, subject_id, subject_name, body)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             ON CONFLICT (provider, tenant, event_id, action, time, category) DO NOTHING",
+        )
+        .map_err(db)?;
+    let mut stored = 0u64;
+    for event in events {
+        let k = EventKey::of(event);
+        let (subject_id, subject_name) = subject_of(event);
+        stored += tx
+            .execute(
+                &put,
+                &[
+                    &k.provider,
+                    &k.tenant,
+                    &k.id,
+                    &k.action,
+                    &k.time,
+                    &k.category,
+                    &subject_id,
+                    &subject_name,
+                    &to_value(event)?,
+                ],
+            )
+            .map_err(db)?;
+    }
+    tx.commit().map_err(db)?;
+    let stored = usize::try_from(stored).unwrap_or(usize::MAX);
+    Ok(Appended { stored, duplicates: events.len().saturating_sub(stored) })
+}
+
+fn event(row: &Row) -> Result<(i64, Event), StoreError> {
+    let seq: i64 = row.try_get(0).map_err(db)?;
+    Ok((seq, from_value(&seq_id(seq), row.try_get(1).map_err(db)?)?))
+}
+
+pub(super) fn after(client: &mut Client, seq: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError> {
+    let rows = client
+        .query("SELECT seq, body FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", &[&seq, &limit_of(limit)])
+        .map_err(db)?;
+    rows.iter().map(event).collect()
+}
+
+pub(super) fn source_stats(client: &mut Client) -> Result<Vec<SourceStat>, StoreError> {
+    let rows = client.query(queries::SOURCE_STATS, &[]).map_err(db)?;
+    rows.iter()
+        .map(|r| {
+            let provider: String = r.try_get(0).map_err(db)?;
+            let (first, last): (String, String) = (r.try_get(4).map_err(db)?, r.try_get(5).map_err(db)?);
+            source_stat(
+                &provider,
+                r.try_get(1).map_err(db)?,
+                r.try_get(2).map_err(db)?,
+                r.try_get(3).map_err(db)?,
+                &first,
+                &last,
+            )
+        })
+        .collect()
+}
+
+pub(super) fn about(
+    client: &mut Client,
+    provider: Provider,
+    tenant: &str,
+    identity: &str,
+    categories: &[&str],
+    limit: usize,
+) -> Result<Vec<(i64, Event)>, StoreError> {
+    let select = queries::identity_events(provider, tenant, identity, categories, limit, Style::Dollar);
+    let rows = client.query(&select.sql, &bind(&select.params)).map_err(db)?;
+    rows.iter().map(event).collect()
+}

@@ -1,0 +1,93 @@
+//! Events: appended once per identity key under a growing sequence number, read back for
+//! replay, counted per source, and looked up by the identity they are about.
+
+use super::{db, int};
+use crate::codec::{EventKey, parse, seq_id, subject_of, to_json};
+use crate::queries::{self, Style};
+use crate::records::SourceStat;
+use crate::rows::source_stat;
+use crate::{Appended, StoreError};
+use model::{Event, Provider};
+use rusqlite::{Connection, Row, TransactionBehavior, params, params_from_iter};
+
+pub(super) fn append(conn: &mut Connection, events: &[Event]) -> Result<Appended, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+    let mut stored = 0;
+    {
+        let mut put = tx
+            .prepare(
+                "INSERT INTO events (provider, tenant, event_id, action, time, category, subject_id, subject_name, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (provider, tenant, event_id, action, time, category) DO NOTHING",
+            )
+            .map_err(db)?;
+        for event in events {
+            let k = EventKey::of(event);
+            let (subject_id, subject_name) = subject_of(event);
+            stored += put
+                .execute(params![
+                    k.provider,
+                    k.tenant,
+                    k.id,
+                    k.action,
+                    k.time,
+                    k.category,
+                    subject_id,
+                    subject_name,
+                    to_json(event)?
+                ])
+                .map_err(db)?;
+        }
+    }
+    tx.commit().map_err(db)?;
+    Ok(Appended { stored, duplicates: events.len().saturating_sub(stored) })
+}
+
+fn seq_body(r: &Row<'_>) -> rusqlite::Result<(i64, String)> {
+    Ok((r.get(0)?, r.get(1)?))
+}
+
+fn event((seq, body): (i64, String)) -> Result<(i64, Event), StoreError> {
+    Ok((seq, parse(&seq_id(seq), &body)?))
+}
+
+pub(super) fn after(conn: &Connection, seq: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError> {
+    let mut query = conn.prepare("SELECT seq, body FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2").map_err(db)?;
+    let rows = query.query_map(params![seq, int(limit)], seq_body).map_err(db)?;
+    rows.map(|row| row.map_err(db).and_then(event)).collect()
+}
+
+pub(super) fn source_stats(conn: &Connection) -> Result<Vec<SourceStat>, StoreError> {
+    let mut query = conn.prepare(queries::SOURCE_STATS).map_err(db)?;
+    let rows = query
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })
+        .map_err(db)?;
+    rows.map(|row| {
+        let (provider, tenant, category, events, first, last) = row.map_err(db)?;
+        source_stat(&provider, tenant, category, events, &first, &last)
+    })
+    .collect()
+}
+
+pub(super) fn about(
+    conn: &Connection,
+    provider: Provider,
+    tenant: &str,
+    identity: &str,
+    categories: &[&str],
+    limit: usize,
+) -> Result<Vec<(i64, Event)>, StoreError> {
+    let select = queries::identity_events(provider, tenant, identity, categories, limit, Style::Question);
+    let mut query = conn.prepare(&select.sql).map_err(db)?;
+    let rows = query.query_map(params_from_iter(&select.params), seq_body).map_err(db)?;
+    rows.map(|row| row.map_err(db).and_then(event)).collect()
+}
