@@ -48,8 +48,12 @@ fn normalized_counts(tenant: &service::Tenant) -> BTreeMap<String, u64> {
         .and_then(|t| t.as_table())
         .map(|t| t.iter().map(|(p, n)| format!("{p}={}", n.as_str().unwrap())).collect())
         .unwrap_or_default();
-    let mut args =
-        vec!["normalize".to_string(), tenant.dir.path().display().to_string(), "--quiet".into(), "--keep-duplicates".into()];
+    let mut args = vec![
+        "normalize".to_string(),
+        tenant.dir.path().display().to_string(),
+        "--quiet".into(),
+        "--keep-duplicates".into(),
+    ];
     for pair in tenants {
         args.extend(["--tenant".to_string(), pair]);
     }
@@ -59,7 +63,8 @@ fn normalized_counts(tenant: &service::Tenant) -> BTreeMap<String, u64> {
     let mut seen = std::collections::HashSet::new();
     for line in common::text(&out.stdout).lines() {
         let e: serde_json::Value = serde_json::from_str(line).unwrap();
-        let key: Vec<String> = ["provider", "tenant", "id", "action", "time", "category"].iter().map(|k| e[k].to_string()).collect();
+        let key: Vec<String> =
+            ["provider", "tenant", "id", "action", "time", "category"].iter().map(|k| e[k].to_string()).collect();
         if !seen.insert(key) {
             continue;
         }

@@ -186,6 +186,21 @@ pub(crate) fn identity_events(
     b.finish(format!("SELECT seq, body FROM events {filters} ORDER BY time DESC, seq DESC LIMIT {limit}"))
 }
 
+/// Events of one provider by provider event id (at most 500 ids). Columns: seq, body.
+pub(crate) fn events_by_ids(provider: Provider, ids: &[&str], style: Style) -> Select {
+    let mut b = Builder::new(style);
+    let p = b.text(provider.as_str());
+    b.and(format!("provider = {p}"));
+    let list: Vec<String> = ids.iter().take(500).map(|id| b.text(id)).collect();
+    if list.is_empty() {
+        b.and("1 = 0".to_string());
+    } else {
+        b.and(format!("event_id IN ({})", list.join(", ")));
+    }
+    let filters = b.filters();
+    b.finish(format!("SELECT seq, body FROM events {filters} ORDER BY time, seq"))
+}
+
 /// The audit log, newest first, about `target` when given. Columns: seq, time, actor,
 /// action, target, detail.
 pub(crate) fn audit_log(target: Option<&str>, offset: usize, limit: usize, style: Style) -> Select {

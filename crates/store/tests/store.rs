@@ -53,4 +53,5 @@ on_both_backends!(
     source_stats_count_events_per_provider_tenant_and_category,
     identity_events_find_the_subject_by_id_or_login_newest_first,
     identity_events_keep_to_their_categories_provider_and_tenant,
+    events_are_found_by_provider_event_id,
 );

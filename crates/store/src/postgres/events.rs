@@ -91,3 +91,9 @@ pub(super) fn about(
     let rows = client.query(&select.sql, &bind(&select.params)).map_err(db)?;
     rows.iter().map(event).collect()
 }
+
+pub(super) fn by_ids(client: &mut Client, provider: Provider, ids: &[&str]) -> Result<Vec<Event>, StoreError> {
+    let select = queries::events_by_ids(provider, ids, Style::Dollar);
+    let rows = client.query(&select.sql, &bind(&select.params)).map_err(db)?;
+    rows.iter().map(|row| event(row).map(|(_, e)| e)).collect()
+}

@@ -280,6 +280,10 @@ impl Store for Postgres {
         events::source_stats(&mut *self.client()?)
     }
 
+    fn events_by_ids(&self, provider: Provider, ids: &[&str]) -> Result<Vec<Event>, StoreError> {
+        events::by_ids(&mut *self.client()?, provider, ids)
+    }
+
     fn identity_events(
         &self,
         provider: Provider,

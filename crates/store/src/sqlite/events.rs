@@ -91,3 +91,10 @@ pub(super) fn about(
     let rows = query.query_map(params_from_iter(&select.params), seq_body).map_err(db)?;
     rows.map(|row| row.map_err(db).and_then(event)).collect()
 }
+
+pub(super) fn by_ids(conn: &Connection, provider: Provider, ids: &[&str]) -> Result<Vec<Event>, StoreError> {
+    let select = queries::events_by_ids(provider, ids, Style::Question);
+    let mut query = conn.prepare(&select.sql).map_err(db)?;
+    let rows = query.query_map(params_from_iter(&select.params), seq_body).map_err(db)?;
+    rows.map(|row| row.map_err(db).and_then(event).map(|(_, e)| e)).collect()
+}

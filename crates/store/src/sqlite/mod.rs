@@ -240,6 +240,10 @@ impl Store for Sqlite {
         events::source_stats(&self.conn)
     }
 
+    fn events_by_ids(&self, provider: Provider, ids: &[&str]) -> Result<Vec<Event>, StoreError> {
+        events::by_ids(&self.conn, provider, ids)
+    }
+
     fn identity_events(
         &self,
         provider: Provider,

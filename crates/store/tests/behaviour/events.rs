@@ -105,3 +105,13 @@ pub fn appended_events_survive_a_reopen(db: &dyn Backend) {
     store.append_events(&[event("e3", 3)]).unwrap();
     assert!(store.last_event_seq().unwrap() > last);
 }
+
+pub fn events_are_found_by_provider_event_id(db: &dyn Backend) {
+    let mut store = db.store();
+    store.append_events(&[event("e3", 30), event("e1", 10), event("e2", 20)]).unwrap();
+    let found = store.events_by_ids(model::Provider::Okta, &["e2", "e3", "missing"]).unwrap();
+    let ids: Vec<&str> = found.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["e2", "e3"], "oldest first, unknown ids skipped");
+    assert!(store.events_by_ids(model::Provider::Entra, &["e1"]).unwrap().is_empty(), "another provider's ids");
+    assert!(store.events_by_ids(model::Provider::Okta, &[]).unwrap().is_empty());
+}
