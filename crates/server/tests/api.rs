@@ -179,7 +179,7 @@ async fn walkthrough(backend: Backend) {
     let (p, t, i) =
         (ident["provider"].as_str().unwrap(), ident["tenant"].as_str().unwrap(), ident["id"].as_str().unwrap());
     let listed = server.get_json(Role::Viewer, &format!("/v1/identities?provider={p}&q={i}")).await;
-    assert!(listed["items"].as_array().unwrap().iter().any(|x| x["id"] == i), "{listed}");
+    assert!(listed["items"].as_array().unwrap().iter().any(|x| x["key"]["id"] == i), "{listed}");
     let identity = server.get_json(Role::Viewer, &format!("/v1/identities/{p}/{}/{}", enc(t), enc(i))).await;
     assert!(identity["factors"].is_array(), "{identity}");
     conforms("IdentityDetail", &identity);

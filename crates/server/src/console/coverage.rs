@@ -38,12 +38,22 @@ pub async fn page(State(app): State<AppState>, user: User) -> Response {
         h2 { "Sources" }
         @if let Some(sources) = sources.as_ref().and_then(|v| v.as_array()) {
             table {
-                thead { tr { th scope="col" { "Source" } th scope="col" { "Detail" } } }
+                thead { tr { th scope="col" { "Provider" } th scope="col" { "Tenant" } th scope="col" { "Last event" } th scope="col" { "Last factor event" } th scope="col" { "Configured sources" } th scope="col" { "Blind spots" } } }
                 tbody {
                     @for s in sources {
                         tr {
-                            td { (s["name"].as_str().or(s["provider"].as_str()).unwrap_or("source")) }
-                            td { code { (s.to_string()) } }
+                            td { (s["provider"].as_str().unwrap_or("")) }
+                            td { (s["tenant"].as_str().unwrap_or("—")) }
+                            td { (s["last"].as_str().unwrap_or("never")) }
+                            td { (s["last_factor_event"].as_str().unwrap_or("never")) }
+                            td {
+                                @for c in s["sources"].as_array().into_iter().flatten() {
+                                    (c["name"].as_str().unwrap_or("")) " (every " (c["expected_interval"].as_str().unwrap_or("?")) ")"
+                                    @if c["silent"].as_bool() == Some(true) { strong { " silent" } }
+                                    br;
+                                }
+                            }
+                            td { @for b in s["blind_spots"].as_array().into_iter().flatten() { (b.as_str().unwrap_or("")) br; } }
                         }
                     }
                 }

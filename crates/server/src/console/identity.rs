@@ -72,7 +72,7 @@ pub async fn page(
             tbody {
                 @for f in view["factors"].as_array().unwrap_or(&empty) {
                     tr {
-                        td { (f["describe"].as_str().or(f["kind"].as_str()).unwrap_or("factor")) }
+                        td { (f["kind"].as_str().unwrap_or("factor")) " " span.muted { "(" (f["class"].as_str().unwrap_or("")) ")" } }
                         td { (f["bound_at"].as_str().unwrap_or("")) }
                         td { (f["ip"].as_str().unwrap_or("")) " " (f["country"].as_str().unwrap_or("")) }
                         td { (f["actor"]["name"].as_str().unwrap_or("self")) }
@@ -82,7 +82,7 @@ pub async fn page(
             }
         }
         h2 { "Recovery methods and changes" }
-        (layout::json(&view["recovery"]))
+        (layout::json(&view["recovery_changes"]))
         h2 { "Sign-in baseline" }
         (layout::json(&view["baseline"]))
         section.blast {
