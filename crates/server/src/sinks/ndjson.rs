@@ -1,0 +1,44 @@
+//! A local NDJSON file: one finding JSON per line, appended; each batch is written, flushed
+//! and fsynced before its deliveries count as delivered.
+
+use model::Finding;
+use std::path::{Path, PathBuf};
+use tokio::io::AsyncWriteExt;
+
+#[derive(Debug, Clone)]
+pub struct NdjsonSender {
+    path: PathBuf,
+}
+
+impl NdjsonSender {
+    pub fn new(path: PathBuf) -> NdjsonSender {
+        NdjsonSender { path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends the findings, one line each, and syncs the file. The file is opened per batch
+    /// so that a rotated file is followed. On error some lines may already be written; the
+    /// batch is retried whole, so a reader may see a finding twice (its `id` tells).
+    pub async fn append(&self, findings: &[&Finding]) -> Result<(), String> {
+        let mut lines = Vec::new();
+        for finding in findings {
+            serde_json::to_writer(&mut lines, finding)
+                .map_err(|e| format!("finding `{}` does not encode: {e}", finding.id))?;
+            lines.push(b'\n');
+        }
+        let shown = self.path.display();
+        let mut file = tokio::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .await
+            .map_err(|e| format!("open `{shown}`: {e}"))?;
+        file.write_all(&lines).await.map_err(|e| format!("write `{shown}`: {e}"))?;
+        file.flush().await.map_err(|e| format!("flush `{shown}`: {e}"))?;
+        file.sync_data().await.map_err(|e| format!("sync `{shown}`: {e}"))?;
+        Ok(())
+    }
+}
