@@ -1,0 +1,27 @@
+//! The enrollment decision point (policies in Cedar), four-eyes approvals and the ledger
+//! they live in, attestation campaigns for privileged identities, and the provider
+//! connectors that execute remediation steps.
+//!
+//! ```text
+//! EnrollmentRequest + IdentityContext ──► DecisionPoint::decide ──► Decision
+//!                                                                    │ require_approval
+//!                                           Approvals (Ledger) ◄─────┘
+//! ```
+
+mod aal;
+mod decision;
+mod engine;
+mod input;
+mod policy_set;
+mod request;
+mod rules;
+
+pub use aal::{aal_of, strength};
+pub use decision::{Approver, Decision, Notification, Outcome, Reason, Recipient};
+pub use engine::{DEFAULT_DENY, DecideError, DecisionConfig, DecisionPoint};
+pub use policy_set::{DEFAULTS, LoadError, Policies, PolicyFile, Problem, SCHEMA, default_files, overlay};
+pub use request::{
+    BlastSummary, BoundFactor, EnrollmentRequest, FactorSpec, Familiar, GeoSpec, IdentityContext, RequestContext,
+    RiskReason,
+};
+pub use rules::{AalDemand, ApproverKind, RecipientKind, Rule, Target};
