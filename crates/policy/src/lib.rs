@@ -9,16 +9,22 @@
 //! ```
 
 mod aal;
+mod approval;
+mod audit;
 mod decision;
 mod engine;
 mod input;
+mod ledger;
 mod policy_set;
 mod request;
 mod rules;
 
 pub use aal::{aal_of, strength};
+pub use approval::{Approval, ApprovalError, ApprovalState, Approvals, Grant, Purpose, Reviewer, Role};
+pub use audit::AuditRecord;
 pub use decision::{Approver, Decision, Notification, Outcome, Reason, Recipient};
 pub use engine::{DEFAULT_DENY, DecideError, DecisionConfig, DecisionPoint};
+pub use ledger::{IdentityKey, Ledger, LedgerError, MemoryLedger};
 pub use policy_set::{DEFAULTS, LoadError, Policies, PolicyFile, Problem, SCHEMA, default_files, overlay};
 pub use request::{
     BlastSummary, BoundFactor, EnrollmentRequest, FactorSpec, Familiar, GeoSpec, IdentityContext, RequestContext,
