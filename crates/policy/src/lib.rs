@@ -11,6 +11,7 @@
 mod aal;
 mod approval;
 mod audit;
+pub mod connectors;
 mod decision;
 mod engine;
 mod input;
