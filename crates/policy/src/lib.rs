@@ -14,6 +14,7 @@ mod audit;
 pub mod connectors;
 mod decision;
 mod engine;
+mod examples;
 mod input;
 mod ledger;
 mod policy_set;
@@ -25,6 +26,7 @@ pub use approval::{Approval, ApprovalError, ApprovalState, Approvals, Grant, Pur
 pub use audit::AuditRecord;
 pub use decision::{Approver, Decision, Notification, Outcome, Reason, Recipient};
 pub use engine::{DEFAULT_DENY, DecideError, DecisionConfig, DecisionPoint};
+pub use examples::{EXAMPLES, Example, ExampleResult, ExamplesError, ExamplesReport, parse_examples, run_examples};
 pub use ledger::{IdentityKey, Ledger, LedgerError, MemoryLedger};
 pub use policy_set::{DEFAULTS, LoadError, Policies, PolicyFile, Problem, SCHEMA, default_files, overlay};
 pub use request::{
