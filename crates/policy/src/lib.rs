@@ -19,6 +19,7 @@ mod input;
 mod ledger;
 mod policy_set;
 mod request;
+mod revalidate;
 mod rules;
 
 pub use aal::{aal_of, strength};
@@ -33,4 +34,5 @@ pub use request::{
     BlastSummary, BoundFactor, EnrollmentRequest, FactorSpec, Familiar, GeoSpec, IdentityContext, RequestContext,
     RiskReason,
 };
+pub use revalidate::{Campaign, CampaignItem, ItemReason, ItemState, RevalError, RevalFactor, RevalIdentity, campaign};
 pub use rules::{AalDemand, ApproverKind, RecipientKind, Rule, Target};
