@@ -152,7 +152,7 @@ impl DecisionPoint {
         }
         for rule in &matched {
             let mut text = rule.reason.clone();
-            if rule.id.starts_with("risky") && !built.risk.is_empty() {
+            if rule.reads_risk && !built.risk.is_empty() {
                 let names: Vec<&str> = built.risk.iter().map(|r| r.as_str()).collect();
                 text.push_str(&format!(" ({})", names.join(", ")));
             }

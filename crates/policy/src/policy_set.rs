@@ -140,12 +140,13 @@ impl Policies {
                 });
             }
             for policy in set.policies() {
-                match admit(policy, index, &origin) {
+                match admit(policy, &origin) {
                     Ok((id, target)) => {
                         let renamed = policy.new_id(PolicyId::new(&id));
                         let annotation = |key: &str| renamed.annotation(key).map(str::to_string);
                         match rule_of(&id, target, policy.effect() == cedar_policy::Effect::Forbid, annotation) {
-                            Ok(rule) => {
+                            Ok(mut rule) => {
+                                rule.reads_risk = renamed.to_string().contains("context.risky");
                                 rules.insert(id.clone(), rule);
                             }
                             Err(message) => problems.push(at_id(file, &id, format!("policy `{id}`: {message}"))),
@@ -213,7 +214,7 @@ pub fn overlay(mut base: Vec<PolicyFile>, extra: Vec<PolicyFile>) -> Vec<PolicyF
 }
 
 /// Checks a policy's id and action; returns its id and target.
-fn admit(policy: &Policy, _file: usize, seen: &HashMap<String, usize>) -> Result<(String, Target), String> {
+fn admit(policy: &Policy, seen: &HashMap<String, usize>) -> Result<(String, Target), String> {
     let id = policy.annotation("id").ok_or("policy without `@id`: every policy needs a stable id")?.trim();
     if id.is_empty() {
         return Err("empty `@id`".into());

@@ -46,6 +46,8 @@ pub struct Rule {
     pub approvers: Vec<ApproverKind>,
     pub aal: Option<AalDemand>,
     pub notify: Vec<RecipientKind>,
+    /// The condition reads `context.risky`: its reason names the risk found.
+    pub reads_risk: bool,
 }
 
 /// Reads a policy's annotations; the error says which annotation is wrong and why.
@@ -64,6 +66,7 @@ pub fn rule_of(
         approvers: Vec::new(),
         aal: None,
         notify: Vec::new(),
+        reads_risk: false,
     };
     match (target, forbid) {
         (Target::Bind, true) => {

@@ -158,3 +158,36 @@ fn unreadable_directory_is_an_error() {
     let err = Policies::from_dir(std::path::Path::new("/nonexistent/policies")).unwrap_err();
     assert!(err.to_string().contains("`/nonexistent/policies`"));
 }
+
+#[test]
+fn added_rule_reading_risk_names_the_risk_found() {
+    let text = r#"@id("no-risky-sms")
+@reason("no SMS from a risky context")
+@outcome("deny")
+forbid (principal, action == Factorwatch::Action::"bind_factor", resource)
+when { context.risky && context.factor.kind == "sms" };"#;
+    let policies = Policies::from_files(overlay(default_files(), vec![file("sms.cedar", text)])).unwrap();
+    let point = DecisionPoint::new(policies, DecisionConfig::default()).unwrap();
+    let mut req = request();
+    req.factor.kind = "sms".into();
+    req.factor.class = model::FactorClass::PossessionWeak;
+    let mut ident = identity();
+    ident.risk = vec![policy::RiskReason::AnonymizingProxy];
+    let d = point.decide(&req, &ident, now()).unwrap();
+    assert_eq!(d.outcome, Outcome::Deny);
+    assert_eq!(d.reasons[0].rule, "no-risky-sms");
+    assert!(d.reasons[0].text.ends_with("(anonymizing_proxy)"), "{}", d.reasons[0].text);
+}
+
+#[test]
+fn approval_ttl_is_configurable() {
+    let config: DecisionConfig = toml::from_str("approval_ttl = 600\nallow_ttl = 120\n").unwrap();
+    let point = DecisionPoint::new(Policies::defaults().unwrap(), config).unwrap();
+    let mut ident = identity();
+    ident.tier = 0;
+    let d = point.decide(&request(), &ident, now()).unwrap();
+    assert_eq!(d.approval_ttl_seconds, 600);
+    assert_eq!(d.valid_until - d.time, chrono::Duration::minutes(10));
+    let allowed = point.decide(&request(), &identity(), now()).unwrap();
+    assert_eq!(allowed.valid_until - allowed.time, chrono::Duration::minutes(2));
+}
