@@ -47,9 +47,9 @@ pub struct Metrics {
     pub queue_depth: Gauge,
     pub buffered: Gauge,
     pub sink_pending: Family<SinkLabels, Gauge>,
-    pub sink_delivered: Family<SinkLabels, Counter>,
-    pub sink_failed: Family<SinkLabels, Counter>,
-    pub sink_retried: Family<SinkLabels, Counter>,
+    pub sink_delivered: Family<SinkLabels, Gauge>,
+    pub sink_failed: Family<SinkLabels, Gauge>,
+    pub sink_retried: Family<SinkLabels, Gauge>,
     pub snapshots: Counter,
 }
 
@@ -96,11 +96,24 @@ impl Metrics {
         registry.register("queue_depth", "Events stored and not yet through detection", m.queue_depth.clone());
         registry.register("reorder_buffered", "Events held for out-of-order arrival", m.buffered.clone());
         registry.register("sink_pending", "Deliveries waiting, by sink", m.sink_pending.clone());
-        registry.register("sink_delivered", "Deliveries made, by sink", m.sink_delivered.clone());
-        registry.register("sink_failed", "Deliveries given up (kept for replay), by sink", m.sink_failed.clone());
-        registry.register("sink_retried", "Delivery attempts that will be retried, by sink", m.sink_retried.clone());
+        registry.register("sink_delivered", "Deliveries made since start, by sink", m.sink_delivered.clone());
+        registry.register("sink_failed", "Deliveries given up since start (kept for replay), by sink", m.sink_failed.clone());
+        registry.register("sink_retried", "Attempts to be retried since start, by sink", m.sink_retried.clone());
         registry.register("snapshots", "Detection snapshots saved", m.snapshots.clone());
         Metrics { registry, ..m }
+    }
+
+    /// Copies the sinks' own counts in before rendering.
+    pub fn observe_sinks(&self, sinks: &[(String, std::sync::Arc<crate::sinks::SinkStats>)]) {
+        let as_gauge = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        for (name, stats) in sinks {
+            let labels = SinkLabels { sink: name.clone() };
+            let now = stats.snapshot();
+            self.sink_delivered.get_or_create(&labels).set(as_gauge(now.delivered));
+            self.sink_failed.get_or_create(&labels).set(as_gauge(now.failed));
+            self.sink_retried.get_or_create(&labels).set(as_gauge(now.retried));
+            self.sink_pending.get_or_create(&labels).set(as_gauge(now.queue_depth));
+        }
     }
 
     /// The Prometheus text exposition.

@@ -74,6 +74,8 @@ impl Service {
     /// Opens the store and starts the detection worker and sinks (no HTTP yet).
     pub fn start(config: ServiceConfig, stores: Vec<DynStore>) -> anyhow::Result<Service> {
         let secrets = read_secrets(&config)?;
+        let sinks = crate::sinks::build_sinks(&config.sinks)?;
+        let sink_stats = Arc::new(sinks.iter().map(|s| (s.name().to_string(), s.stats())).collect());
         let mut ingest_options = ingest::Options::default();
         for (provider, tenant) in &config.detect.tenants {
             if let Some(p) = model::Provider::parse(provider) {
@@ -96,6 +98,7 @@ impl Service {
             ingest_options: Arc::new(ingest_options),
             secrets: Arc::new(secrets),
             sink_wake: Arc::new(tokio::sync::Notify::new()),
+            sink_stats,
             arrivals: Arc::new(Arrivals::default()),
             sessions: Arc::new(crate::console::session::Sessions::default()),
             requests: Arc::new(AtomicU64::new(0)),
@@ -113,7 +116,7 @@ impl Service {
             })
             .context("cannot start the detection worker")?;
         let (sinks_stop, stop_rx) = tokio::sync::watch::channel(false);
-        let sinks = crate::sinks::spawn(&state, stop_rx);
+        let sinks = crate::sinks::spawn(sinks, &state, stop_rx);
         Ok(Service { state, worker, sinks, sinks_stop })
     }
 

@@ -285,7 +285,7 @@ impl Worker {
                     self.app.metrics.findings.get_or_create(&labels).inc();
                 }
             }
-            self.app.sink_wake.notify_waiters();
+            self.app.sink_wake.notify_one();
             tracing::info!(new = new_ids.len(), "findings stored");
         }
         Ok(())

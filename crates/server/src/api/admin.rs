@@ -148,7 +148,7 @@ pub struct SinkStatus {
 pub async fn sinks(State(app): State<AppState>, headers: HeaderMap) -> Result<Json<Vec<SinkStatus>>, ApiError> {
     app.authorize(&headers, Need::Read).await?;
     let sinks: Vec<(String, String)> =
-        app.config.sinks.iter().map(|s| (s.name.clone(), s.kind_name().to_string())).collect();
+        app.config.sinks.iter().map(|s| (s.name.clone(), s.kind.as_str().to_string())).collect();
     let status = app
         .db
         .run(move |s| {
@@ -195,7 +195,7 @@ pub async fn replay_sink(
             Ok(n)
         })
         .await?;
-    app.sink_wake.notify_waiters();
+    app.sink_wake.notify_one();
     Ok(Json(serde_json::json!({ "sink": name, "replayed": replayed })))
 }
 
