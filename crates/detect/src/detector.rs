@@ -48,6 +48,11 @@ impl Detector {
         }
     }
 
+    /// The detector with this id (`FW-003`).
+    pub fn from_id(id: &str) -> Option<Detector> {
+        Detector::ALL.into_iter().find(|d| d.id() == id)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Detector::PrivilegedFactorChange => "privileged-factor-change",
@@ -62,6 +67,20 @@ impl Detector {
             Detector::MassEnrollment => "mass-enrollment",
             Detector::BlindSpot => "blind-spot",
         }
+    }
+}
+
+/// Written as its id (`FW-003`), in snapshots and views.
+impl serde::Serialize for Detector {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Detector {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Detector, D::Error> {
+        let id = std::borrow::Cow::<str>::deserialize(d)?;
+        Detector::from_id(&id).ok_or_else(|| serde::de::Error::custom(format!("unknown detector `{id}`")))
     }
 }
 

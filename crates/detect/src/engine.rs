@@ -3,7 +3,7 @@
 //! reset"), and collects findings.
 
 use crate::config::{Config, ConfigError, Lists};
-use crate::detector::Draft;
+use crate::detector::{Detector, Draft};
 use crate::detectors::{self as d, Scope};
 use crate::finding;
 use crate::geo::GeoLookup;
@@ -18,7 +18,8 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 /// The identity id used for findings about a whole tenant (a tenant-wide policy).
 pub const TENANT_IDENTITY: &str = "tenant";
 
-enum Check {
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) enum Check {
     /// FW-003: are these factors still bound after the grace period?
     SurvivedReset { reset: Evidence, suspects: Vec<Text> },
     /// FW-006: was anything enrolled again after a reset of all factors?
@@ -28,22 +29,22 @@ enum Check {
 pub struct Engine {
     pub(crate) config: Config,
     pub(crate) lists: Lists,
-    geo: GeoLookup,
+    pub(crate) geo: GeoLookup,
     pub(crate) identities: HashMap<IdentityKey, IdentityState>,
-    timers: BinaryHeap<Reverse<(DateTime<Utc>, u64)>>,
-    checks: HashMap<u64, (IdentityKey, Check)>,
-    next_check: u64,
-    mass: d::mass_enrollment::MassEnrollment,
+    pub(crate) timers: BinaryHeap<Reverse<(DateTime<Utc>, u64)>>,
+    pub(crate) checks: HashMap<u64, (IdentityKey, Check)>,
+    pub(crate) next_check: u64,
+    pub(crate) mass: d::mass_enrollment::MassEnrollment,
     pub(crate) sources: d::blind_spot::Sources,
     pub(crate) findings: Vec<Finding>,
     /// (provider, tenant, lower-case login) → immutable id, for events that name an
     /// identity by login only (Google admin events name the user by `USER_EMAIL`).
-    aliases: HashMap<(model::Provider, Text, Text), Text>,
+    pub(crate) aliases: HashMap<(model::Provider, Text, Text), Text>,
     /// Who can control what; grows with role grants and issued credentials seen in events.
     pub(crate) graph: graph::Graph,
     /// Tiers from the graph, per identity, until the graph changes.
     graph_tiers: RefCell<HashMap<(model::Provider, Text, Text), u8>>,
-    finding_ids: HashSet<String>,
+    pub(crate) finding_ids: HashSet<String>,
     pub(crate) events: u64,
     pub(crate) first: Option<DateTime<Utc>>,
     pub(crate) last: Option<DateTime<Utc>>,
@@ -105,6 +106,25 @@ impl Engine {
         }
     }
 
+    /// Events processed so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// The earliest and latest event time processed so far.
+    pub fn span(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        self.first.zip(self.last)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The identity graph, with the edges learned from events so far.
+    pub fn graph(&self) -> &graph::Graph {
+        &self.graph
+    }
+
     /// Runs every check still waiting, as at the end of the data.
     pub(crate) fn run_all_checks(&mut self) {
         self.run_checks(DateTime::<Utc>::MAX_UTC);
@@ -117,7 +137,8 @@ impl Engine {
         self.checks.insert(id, (key, check));
     }
 
-    fn run_checks(&mut self, now: DateTime<Utc>) {
+    /// Runs the checks due at or before `now`.
+    pub(crate) fn run_checks(&mut self, now: DateTime<Utc>) {
         while let Some(Reverse((due, id))) = self.timers.peek().copied() {
             if due > now {
                 break;
@@ -147,7 +168,7 @@ impl Engine {
     }
 
     /// The tier from the config lists and from the graph, whichever is more privileged.
-    fn tier_of(&self, provider: model::Provider, tenant: &str, who: &model::Principal) -> u8 {
+    pub(crate) fn tier_of(&self, provider: model::Provider, tenant: &str, who: &model::Principal) -> u8 {
         let listed = self.lists.tier(provider, tenant, who);
         if listed == 0 || self.graph.is_empty() {
             return listed;
@@ -162,7 +183,12 @@ impl Engine {
         listed.min(tier)
     }
 
-    fn graph_node(&self, provider: model::Provider, tenant: &str, who: &model::Principal) -> Option<graph::NodeId> {
+    pub(crate) fn graph_node(
+        &self,
+        provider: model::Provider,
+        tenant: &str,
+        who: &model::Principal,
+    ) -> Option<graph::NodeId> {
         [who.id.as_deref(), who.name.as_deref()]
             .into_iter()
             .flatten()
@@ -224,6 +250,7 @@ impl Engine {
         if state.name.is_none() {
             state.name = subject.name.clone();
         }
+        state.last_seen = state.last_seen.max(e.time);
         let mut schedule: Vec<(DateTime<Utc>, Check)> = Vec::new();
 
         match e.category {
@@ -278,7 +305,7 @@ impl Engine {
                 if c == Category::FactorAdd {
                     drafts.extend(mass.on_binding(&scope, &key));
                 }
-                let flagged: Vec<&'static str> = drafts.iter().map(|(_, dr)| dr.detector.id()).collect();
+                let flagged: Vec<Detector> = drafts.iter().map(|(_, dr)| dr.detector).collect();
                 update_factors(&scope, state, onboarding, flagged, &mut schedule);
             }
             Category::PasswordReset | Category::SessionRevoke if ok => {
@@ -307,6 +334,7 @@ impl Engine {
             && let Some(actor_key) = actor_key
         {
             let actor_state = identities.entry(actor_key.clone()).or_insert_with(|| IdentityState::new(e, actor));
+            actor_state.last_seen = actor_state.last_seen.max(e.time);
             if let Some(dr) = d::enroll_then_credential_issue::on_issue(&scope, actor_state) {
                 drafts.push((actor_key.clone(), dr));
             }
@@ -323,7 +351,15 @@ impl Engine {
         }
     }
 
-    fn emit(&mut self, key: &IdentityKey, mut draft: Draft, time: DateTime<Utc>) {
+    fn emit(&mut self, key: &IdentityKey, draft: Draft, time: DateTime<Utc>) {
+        let finding = self.finding(key, draft, time);
+        if self.finding_ids.insert(finding.id.clone()) {
+            self.findings.push(finding);
+        }
+    }
+
+    /// The finding a draft becomes: identity, tier and blast radius as they stand now.
+    fn finding(&self, key: &IdentityKey, mut draft: Draft, time: DateTime<Utc>) -> Finding {
         let state = self.identities.get(key);
         let who = model::Principal {
             id: Some(key.id.clone()),
@@ -345,18 +381,28 @@ impl Engine {
         draft.conditions.blast_radius_has_nhi = blast.nhi > 0;
         let mut finding = finding::build(draft, identity, key, time);
         finding.blast_radius = blast;
-        if self.finding_ids.insert(finding.id.clone()) {
-            self.findings.push(finding);
+        finding
+    }
+
+    /// Findings about sources rather than identities, as they stand at the latest event,
+    /// without remembering them: a later reading may differ.
+    pub(crate) fn blind_spot_findings(&self) -> Vec<Finding> {
+        let Some(end) = self.last else { return Vec::new() };
+        let mut out = Vec::new();
+        for (provider, source, draft) in self.sources.at_end(&self.config, end) {
+            let tenant = self.sources.seen(provider).map_or_else(|| Text::from("-"), |s| s.tenant.clone());
+            let key = IdentityKey { provider, tenant, id: Text::from(format!("source:{source}")) };
+            out.push(self.finding(&key, draft, end));
         }
+        out
     }
 
     /// Findings about sources rather than identities, at the end of the data.
     pub(crate) fn blind_spots(&mut self) {
-        let Some(end) = self.last else { return };
-        for (provider, source, draft) in self.sources.at_end(&self.config, end) {
-            let tenant = self.sources.seen(provider).map_or_else(|| Text::from("-"), |s| s.tenant.clone());
-            let key = IdentityKey { provider, tenant, id: Text::from(format!("source:{source}")) };
-            self.emit(&key, draft, end);
+        for finding in self.blind_spot_findings() {
+            if self.finding_ids.insert(finding.id.clone()) {
+                self.findings.push(finding);
+            }
         }
     }
 }
@@ -399,7 +445,7 @@ fn update_factors(
     s: &Scope<'_>,
     state: &mut IdentityState,
     onboarding: bool,
-    flagged_by: Vec<&'static str>,
+    flagged_by: Vec<Detector>,
     schedule: &mut Vec<(DateTime<Utc>, Check)>,
 ) {
     let e = s.event;
@@ -429,7 +475,15 @@ fn update_factors(
                 actor: e.actor.clone(),
                 relation: e.relation,
                 unfamiliar,
-                flagged_by: flagged_by.into_iter().filter(|id| matches!(*id, "FW-002" | "FW-004" | "FW-007")).collect(),
+                flagged_by: flagged_by
+                    .into_iter()
+                    .filter(|d| {
+                        matches!(
+                            d,
+                            Detector::EnrollAfterRiskySignin | Detector::DelegatedFactorChange | Detector::MfaFatigue
+                        )
+                    })
+                    .collect(),
                 removed_at: None,
                 evidence: s.evidence.clone(),
             });

@@ -2,8 +2,10 @@
 //!
 //! Events go in in event-time order ([`Engine::process`]); [`Engine::finish`] runs the
 //! checks that wait on a timer, reports blind spots, groups findings into incidents with
-//! risk scores and remediation plans, and returns them. Detectors never parse JSON: they
-//! read [`model::Event`]s and identity state.
+//! risk scores and remediation plans, and returns them. [`Stream`] runs the same engine
+//! behind a reorder buffer for `serve`, with snapshots to resume after a crash; [`views`]
+//! show its state. Detectors never parse JSON: they read [`model::Event`]s and identity
+//! state.
 
 pub mod config;
 pub mod detector;
@@ -18,9 +20,13 @@ pub mod state;
 
 mod detectors;
 mod engine;
+mod persist;
+pub mod stream;
+pub mod views;
 
 pub use config::{Config, ConfigError};
 pub use engine::Engine;
+pub use stream::{Stream, StreamError};
 
 use chrono::{DateTime, Utc};
 use model::{Finding, Incident};
@@ -45,9 +51,18 @@ impl Engine {
     pub fn finish(mut self) -> Report {
         self.run_all_checks();
         self.blind_spots();
-        let window = chrono::Duration::from_std(self.config.incidents.window).unwrap_or(chrono::Duration::hours(24));
         let mut findings = std::mem::take(&mut self.findings);
-        let mut incidents = incident::group(&mut findings, window);
+        let incidents = self.group(&mut findings);
+        Report { incidents, findings, events: self.events, first: self.first, last: self.last, graph: self.graph }
+    }
+
+    /// Groups findings (of one identity or many) into incidents, fills each finding's
+    /// incident and risk score, and writes each incident's remediation plan, from the
+    /// identities' state as it stands now, into it and its findings. Both are ordered by
+    /// risk, highest first.
+    pub fn group(&self, findings: &mut [Finding]) -> Vec<Incident> {
+        let window = chrono::Duration::from_std(self.config.incidents.window).unwrap_or(chrono::Duration::hours(24));
+        let mut incidents = incident::group(findings, window);
         for inc in &mut incidents {
             let key = state::IdentityKey {
                 provider: inc.identity.provider,
@@ -58,11 +73,11 @@ impl Engine {
         }
         let plans: std::collections::HashMap<&str, &Vec<model::RemediationStep>> =
             incidents.iter().map(|i| (i.id.as_str(), &i.remediation)).collect();
-        for f in &mut findings {
+        for f in findings.iter_mut() {
             if let Some(plan) = plans.get(f.incident.as_str()) {
                 f.remediation = (*plan).clone();
             }
         }
-        Report { incidents, findings, events: self.events, first: self.first, last: self.last, graph: self.graph }
+        incidents
     }
 }

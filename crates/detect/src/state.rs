@@ -2,8 +2,10 @@
 //! recovery changes, the sign-in baseline, recent risk, and credentials issued. Every
 //! collection is bounded, so memory grows with identities, not with events.
 
+use crate::detector::Detector;
 use chrono::{DateTime, Duration, Utc};
 use model::{ActorRelation, Event, Evidence, FactorClass, Principal, PrincipalKind, Provider, Text};
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::net::IpAddr;
 
@@ -16,7 +18,7 @@ const MAX_BASELINE: usize = 64;
 const MAX_RECENT: usize = 64;
 
 /// An identity: (provider, tenant, immutable id).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct IdentityKey {
     pub provider: Provider,
     pub tenant: Text,
@@ -30,7 +32,7 @@ impl IdentityKey {
 }
 
 /// A factor bound to the identity, and the context it was bound in.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BoundFactor {
     /// The factor's id where the provider gives one, else its kind.
     pub key: Text,
@@ -46,7 +48,7 @@ pub struct BoundFactor {
     /// Bound from a device, IP or network not in the identity's baseline.
     pub unfamiliar: bool,
     /// Detectors that flagged the binding (FW-002, FW-004, FW-007).
-    pub flagged_by: Vec<&'static str>,
+    pub flagged_by: Vec<Detector>,
     pub removed_at: Option<DateTime<Utc>>,
     pub evidence: Evidence,
 }
@@ -76,7 +78,7 @@ impl BoundFactor {
 }
 
 /// A factor that survived a reset (FW-003), remembered so that its next use escalates.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Survivor {
     pub key: Text,
     pub reset: Evidence,
@@ -85,7 +87,7 @@ pub struct Survivor {
 }
 
 /// A sign-in place and time, for travel checks.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SigninPoint {
     pub time: DateTime<Utc>,
     pub lat: f64,
@@ -98,7 +100,7 @@ pub struct SigninPoint {
 }
 
 /// Why a sign-in was risky, and when.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RiskMark {
     pub time: DateTime<Utc>,
     pub reason: String,
@@ -106,7 +108,7 @@ pub struct RiskMark {
 }
 
 /// Values seen for an identity, each with when it was last seen.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SeenSet<T> {
     items: Vec<(T, DateTime<Utc>)>,
 }
@@ -120,6 +122,11 @@ impl<T> Default for SeenSet<T> {
 impl<T: PartialEq + Clone> SeenSet<T> {
     pub fn contains(&self, item: &T, since: DateTime<Utc>) -> bool {
         self.items.iter().any(|(i, t)| i == item && *t >= since)
+    }
+
+    /// Every value remembered, in no particular order.
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.items.iter().map(|(i, _)| i)
     }
 
     pub fn insert(&mut self, item: T, time: DateTime<Utc>) {
@@ -137,7 +144,7 @@ impl<T: PartialEq + Clone> SeenSet<T> {
 }
 
 /// Timestamps of recent events of one kind, oldest first, bounded.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Recent {
     items: VecDeque<Evidence>,
 }
@@ -155,6 +162,11 @@ impl Recent {
         self.items.iter().filter(move |e| e.time >= from && e.time <= to)
     }
 
+    /// Every event remembered, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = &Evidence> {
+        self.items.iter()
+    }
+
     pub fn forget_before(&mut self, time: DateTime<Utc>) {
         while self.items.front().is_some_and(|e| e.time < time) {
             self.items.pop_front();
@@ -162,11 +174,13 @@ impl Recent {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IdentityState {
     pub name: Option<Text>,
     pub kind: PrincipalKind,
     pub first_seen: DateTime<Utc>,
+    /// The latest event about the identity, or made by it.
+    pub last_seen: DateTime<Utc>,
     /// Successful sign-ins seen (all time; the baseline sets are windowed).
     pub signins: u32,
     pub devices: SeenSet<Text>,
@@ -193,6 +207,7 @@ impl IdentityState {
             name: who.name.clone(),
             kind: who.kind,
             first_seen: event.time,
+            last_seen: event.time,
             signins: 0,
             devices: SeenSet::default(),
             countries: SeenSet::default(),

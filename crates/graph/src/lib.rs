@@ -11,6 +11,7 @@ mod tiers;
 
 pub mod import;
 mod learn;
+mod persist;
 
 pub use blast::{BlastRadius, Reach};
 pub use dot::blast_radius_dot;

@@ -304,6 +304,17 @@ impl Graph {
         (0..self.edges.len() as u32).filter_map(|i| self.live_edge(i))
     }
 
+    /// Identity lookups by lower-case id or login, as first registered (for persistence:
+    /// a node renamed later keeps the lookups it had).
+    pub(crate) fn names(&self) -> impl Iterator<Item = (&(Provider, String), &NodeId)> {
+        self.by_name.iter()
+    }
+
+    /// Replaces the lookups by name with saved ones.
+    pub(crate) fn set_names(&mut self, names: HashMap<(Provider, String), NodeId>) {
+        self.by_name = names;
+    }
+
     fn live_edge(&self, index: u32) -> Option<&Edge> {
         if self.removed.get(index as usize).copied().unwrap_or(true) {
             return None;

@@ -6,9 +6,10 @@ use crate::config::Config;
 use crate::detector::{Detector, Draft};
 use chrono::{DateTime, Utc};
 use model::{Category, Event, Provider, Severity, Tag};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Seen {
     pub tenant: model::Text,
     pub first: DateTime<Utc>,
@@ -18,8 +19,9 @@ pub struct Seen {
 }
 
 /// What each provider has sent.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 pub struct Sources {
+    #[serde(with = "crate::persist::pairs")]
     seen: BTreeMap<Provider, Seen>,
 }
 
@@ -44,6 +46,11 @@ impl Sources {
 
     pub fn seen(&self, provider: Provider) -> Option<&Seen> {
         self.seen.get(&provider)
+    }
+
+    /// Every provider that sent something, in provider order.
+    pub fn all(&self) -> impl Iterator<Item = (Provider, &Seen)> {
+        self.seen.iter().map(|(p, s)| (*p, s))
     }
 
     /// Blind spots at the end of the data (`end`: the latest event time of the run).

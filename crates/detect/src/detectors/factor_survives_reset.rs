@@ -109,7 +109,8 @@ fn binding_context(f: &BoundFactor) -> String {
         None => s.push_str(&format!(" ({how})")),
     }
     if !f.flagged_by.is_empty() {
-        s.push_str(&format!(", flagged by {}", f.flagged_by.join(", ")));
+        let ids: Vec<&str> = f.flagged_by.iter().map(|d| d.id()).collect();
+        s.push_str(&format!(", flagged by {}", ids.join(", ")));
     } else if f.unfamiliar {
         s.push_str(", from outside the identity's baseline");
     }

@@ -6,12 +6,13 @@ use crate::detector::{Detector, Draft};
 use crate::state::IdentityKey;
 use chrono::{DateTime, Utc};
 use model::{ActorRelation, Evidence, Severity, Text};
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Most bindings remembered per source.
 const MAX_PER_SOURCE: usize = 256;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 enum SourceKey {
     Ip(std::net::IpAddr),
     Device(Text),
@@ -28,17 +29,19 @@ impl SourceKey {
     }
 }
 
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 struct Bindings {
     recent: VecDeque<(DateTime<Utc>, IdentityKey, Evidence)>,
     /// Identities already reported for the bindings still in `recent`; forgotten with them,
     /// so that a later wave from the same source is a finding of its own.
+    #[serde(with = "crate::persist::sorted_set")]
     reported: HashSet<IdentityKey>,
 }
 
 /// Bindings per source, across identities.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 pub struct MassEnrollment {
+    #[serde(with = "crate::persist::sorted_pairs")]
     by_source: HashMap<SourceKey, Bindings>,
 }
 

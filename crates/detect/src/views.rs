@@ -1,0 +1,276 @@
+//! Read-only views of the engine's state for the service: one identity in full, every
+//! identity in brief, and what each source has sent (coverage and blind spots).
+
+use crate::detector::Detector;
+use crate::engine::Engine;
+use crate::state::{BoundFactor, IdentityKey, IdentityState};
+use chrono::{DateTime, Utc};
+use model::{ActorRelation, Evidence, FactorClass, Principal, PrincipalKind, Provider, Text};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+/// An identity as the engine knows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IdentityView {
+    pub key: IdentityKey,
+    pub name: Option<Text>,
+    pub kind: PrincipalKind,
+    pub tier: u8,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    /// Bound factors and remembered removed ones, oldest binding first.
+    pub factors: Vec<FactorView>,
+    pub recovery_changes: Vec<Evidence>,
+    pub signins: u32,
+    pub baseline: BaselineView,
+    pub last_signin: Option<PlaceView>,
+    /// Recent reasons the identity looked risky, oldest first.
+    pub risk: Vec<RiskView>,
+    /// Credentials the identity issued or rotated (FW-005 reads them).
+    pub secrets_issued: Vec<Evidence>,
+    pub blast_radius: model::BlastRadius,
+}
+
+/// A factor and the context it was bound in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactorView {
+    pub key: Text,
+    pub kind: Option<Text>,
+    pub class: FactorClass,
+    pub bound_at: DateTime<Utc>,
+    pub ip: Option<IpAddr>,
+    pub device: Option<Text>,
+    pub asn: Option<u32>,
+    pub country: Option<Text>,
+    pub actor: Option<Principal>,
+    pub relation: ActorRelation,
+    pub unfamiliar: bool,
+    pub flagged_by: Vec<Detector>,
+    pub removed_at: Option<DateTime<Utc>>,
+    /// "SMS_FACTOR (sms) bound 2026-05-04 10:31 UTC from 203.0.113.9 (DE) by helpdesk@acme.com"
+    pub description: String,
+    pub evidence: Evidence,
+}
+
+/// The distinct clients the identity signs in from, sorted.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct BaselineView {
+    pub countries: Vec<Text>,
+    pub asns: Vec<u32>,
+    pub devices: Vec<Text>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlaceView {
+    pub time: DateTime<Utc>,
+    pub lat: f64,
+    pub lon: f64,
+    pub country: Option<Text>,
+    pub ip: Option<IpAddr>,
+    pub trusted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RiskView {
+    pub time: DateTime<Utc>,
+    pub reason: String,
+    pub evidence: Evidence,
+}
+
+/// An identity in one line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IdentitySummary {
+    pub key: IdentityKey,
+    pub name: Option<Text>,
+    pub kind: PrincipalKind,
+    pub tier: u8,
+    pub factors_bound: usize,
+    pub last_seen: DateTime<Utc>,
+}
+
+/// What one provider has sent, the configured sources that read it, and its blind spots.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceCoverage {
+    pub provider: Provider,
+    /// The tenant of its first event (None: nothing received).
+    pub tenant: Option<Text>,
+    pub first: Option<DateTime<Utc>>,
+    pub last: Option<DateTime<Utc>>,
+    pub first_signin: Option<DateTime<Utc>>,
+    pub last_factor_event: Option<DateTime<Utc>>,
+    pub sources: Vec<ConfiguredSource>,
+    /// FW-011 summaries about this provider at the latest event.
+    pub blind_spots: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConfiguredSource {
+    pub name: String,
+    #[serde(with = "humantime_serde")]
+    pub expected_interval: std::time::Duration,
+    /// Nothing received, or nothing for longer than the interval before the latest event.
+    pub silent: bool,
+}
+
+impl Engine {
+    /// One identity, by its immutable id or (case-insensitive) login.
+    pub fn identity(&self, provider: Provider, tenant: &str, id_or_login: &str) -> Option<IdentityView> {
+        let (key, state) = self.find_state(provider, tenant, id_or_login)?;
+        let principal = principal(key, state);
+        let blast = self
+            .graph_node(provider, &key.tenant, &principal)
+            .map(|node| self.graph.blast_summary(node, 5))
+            .unwrap_or_default();
+        let sorted = |mut v: Vec<Text>| {
+            v.sort_unstable();
+            v
+        };
+        let mut asns: Vec<u32> = state.asns.values().copied().collect();
+        asns.sort_unstable();
+        Some(IdentityView {
+            key: key.clone(),
+            name: state.name.clone(),
+            kind: state.kind,
+            tier: self.tier_of(provider, &key.tenant, &principal),
+            first_seen: state.first_seen,
+            last_seen: state.last_seen,
+            factors: state.factors.iter().map(factor_view).collect(),
+            recovery_changes: state.recovery_changes.iter().cloned().collect(),
+            signins: state.signins,
+            baseline: BaselineView {
+                countries: sorted(state.countries.values().cloned().collect()),
+                asns,
+                devices: sorted(state.devices.values().cloned().collect()),
+            },
+            last_signin: state.last_signin.as_ref().map(|p| PlaceView {
+                time: p.time,
+                lat: p.lat,
+                lon: p.lon,
+                country: p.country.clone(),
+                ip: p.ip,
+                trusted: p.trusted,
+            }),
+            risk: state
+                .risky
+                .iter()
+                .map(|m| RiskView { time: m.time, reason: m.reason.clone(), evidence: m.evidence.clone() })
+                .collect(),
+            secrets_issued: state.secrets_issued.iter().cloned().collect(),
+            blast_radius: blast,
+        })
+    }
+
+    /// Every identity with state, by key.
+    pub fn identities(&self) -> Vec<IdentitySummary> {
+        let mut out: Vec<IdentitySummary> = self
+            .identities
+            .iter()
+            .map(|(key, state)| IdentitySummary {
+                key: key.clone(),
+                name: state.name.clone(),
+                kind: state.kind,
+                tier: self.tier_of(key.provider, &key.tenant, &principal(key, state)),
+                factors_bound: state.bound_factors().count(),
+                last_seen: state.last_seen,
+            })
+            .collect();
+        out.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        out
+    }
+
+    /// Per provider seen or configured: what it sent, its configured sources and whether
+    /// each is silent at the latest event, and its blind spots; by provider.
+    pub fn coverage(&self) -> Vec<SourceCoverage> {
+        let mut by_provider: BTreeMap<Provider, SourceCoverage> = BTreeMap::new();
+        let empty = |provider| SourceCoverage {
+            provider,
+            tenant: None,
+            first: None,
+            last: None,
+            first_signin: None,
+            last_factor_event: None,
+            sources: Vec::new(),
+            blind_spots: Vec::new(),
+        };
+        for (provider, seen) in self.sources.all() {
+            by_provider.insert(
+                provider,
+                SourceCoverage {
+                    tenant: Some(seen.tenant.clone()),
+                    first: Some(seen.first),
+                    last: Some(seen.last),
+                    first_signin: seen.first_signin,
+                    last_factor_event: seen.last_factor_event,
+                    ..empty(provider)
+                },
+            );
+        }
+        for (name, source) in &self.config.sources {
+            let Some(provider) = Provider::parse(&source.provider) else { continue };
+            let last = self.sources.seen(provider).map(|s| s.last);
+            let silent = match (last, self.last, chrono::Duration::from_std(source.expected_interval)) {
+                (Some(last), Some(end), Ok(interval)) => end - last > interval,
+                (Some(_), _, _) => false,
+                (None, _, _) => true,
+            };
+            by_provider.entry(provider).or_insert_with(|| empty(provider)).sources.push(ConfiguredSource {
+                name: name.clone(),
+                expected_interval: source.expected_interval,
+                silent,
+            });
+        }
+        if let Some(end) = self.last {
+            for (provider, _, draft) in self.sources.at_end(&self.config, end) {
+                by_provider.entry(provider).or_insert_with(|| empty(provider)).blind_spots.push(draft.summary);
+            }
+        }
+        by_provider.into_values().collect()
+    }
+
+    /// The state of an identity named by id, by a login seen with its id, or by its name.
+    fn find_state(&self, provider: Provider, tenant: &str, who: &str) -> Option<(&IdentityKey, &IdentityState)> {
+        let key = IdentityKey { provider, tenant: Text::from(tenant), id: Text::from(who) };
+        if let Some(found) = self.identities.get_key_value(&key) {
+            return Some(found);
+        }
+        let login = (provider, Text::from(tenant), Text::from(who.to_ascii_lowercase()));
+        if let Some(id) = self.aliases.get(&login) {
+            let key = IdentityKey { id: id.clone(), ..key };
+            return self.identities.get_key_value(&key);
+        }
+        // Several identities may carry the name: the least key, so the answer is stable.
+        self.identities
+            .iter()
+            .filter(|(k, s)| {
+                k.provider == provider
+                    && k.tenant == tenant
+                    && s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(who))
+            })
+            .min_by(|a, b| a.0.cmp(b.0))
+    }
+}
+
+fn principal(key: &IdentityKey, state: &IdentityState) -> Principal {
+    Principal { id: Some(key.id.clone()), name: state.name.clone(), kind: state.kind }
+}
+
+fn factor_view(f: &BoundFactor) -> FactorView {
+    FactorView {
+        key: f.key.clone(),
+        kind: f.kind.clone(),
+        class: f.class,
+        bound_at: f.bound_at,
+        ip: f.ip,
+        device: f.device.clone(),
+        asn: f.asn,
+        country: f.country.clone(),
+        actor: f.actor.clone(),
+        relation: f.relation,
+        unfamiliar: f.unfamiliar,
+        flagged_by: f.flagged_by.clone(),
+        removed_at: f.removed_at,
+        description: f.describe(),
+        evidence: f.evidence.clone(),
+    }
+}
