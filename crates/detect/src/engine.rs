@@ -137,8 +137,20 @@ impl Engine {
         self.checks.insert(id, (key, check));
     }
 
-    /// Runs the checks due at or before `now`.
-    pub(crate) fn run_checks(&mut self, now: DateTime<Utc>) {
+    /// Runs the checks due at or before `now`, an event time: a finding is dated at its
+    /// check's due time, or at the latest event when the data ends before it.
+    fn run_checks(&mut self, now: DateTime<Utc>) {
+        self.run_checks_dated(now, None);
+    }
+
+    /// Runs the checks due at or before `now`, a wall-clock time (stream mode, the input
+    /// quiet): time has reached their due time even though no event has, so a finding is
+    /// dated as a hunt with events past that time would date it.
+    pub(crate) fn run_checks_by_clock(&mut self, now: DateTime<Utc>) {
+        self.run_checks_dated(now, Some(now));
+    }
+
+    fn run_checks_dated(&mut self, now: DateTime<Utc>, clock: Option<DateTime<Utc>>) {
         while let Some(Reverse((due, id))) = self.timers.peek().copied() {
             if due > now {
                 break;
@@ -157,7 +169,8 @@ impl Engine {
                 }
             };
             if let Some(draft) = draft {
-                let time = draft.evidence.first().map_or(due, |e| e.time).max(due.min(self.last.unwrap_or(due)));
+                let end = self.last.max(clock).unwrap_or(due);
+                let time = draft.evidence.first().map_or(due, |e| e.time).max(due.min(end));
                 self.emit(&key, draft, time);
             }
         }

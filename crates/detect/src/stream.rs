@@ -143,14 +143,16 @@ impl Stream {
     /// at or before `now`. Returns how many events were processed.
     ///
     /// A check sees only the events processed before it runs: give a `now` far enough
-    /// behind the wall clock for the events of that time to have arrived.
+    /// behind the wall clock for the events of that time to have arrived. Its finding is
+    /// dated at its due time, as a hunt over events past that time dates it (a hunt whose
+    /// data ends before the due time dates it at the latest event instead).
     pub fn drain(&mut self, now: DateTime<Utc>) -> usize {
         let mut processed = 0;
         while let Some(pending) = self.buffer.pop() {
             self.process(pending.event);
             processed += 1;
         }
-        self.engine.run_checks(now);
+        self.engine.run_checks_by_clock(now);
         processed
     }
 

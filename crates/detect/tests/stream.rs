@@ -341,6 +341,7 @@ fn drain_runs_only_the_checks_due_by_now() {
     assert_eq!(stream.drain(at(10, 0) + Duration::hours(24)), 0);
     let found = stream.take_findings();
     assert_eq!(found.iter().map(|f| f.detector.as_str()).collect::<Vec<_>>(), ["FW-006"]);
+    assert_eq!(found[0].time, at(10, 0) + Duration::hours(24), "dated when the check was due, as in a hunt");
     assert!(found[0].incident.is_empty() && found[0].remediation.is_empty(), "raw findings");
     let mut grouped = found;
     let incidents = stream.group(&mut grouped);
