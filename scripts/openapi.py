@@ -107,7 +107,7 @@ paths = {
  "/readyz": {"get": op("The store answers and detection has restored its state.", resp({"type": "object"}), None, security=False, extra={"503": {"description": "Not ready: restoring, stopping, or the store fails."}}, tags=O)},
  "/metrics": {"get": op("Prometheus metrics (OpenMetrics text).", {"description": "Metrics", "content": {"application/openmetrics-text": {"schema": {"type": "string"}}}}, "a viewer, analyst, approver or admin token", tags=O)},
  "/v1/openapi.json": {"get": op("This document.", resp({"type": "object"}), None, security=False, tags=O)},
- "/v1/ingest/{provider}": {"post": op("Store native provider logs; 200 means committed.", resp("IngestReport"), "an ingest or admin token", params=[p("provider", "okta, entra, cloudtrail, google, github, duo, auth0, onelogin or m365.")], body=raw_body, extra=ingest_err, tags=T)},
+ "/v1/ingest/{provider}": {"post": op("Store native provider logs; 200 means committed.", resp("IngestReport"), "an ingest or admin token", params=[p("provider", "okta, entra, m365, aws (CloudTrail), google, github, duo, auth0 or onelogin.")], body=raw_body, extra=ingest_err, tags=T)},
  "/v1/hooks/okta": {
     "get": op("Okta event hook one-time verification: echoes `x-okta-verification-challenge`.", resp({"type": "object", "required": ["verification"], "properties": {"verification": {"type": "string"}}}), "the configured Authorization value (or an ingest token)",
         params=[{"name": "x-okta-verification-challenge", "in": "header", "required": True, "schema": {"type": "string"}}], extra={"400": err("The challenge header is missing.")}, tags=T),

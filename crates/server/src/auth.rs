@@ -80,8 +80,12 @@ impl Need {
 /// the bare token).
 pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
     let value = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.trim();
-    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).unwrap_or(value);
-    Some(token.trim()).filter(|t| !t.is_empty())
+    let token = match value.split_once(char::is_whitespace) {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
+        None if value.eq_ignore_ascii_case("bearer") => "",
+        _ => value,
+    };
+    Some(token).filter(|t| !t.is_empty())
 }
 
 /// Checks a stored token against what the route needs.

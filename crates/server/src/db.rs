@@ -10,15 +10,38 @@ pub type DynStore = Box<dyn Store + Send>;
 /// A small pool of store connections. Cloning shares the pool.
 #[derive(Clone)]
 pub struct Db {
-    free: Arc<Mutex<Vec<DynStore>>>,
+    free: Arc<Connections>,
     permits: Arc<Semaphore>,
+}
+
+/// The connections, closed on a plain thread when the last handle goes: a synchronous
+/// client (PostgreSQL's runs its own runtime) must not be closed on an async worker.
+struct Connections(Mutex<Vec<DynStore>>);
+
+impl std::ops::Deref for Connections {
+    type Target = Mutex<Vec<DynStore>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Drop for Connections {
+    fn drop(&mut self) {
+        let connections = match self.0.get_mut() {
+            Ok(list) => std::mem::take(list),
+            Err(poisoned) => std::mem::take(poisoned.into_inner()),
+        };
+        if !connections.is_empty() {
+            let _ = std::thread::spawn(move || drop(connections)).join();
+        }
+    }
 }
 
 impl Db {
     /// A pool over already opened connections (at least one).
     pub fn new(connections: Vec<DynStore>) -> Db {
         let permits = Arc::new(Semaphore::new(connections.len()));
-        Db { free: Arc::new(Mutex::new(connections)), permits }
+        Db { free: Arc::new(Connections(Mutex::new(connections))), permits }
     }
 
     /// Runs `work` on a connection, on a blocking thread.

@@ -27,7 +27,7 @@ fn tenant() -> (tempfile::TempDir, Vec<(&'static str, String)>) {
     for (folder, provider) in [
         ("okta", "okta"),
         ("entra", "entra"),
-        ("aws", "cloudtrail"),
+        ("aws", "aws"),
         ("google", "google"),
         ("github", "github"),
         ("duo", "duo"),

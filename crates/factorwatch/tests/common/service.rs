@@ -18,7 +18,7 @@ fn provider_of(folder: &str) -> &'static str {
     match folder {
         "okta" => "okta",
         "entra" => "entra",
-        "aws" => "cloudtrail",
+        "aws" => "aws",
         "google" => "google",
         "github" => "github",
         "duo" => "duo",
