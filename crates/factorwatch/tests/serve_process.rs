@@ -130,12 +130,19 @@ fn sigkill_at_random_points_loses_no_acknowledged_event_and_repeats_no_finding()
     let chunks = tenant.chunks(10);
     let acked = Arc::new(AtomicUsize::new(0));
     let posting = Arc::new(AtomicBool::new(true));
+    let kills = Arc::new(AtomicUsize::new(0));
     let poster = {
         let (acked, posting, base, ingest) = (acked.clone(), posting.clone(), base.clone(), ingest.clone());
+        let kills = kills.clone();
         std::thread::spawn(move || {
             let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
             let mut retries = 0usize;
-            for (provider, body) in &chunks {
+            let total = chunks.len();
+            for (i, (provider, body)) in chunks.iter().enumerate() {
+                // Spread the kills over the whole upload, whatever the machine's speed.
+                while kills.load(Ordering::SeqCst) + 1 < (i * (KILLS + 2)) / total {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
                 loop {
                     let sent = client
                         .post(format!("{base}/v1/ingest/{provider}"))
@@ -159,21 +166,24 @@ fn sigkill_at_random_points_loses_no_acknowledged_event_and_repeats_no_finding()
     };
 
     let mut rng = rand::rngs::StdRng::seed_from_u64(2026);
-    let mut kills = 0;
-    while posting.load(Ordering::SeqCst) && kills < 200 {
+    while posting.load(Ordering::SeqCst) && kills.load(Ordering::SeqCst) < 200 {
         std::thread::sleep(Duration::from_millis(rng.random_range(20..250)));
         if !posting.load(Ordering::SeqCst) {
             break;
         }
         svc.kill();
-        kills += 1;
+        kills.fetch_add(1, Ordering::SeqCst);
         svc.restart();
         svc.wait_ready(&client);
     }
     let (chunk_count, retries) = poster.join().unwrap();
+    let kills = kills.load(Ordering::SeqCst);
     assert_eq!(acked.load(Ordering::SeqCst), chunk_count);
     assert!(kills >= KILLS, "only {kills} kills happened while posting; post more or kill sooner");
-    eprintln!("{kills} kills, {retries} retried posts, {chunk_count} chunks");
+    eprintln!(
+        "{kills} kills, {retries} retried posts, {chunk_count} chunks, {} findings expected",
+        expected_findings.len()
+    );
 
     service::drain(&client, &base, &admin);
     assert_eq!(stored_counts(&client, &base, &admin), expected_events, "stored events differ from the tenant's");

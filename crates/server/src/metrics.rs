@@ -97,7 +97,11 @@ impl Metrics {
         registry.register("reorder_buffered", "Events held for out-of-order arrival", m.buffered.clone());
         registry.register("sink_pending", "Deliveries waiting, by sink", m.sink_pending.clone());
         registry.register("sink_delivered", "Deliveries made since start, by sink", m.sink_delivered.clone());
-        registry.register("sink_failed", "Deliveries given up since start (kept for replay), by sink", m.sink_failed.clone());
+        registry.register(
+            "sink_failed",
+            "Deliveries given up since start (kept for replay), by sink",
+            m.sink_failed.clone(),
+        );
         registry.register("sink_retried", "Attempts to be retried since start, by sink", m.sink_retried.clone());
         registry.register("snapshots", "Detection snapshots saved", m.snapshots.clone());
         Metrics { registry, ..m }

@@ -30,6 +30,7 @@ pub fn generate(seed: u64, events: u64) -> Tenant {
     let dir = tempfile::tempdir().unwrap();
     let out = factorwatch(&[
         "gen",
+        "--out",
         dir.path().to_str().unwrap(),
         "--seed",
         &seed.to_string(),

@@ -37,7 +37,11 @@ pub use sink::{Sender, Sink, SinkError, build_sinks, build_sinks_with};
 pub use stats::{SinkStats, StatsSnapshot};
 
 /// Starts delivering: one task per configured sink, woken by the detection worker.
-pub fn spawn(sinks: Vec<Sink>, state: &crate::AppState, shutdown: tokio::sync::watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+pub fn spawn(
+    sinks: Vec<Sink>,
+    state: &crate::AppState,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     let outbox = std::sync::Arc::new(state.db.clone());
     tokio::spawn(run(sinks, outbox, state.sink_wake.clone(), shutdown))
 }
