@@ -76,6 +76,41 @@ schemas["Coverage"] = {"type": "object", "required": ["sources", "categories", "
         "provider": S("provider"), "tenant": {"type": "string"}, "category": {"type": "string"}, "events": {"type": "integer"}, "first": S("time"), "last": S("time"), "per_hour": {"type": "number"}}}},
     "blind_spots": {"type": "array", "items": S("Finding")}}}
 
+schemas["Outcome"] = {"enum": ["allow", "step_up", "require_approval", "deny"]}
+schemas["EnrollmentRequest"] = {"type": "object", "description": "A pending factor binding or recovery change.", "required": ["provider", "tenant", "identity", "factor"], "additionalProperties": False, "properties": {
+    "provider": S("provider"), "tenant": {"type": "string", "minLength": 1}, "identity": {"type": "string", "minLength": 1, "description": "The identity whose factors change: immutable id or login."},
+    "actor": {"type": "string", "description": "Who makes the change; absent when the identity acts on itself."},
+    "factor": {"type": "object", "required": ["kind"], "additionalProperties": False, "properties": {"kind": {"type": "string", "description": "The provider's name for the kind (OKTA_VERIFY_PUSH, fido2, sms)."},
+        "class": {"enum": ["unknown", "knowledge", "possession_weak", "app", "phishing_resistant"]}, "device_bound": {"type": "boolean"}, "recovery": {"type": "boolean"}}},
+    "context": {"type": "object", "additionalProperties": False, "properties": {"ip": {"type": "string"}, "user_agent": {"type": "string"}, "device_id": {"type": "string"},
+        "geo": {"type": "object", "properties": {"country": {"type": "string"}, "city": {"type": "string"}}}, "session_aal": {"type": "integer", "minimum": 1, "maximum": 3, "description": "AAL of the session making the change (default 1)."}}}}}
+schemas["Approval"] = {"type": "object", "description": "A four-eyes approval: an enrollment decided `require_approval`, or remediation on an identity.",
+  "required": ["id", "key", "purpose", "requester", "eligible", "reasons", "required_aal", "created_at", "expires_at", "state", "version"], "properties": {
+    "id": {"type": "string", "pattern": "^apr_"}, "key": {"type": "object", "required": ["provider", "tenant", "identity"], "properties": {"provider": S("provider"), "tenant": {"type": "string"}, "identity": {"type": "string"}}},
+    "purpose": {"type": "object", "required": ["kind"], "properties": {"kind": {"enum": ["enrollment", "remediation"]}, "decision_id": {"type": "string"}, "factor_kind": {"type": "string"}, "what": {"type": "string"}}},
+    "requester": {"type": "string"}, "eligible": {"type": "array", "items": {"type": "string", "description": "`soc` or `manager:<id>`."}}, "reasons": {"type": "array", "items": {"type": "string"}},
+    "required_aal": {"type": "integer"}, "created_at": S("time"), "expires_at": S("time"), "state": {"enum": ["pending", "approved", "denied", "expired", "consumed"]},
+    "reviewer": {"type": "object", "properties": {"id": {"type": "string"}, "role": {"type": "string"}}}, "justification": {"type": "string"}, "decided_at": S("time"), "consumed_at": S("time"), "version": {"type": "integer"}}}
+schemas["ApprovalView"] = {"allOf": [S("Approval"), {"type": "object", "required": ["state_now"], "properties": {"state_now": {"enum": ["pending", "approved", "denied", "expired", "consumed"], "description": "The state now: a pending approval past its time reads expired."}}}]}
+schemas["ApprovalPage"] = page("ApprovalView")
+schemas["Decision"] = {"type": "object", "required": ["id", "time", "provider", "tenant", "identity", "actor", "factor_kind", "factor_class", "outcome", "reasons", "required_aal", "approvers", "approval_ttl_seconds", "valid_until", "notify", "policies"], "properties": {
+    "id": {"type": "string", "pattern": "^dec_"}, "time": S("time"), "provider": S("provider"), "tenant": {"type": "string"}, "identity": {"type": "string", "description": "The identity's immutable id when factorwatch knows it."},
+    "actor": {"type": "string"}, "factor_kind": {"type": "string"}, "factor_class": {"type": "string"}, "outcome": S("Outcome"),
+    "reasons": {"type": "array", "items": {"type": "object", "required": ["rule", "outcome", "text"], "properties": {"rule": {"type": "string"}, "outcome": S("Outcome"), "text": {"type": "string"}}}},
+    "required_aal": {"type": "integer", "minimum": 1, "maximum": 3}, "approvers": {"type": "array", "items": {"type": "string"}}, "approval_ttl_seconds": {"type": "integer"}, "valid_until": S("time"),
+    "notify": {"type": "array", "items": {"type": "object", "required": ["to", "rule"], "properties": {"to": {"type": "string"}, "rule": {"type": "string"}, "not_via": {"type": "string", "description": "Not through this channel: the factor being bound (SP 800-63B-4)."}}}},
+    "policies": {"type": "array", "items": {"type": "string"}}}}
+schemas["DecisionAnswer"] = {"allOf": [S("Decision"), {"type": "object", "required": ["context"], "properties": {"approval": S("Approval"), "context": {"type": "object", "description": "What factorwatch knew of the identity: tier, manager, delegated, risk, familiar, factors, blast."}}}]}
+schemas["Campaign"] = {"type": "object", "required": ["id", "created_at", "period_seconds", "items"], "properties": {"id": {"type": "string", "pattern": "^rvc_"}, "created_at": S("time"), "period_seconds": {"type": "integer"},
+    "items": {"type": "array", "items": {"type": "object", "required": ["id", "key", "tier", "factor", "reasons", "eligible", "state"], "properties": {"id": {"type": "string", "pattern": "^rvi_"}, "key": {"type": "object"}, "tier": {"type": "integer"},
+        "factor": {"type": "object"}, "reasons": {"type": "array", "items": {"enum": ["bound_without_approval", "older_than_period"]}}, "eligible": {"type": "array", "items": {"type": "string"}}, "state": {"enum": ["open", "attested", "revoked"]},
+        "reviewer": {"type": "object"}, "justification": {"type": "string"}, "decided_at": S("time")}}}}}
+schemas["RemediationPlan"] = {"type": "object", "required": ["incident", "steps"], "properties": {"incident": {"type": "string"}, "connector": {"enum": ["okta", "graph"]},
+    "steps": {"type": "array", "items": {"type": "object", "required": ["step", "action", "api", "detail", "state", "automated"], "properties": {"step": {"type": "integer"}, "action": {"type": "string"}, "api": {"type": "string"}, "detail": {"type": "string"},
+        "state": {"enum": ["todo", "dry_run", "done", "failed", "refused"]}, "automated": {"type": "boolean"}}}}}}
+schemas["StepAnswer"] = {"type": "object", "required": ["step", "action", "state"], "properties": {"step": {"type": "integer"}, "action": {"type": "string"}, "state": {"type": "string"},
+    "call": {"type": "object", "required": ["dry_run", "request"], "properties": {"dry_run": {"type": "boolean"}, "request": {"type": "object", "description": "Method, URL, masked authorization, body."}, "answer": {"type": "object", "description": "Status, attempts, body."}}}}}
+verdict = lambda: json_body({"type": "object", "required": ["justification"], "additionalProperties": False, "properties": {"justification": {"type": "string", "minLength": 1}}}, "Why; required.")
 def resp(schema, desc="OK"): return {"description": desc, "content": {"application/json": {"schema": S(schema) if isinstance(schema, str) else schema}}}
 err = lambda d: {"description": d, "content": {"application/json": {"schema": S("Error")}}}
 common_err = {"401": err("No token, an unknown token, or a revoked one."), "403": err("The token's role does not allow this.")}
@@ -101,7 +136,7 @@ raw_body = {"required": True, "description": "Native provider logs as they are: 
     "content": {"application/json": {"schema": {}}, "application/x-ndjson": {"schema": {"type": "string"}}, "application/gzip": {"schema": {"type": "string", "contentEncoding": "base64"}}}}
 ingest_err = {"400": err("No record could be read; the message lists where and why."), "404": err("Unknown provider."), "413": err("The body is larger than `max_body_bytes` (or `max_decompressed_bytes` unzipped)."),
     "429": err("Too many ingest requests at once, or detection is too far behind; retry after `Retry-After` seconds."), "503": err("The store failed or the service is stopping: nothing was acknowledged; retry.")}
-T = ["ingest"]; Q = ["queue"]; I = ["identities"]; A = ["admin"]; O = ["operations"]
+T = ["ingest"]; G = ["gating"]; Q = ["queue"]; I = ["identities"]; A = ["admin"]; O = ["operations"]
 paths = {
  "/healthz": {"get": op("The process is up.", resp({"type": "object"}), None, security=False, tags=O)},
  "/readyz": {"get": op("The store answers and detection has restored its state.", resp({"type": "object"}), None, security=False, extra={"503": {"description": "Not ready: restoring, stopping, or the store fails."}}, tags=O)},
@@ -136,6 +171,29 @@ paths = {
  "/v1/sinks": {"get": op("Configured sinks with pending and failed deliveries.", resp({"type": "array", "items": S("SinkStatus")}), "a viewer, analyst, approver or admin token", tags=A)},
  "/v1/sinks/{name}/replay": {"post": op("Queue a sink's failed deliveries again.", resp({"type": "object", "required": ["sink", "replayed"], "properties": {"sink": {"type": "string"}, "replayed": {"type": "integer"}}}), "an admin token", params=[p("name", "Sink name.")], extra={"404": err("No such sink.")}, tags=A)},
  "/v1/admin/drain": {"post": op("End of a backfill: process everything held for reordering, run due checks, read blind spots now.", resp({"type": "object", "required": ["processed_seq"], "properties": {"processed_seq": {"type": "integer"}}}), "an admin token", extra={"503": err("Detection did not catch up within 120 s; ask again.")}, tags=A)},
+ "/v1/decisions/enrollment": {"post": op("Decide a pending factor binding: allow, step_up, require_approval or deny, with reasons, the AAL required, approvers and whom to notify; filed in the ledger (a require_approval opens a pending approval).", resp("DecisionAnswer", "Decided"), "an ingest, analyst, approver or admin token", code="201",
+    body=json_body(S("EnrollmentRequest"), "The change and its context."), extra={"400": err("The request is not valid (unknown field, bad session_aal, empty identity)."), "503": err("Detection state is still being restored.")}, tags=G)},
+ "/v1/decisions/{id}": {"get": op("One decision.", resp("Decision"), "a viewer, analyst, approver or admin token", params=[p("id", "Decision id (dec_…).")], extra={"404": err("No such decision.")}, tags=G)},
+ "/v1/approvals": {"get": op("Approvals, newest first; `state=pending` lists those still open now.", resp("ApprovalPage"), "a viewer, analyst, approver or admin token", params=[q("state", "pending, approved, denied, expired or consumed.")] + paging, extra={"400": err("Unknown state.")}, tags=G)},
+ "/v1/approvals/{id}": {"get": op("One approval with its state now.", resp("ApprovalView"), "a viewer, analyst, approver or admin token", params=[p("id", "Approval id (apr_…).")], extra={"404": err("No such approval.")}, tags=G)},
+ "/v1/approvals/{id}/approve": {"post": op("Approve, with a justification. Four eyes: never the requester, never the identity the change is about; only an eligible approver.", resp("ApprovalView"), "an approver or admin token", params=[p("id", "Approval id.")], body=verdict(),
+    extra={"400": err("No justification."), "404": err("No such approval."), "409": err("Expired, already decided, or changed meanwhile.")}, tags=G)},
+ "/v1/approvals/{id}/deny": {"post": op("Deny, with a justification (same four-eyes rules).", resp("ApprovalView"), "an approver or admin token", params=[p("id", "Approval id.")], body=verdict(),
+    extra={"400": err("No justification."), "404": err("No such approval."), "409": err("Expired, already decided, or changed meanwhile.")}, tags=G)},
+ "/v1/revalidation/campaigns": {
+    "get": op("The latest revalidation campaigns.", resp({"type": "array", "items": S("Campaign")}), "a viewer, analyst, approver or admin token", tags=G),
+    "post": op("Open a campaign: privileged identities' factors bound without approval or longer ago than the period.", resp("Campaign", "Created"), "an approver or admin token", code="201", extra={"503": err("Detection state is still being restored.")}, tags=G)},
+ "/v1/revalidation/campaigns/{id}": {"get": op("One campaign.", resp("Campaign"), "a viewer, analyst, approver or admin token", params=[p("id", "Campaign id (rvc_…).")], extra={"404": err("No such campaign.")}, tags=G)},
+ "/v1/revalidation/campaigns/{id}/items/{item}/attest": {"post": op("Attest that a factor belongs (four eyes: not the identity itself).", resp("Campaign"), "an approver or admin token", params=[p("id", "Campaign id."), p("item", "Item id (rvi_…).")], body=verdict(),
+    extra={"400": err("No justification."), "404": err("No such campaign or item."), "409": err("Already decided, or the campaign changed meanwhile.")}, tags=G)},
+ "/v1/revalidation/campaigns/{id}/items/{item}/revoke": {"post": op("Mark a factor for removal.", resp("Campaign"), "an approver or admin token", params=[p("id", "Campaign id."), p("item", "Item id (rvi_…).")], body=verdict(),
+    extra={"400": err("No justification."), "404": err("No such campaign or item."), "409": err("Already decided, or the campaign changed meanwhile.")}, tags=G)},
+ "/v1/incidents/{id}/remediation": {"get": op("The incident's remediation plan with each step's state and whether a connector performs it.", resp("RemediationPlan"), "a viewer, analyst, approver or admin token", params=[p("id", "Incident id.")], extra={"404": err("No such incident.")}, tags=Q)},
+ "/v1/incidents/{id}/remediation/approval": {"post": op("Ask the SOC to approve executing remediation on the incident's identity.", resp("Approval", "Requested"), "an analyst, approver or admin token", code="201", params=[p("id", "Incident id.")],
+    body=json_body({"type": "object", "required": ["reason"], "additionalProperties": False, "properties": {"reason": {"type": "string", "minLength": 1}}}, "Why."), extra={"400": err("No reason."), "404": err("No such incident.")}, tags=Q)},
+ "/v1/incidents/{id}/remediation/steps/{step}": {"post": op("Run one plan step through the provider connector: a dry run (the request it would send) unless `execute`; executing a change needs an approved remediation approval. Every call and answer is audited.", resp("StepAnswer"), "an analyst, approver or admin token", params=[p("id", "Incident id."), p("step", "Step number.")],
+    body=json_body({"type": "object", "additionalProperties": False, "properties": {"execute": {"type": "boolean"}, "approval": {"type": "string"}, "factor": {"type": "string"}, "method_type": {"type": "string"}, "application": {"type": "string"}, "key_id": {"type": "string"}, "done_by_hand": {"type": "boolean"}}}, "What to do."),
+    extra={"400": err("A field the step needs is missing."), "404": err("No such incident or step."), "409": err("No connector for the provider, or the approval is not approved."), "422": err("The step has no connector call: do it at the provider."), "502": err("The provider refused the call."), "503": err("The provider throttled the call.")}, tags=Q)},
 }
 doc = {"openapi": "3.1.0", "info": {"title": "factorwatch", "version": "0.1.0", "summary": "Identity threat detection and response: live ingestion, the incident queue, identities and coverage.",
   "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"}},
@@ -143,7 +201,7 @@ doc = {"openapi": "3.1.0", "info": {"title": "factorwatch", "version": "0.1.0", 
   "servers": [{"url": "/"}],
   "security": [{"bearer": []}],
   "tags": [{"name": "ingest", "description": "Events in: provider logs, Okta event hooks, Entra Event Hubs batches, signed webhooks."}, {"name": "queue", "description": "Incidents and findings, triage."},
-           {"name": "identities", "description": "Identities and coverage."}, {"name": "admin", "description": "Tokens, audit log, sinks, drain."}, {"name": "operations", "description": "Health, readiness, metrics."}],
+           {"name": "identities", "description": "Identities and coverage."}, {"name": "gating", "description": "Enrollment decisions, four-eyes approvals, revalidation campaigns."}, {"name": "admin", "description": "Tokens, audit log, sinks, drain."}, {"name": "operations", "description": "Health, readiness, metrics."}],
   "paths": paths,
   "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "An API token (`factorwatch token create`)."}}, "schemas": schemas}}
 json.dump(doc, open(os.path.join(ROOT, 'crates/server/openapi.json'), 'w'), indent=1)

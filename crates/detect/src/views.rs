@@ -161,6 +161,20 @@ impl Engine {
         })
     }
 
+    /// The tier of an identity named by id or login, whether or not it has state yet: from
+    /// the config lists and the identity graph (the decision point asks before a first event).
+    pub fn tier_of_named(&self, provider: Provider, tenant: &str, id_or_login: &str) -> u8 {
+        if let Some(view) = self.find_state(provider, tenant, id_or_login) {
+            return self.tier_of(provider, tenant, &principal(view.0, view.1));
+        }
+        let who = Principal {
+            id: Some(Text::from(id_or_login)),
+            name: Some(Text::from(id_or_login)),
+            kind: PrincipalKind::Unknown,
+        };
+        self.tier_of(provider, tenant, &who)
+    }
+
     /// Every identity with state, by key.
     pub fn identities(&self) -> Vec<IdentitySummary> {
         let mut out: Vec<IdentitySummary> = self

@@ -49,6 +49,75 @@ pub enum Command {
     /// API tokens for the service: create (shown once), list, revoke.
     #[command(subcommand)]
     Token(TokenCommand),
+
+    /// Ask the enrollment decision point whether a factor binding may happen.
+    ///
+    /// With --server, the running service decides (with what it knows of the identity) and
+    /// files the decision; without, the policies decide locally on the --identity given.
+    /// Exit status: 0 allow, 10 step_up, 11 require_approval, 12 deny, 2 error.
+    Decide(DecideArgs),
+
+    /// The enrollment policies: run example requests against them.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+
+    /// Open a revalidation campaign on the service: privileged identities' factors bound
+    /// without approval or longer ago than the period, for approvers to attest or revoke.
+    Revalidate(RevalidateArgs),
+}
+
+/// Where the service is and which token to use. The token is read from an environment
+/// variable, never from the command line (where other users could see it).
+#[derive(Debug, clap::Args)]
+pub struct ServiceClient {
+    /// The service's base URL.
+    #[arg(long, value_name = "URL", env = "FACTORWATCH_URL", default_value = "http://127.0.0.1:8080")]
+    pub server: String,
+    /// The environment variable holding the API token.
+    #[arg(long, value_name = "NAME", default_value = "FACTORWATCH_TOKEN")]
+    pub token_env: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DecideArgs {
+    /// The request as JSON (provider, tenant, identity, actor, factor, context); `-` for stdin.
+    #[arg(value_name = "REQUEST")]
+    pub request: PathBuf,
+    /// Decide locally instead of asking the service.
+    #[arg(long)]
+    pub local: bool,
+    /// Local: the identity's state as JSON (tier, manager, risk, familiar, factors); tier 2
+    /// with no history when absent.
+    #[arg(long, value_name = "FILE", requires = "local")]
+    pub identity: Option<PathBuf>,
+    /// Local: a folder of `*.cedar` policies over the shipped defaults.
+    #[arg(long, value_name = "DIR", requires = "local")]
+    pub policies: Option<PathBuf>,
+    #[command(flatten)]
+    pub client: ServiceClient,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Run example requests with expected decisions against the policy set (the shipped
+    /// examples by default). Exit status 1 when an example fails.
+    Test {
+        /// A folder of `*.cedar` policies over the shipped defaults.
+        #[arg(long, value_name = "DIR")]
+        policies: Option<PathBuf>,
+        /// A TOML file of `[[example]]` entries (see the shipped examples).
+        #[arg(long, value_name = "FILE")]
+        examples: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RevalidateArgs {
+    #[command(flatten)]
+    pub client: ServiceClient,
+    /// Print the campaign as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]

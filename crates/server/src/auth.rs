@@ -48,6 +48,9 @@ pub struct Caller {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {
     Ingest,
+    /// Asking the enrollment decision point: identity-provider integrations (ingest
+    /// tokens) and people who request changes (analysts and up).
+    Decide,
     Read,
     Triage,
     Approve,
@@ -58,6 +61,7 @@ impl Need {
     pub fn allows(self, role: Role) -> bool {
         match self {
             Need::Ingest => matches!(role, Role::Ingest | Role::Admin),
+            Need::Decide => role == Role::Ingest || role >= Role::Analyst,
             Need::Read => role >= Role::Viewer,
             Need::Triage => role >= Role::Analyst,
             Need::Approve => role >= Role::Approver,
@@ -68,6 +72,7 @@ impl Need {
     fn describe(self) -> &'static str {
         match self {
             Need::Ingest => "an ingest or admin token",
+            Need::Decide => "an ingest, analyst, approver or admin token",
             Need::Read => "a viewer, analyst, approver or admin token",
             Need::Triage => "an analyst, approver or admin token",
             Need::Approve => "an approver or admin token",
@@ -115,6 +120,7 @@ mod tests {
     fn each_need_admits_exactly_the_roles_it_names() {
         let admitted = |need: Need| Role::ALL.into_iter().filter(|r| need.allows(*r)).collect::<Vec<_>>();
         assert_eq!(admitted(Need::Ingest), [Role::Ingest, Role::Admin]);
+        assert_eq!(admitted(Need::Decide), [Role::Ingest, Role::Analyst, Role::Approver, Role::Admin]);
         assert_eq!(admitted(Need::Read), [Role::Viewer, Role::Analyst, Role::Approver, Role::Admin]);
         assert_eq!(admitted(Need::Triage), [Role::Analyst, Role::Approver, Role::Admin]);
         assert_eq!(admitted(Need::Approve), [Role::Approver, Role::Admin]);

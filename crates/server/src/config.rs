@@ -1,5 +1,5 @@
-//! The service's settings: the `[server]` table and `[[sinks]]` of the same TOML file that
-//! holds the detection settings (`detect::Config`), read once at start-up.
+//! The service's settings: the `[server]`, `[[sinks]]`, `[policy]` and `[connectors]` tables
+//! of the same TOML file that holds the detection settings (`detect::Config`), read once at start-up.
 
 use crate::sinks::SinkConfig;
 use serde::{Deserialize, Serialize};
@@ -22,7 +22,77 @@ pub enum ConfigError {
 pub struct ServiceConfig {
     pub server: ServerConfig,
     pub sinks: Vec<SinkConfig>,
+    pub policy: PolicySettings,
+    pub connectors: ConnectorSettings,
     pub detect: detect::Config,
+}
+
+/// The enrollment decision point, approvals and revalidation (`[policy]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PolicySettings {
+    /// A folder of `*.cedar` files over the shipped defaults: a file named like a default
+    /// replaces it (empty switches it off), others add.
+    pub directory: Option<PathBuf>,
+    /// How long an approval may wait for a reviewer, and lasts once given.
+    #[serde(with = "humantime_serde")]
+    pub approval_ttl: Duration,
+    /// How long an `allow` stays in force for the enrollment it allowed.
+    #[serde(with = "humantime_serde")]
+    pub allow_ttl: Duration,
+    /// Factor kinds that are recovery methods (always notified).
+    pub recovery_kinds: Vec<String>,
+    /// Each identity's manager (by id or login), who may approve its enrollments.
+    pub managers: std::collections::BTreeMap<String, String>,
+    /// Privileged factors bound longer ago than this come up for revalidation.
+    #[serde(with = "humantime_serde")]
+    pub revalidation_period: Duration,
+}
+
+impl Default for PolicySettings {
+    fn default() -> PolicySettings {
+        let defaults = policy::DecisionConfig::default();
+        PolicySettings {
+            directory: None,
+            approval_ttl: defaults.approval_ttl,
+            allow_ttl: defaults.allow_ttl,
+            recovery_kinds: defaults.recovery_kinds,
+            managers: Default::default(),
+            revalidation_period: Duration::from_secs(90 * 24 * 3600),
+        }
+    }
+}
+
+impl PolicySettings {
+    pub fn decision_config(&self) -> policy::DecisionConfig {
+        policy::DecisionConfig {
+            approval_ttl: self.approval_ttl,
+            allow_ttl: self.allow_ttl,
+            recovery_kinds: self.recovery_kinds.clone(),
+        }
+    }
+}
+
+/// Provider APIs that execute remediation steps (`[connectors.okta]`, `[connectors.graph]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConnectorSettings {
+    pub okta: Option<ConnectorSetting>,
+    pub graph: Option<ConnectorSetting>,
+}
+
+/// One provider API: where it is and where its credential is read from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectorSetting {
+    /// `https://acme.okta.com`, `https://graph.microsoft.com/v1.0`.
+    pub base_url: String,
+    /// Environment variable holding the API token (Okta) or access token (Graph) …
+    #[serde(default)]
+    pub token_env: Option<String>,
+    /// … or a file holding it; one of the two.
+    #[serde(default)]
+    pub token_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -148,6 +218,10 @@ struct ServiceSections {
     server: ServerConfig,
     #[serde(default)]
     sinks: Vec<SinkConfig>,
+    #[serde(default)]
+    policy: PolicySettings,
+    #[serde(default)]
+    connectors: ConnectorSettings,
 }
 
 impl ServiceConfig {
@@ -165,14 +239,20 @@ impl ServiceConfig {
         let parse_error = |reason: String| ConfigError::Parse { path: "config".into(), reason };
         let mut table: toml::Table = toml::from_str(text).map_err(|e| parse_error(e.to_string()))?;
         let mut service = toml::Table::new();
-        for key in ["server", "sinks"] {
+        for key in ["server", "sinks", "policy", "connectors"] {
             if let Some(value) = table.remove(key) {
                 service.insert(key.into(), value);
             }
         }
         let sections: ServiceSections = service.try_into().map_err(|e: toml::de::Error| parse_error(e.to_string()))?;
         let detect: detect::Config = table.try_into().map_err(|e: toml::de::Error| parse_error(e.to_string()))?;
-        let config = ServiceConfig { server: sections.server, sinks: sections.sinks, detect };
+        let config = ServiceConfig {
+            server: sections.server,
+            sinks: sections.sinks,
+            policy: sections.policy,
+            connectors: sections.connectors,
+            detect,
+        };
         config.validate()?;
         Ok(config)
     }
@@ -201,6 +281,18 @@ impl ServiceConfig {
                     hook.name, hook.provider
                 )));
             }
+        }
+        for (name, c) in [("okta", &self.connectors.okta), ("graph", &self.connectors.graph)] {
+            if let Some(c) = c
+                && c.token_env.is_some() == c.token_file.is_some()
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "[connectors.{name}]: give exactly one of `token_env` and `token_file`"
+                )));
+            }
+        }
+        if self.policy.approval_ttl.is_zero() {
+            return Err(ConfigError::Invalid("[policy] approval_ttl must be more than 0".into()));
         }
         let mut names: Vec<&str> = self.sinks.iter().map(|s| s.name.as_str()).collect();
         names.sort_unstable();

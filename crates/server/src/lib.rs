@@ -9,6 +9,7 @@ pub mod config;
 pub mod console;
 pub mod db;
 pub mod error;
+pub mod gating;
 pub mod ingest;
 pub mod logging;
 pub mod metrics;

@@ -30,6 +30,11 @@ pub struct DetectorLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabels {
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct SinkLabels {
     pub sink: String,
 }
@@ -51,6 +56,7 @@ pub struct Metrics {
     pub sink_failed: Family<SinkLabels, Gauge>,
     pub sink_retried: Family<SinkLabels, Gauge>,
     pub snapshots: Counter,
+    pub decisions: Family<OutcomeLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -79,6 +85,7 @@ impl Metrics {
             sink_failed: Family::default(),
             sink_retried: Family::default(),
             snapshots: Counter::default(),
+            decisions: Family::default(),
             registry: Registry::default(),
         };
         registry.register("events_ingested", "Events stored, by provider and category", m.events_in.clone());
@@ -104,6 +111,7 @@ impl Metrics {
         );
         registry.register("sink_retried", "Attempts to be retried since start, by sink", m.sink_retried.clone());
         registry.register("snapshots", "Detection snapshots saved", m.snapshots.clone());
+        registry.register("enrollment_decisions", "Enrollment decisions, by outcome", m.decisions.clone());
         Metrics { registry, ..m }
     }
 
@@ -131,6 +139,10 @@ impl Metrics {
 
     pub fn count_event(&self, provider: &str, category: &str) {
         self.events_in.get_or_create(&EventLabels { provider: provider.into(), category: category.into() }).inc();
+    }
+
+    pub fn decision(&self, outcome: &str) {
+        self.decisions.get_or_create(&OutcomeLabels { outcome: outcome.into() }).inc();
     }
 
     pub fn refuse(&self, reason: &str) {

@@ -4,6 +4,7 @@
 
 use crate::config::ServiceConfig;
 use crate::db::{Db, DynStore};
+use crate::gating::Gating;
 use crate::metrics::Metrics;
 use crate::state::{AppState, Arrivals, Progress, Secrets};
 use crate::worker::Worker;
@@ -33,7 +34,7 @@ pub fn open_store(config: &ServiceConfig, count: usize) -> anyhow::Result<Vec<Dy
 }
 
 /// A secret from an environment variable or a file (trailing newline dropped).
-fn secret(env: Option<&str>, file: Option<&std::path::Path>) -> anyhow::Result<Option<String>> {
+pub(crate) fn secret(env: Option<&str>, file: Option<&std::path::Path>) -> anyhow::Result<Option<String>> {
     let value = match (env, file) {
         (Some(name), _) => std::env::var(name)
             .with_context(|| format!("the environment variable `{name}` named in the config is not set"))?,
@@ -87,8 +88,11 @@ impl Service {
         // does in reading order, so that a change split across requests collapses too.
         ingest_options.keep_duplicates = true;
         let (wake_tx, wake_rx) = std::sync::mpsc::sync_channel(1);
+        let db = Db::new(stores);
+        let gating = Arc::new(Gating::new(&config, db.clone())?);
         let state = AppState {
-            db: Db::new(stores),
+            db,
+            gating,
             ingest_slots: Arc::new(Semaphore::new(config.server.max_concurrent_ingest)),
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),

@@ -15,6 +15,8 @@ use tokio::sync::Semaphore;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// The enrollment decision point, approvals, revalidation and connectors.
+    pub gating: Arc<crate::gating::Gating>,
     pub config: Arc<ServiceConfig>,
     pub metrics: Arc<Metrics>,
     pub progress: Arc<Progress>,

@@ -15,8 +15,10 @@ use support::{Backend, TestServer};
 enum Who {
     Anyone,
     Ingest,
+    Decide,
     Read,
     Triage,
+    Approve,
     Admin,
 }
 
@@ -25,7 +27,9 @@ impl Who {
         match self {
             Who::Anyone => true,
             Who::Ingest => matches!(role, Role::Ingest | Role::Admin),
+            Who::Decide => role != Role::Viewer,
             Who::Read => role != Role::Ingest,
+            Who::Approve => matches!(role, Role::Approver | Role::Admin),
             Who::Triage => matches!(role, Role::Analyst | Role::Approver | Role::Admin),
             Who::Admin => role == Role::Admin,
         }
@@ -58,7 +62,23 @@ const ENDPOINTS: &[(&str, &str, Who, &str)] = &[
     ("GET", "/v1/sinks", Who::Read, ""),
     ("POST", "/v1/sinks/none/replay", Who::Admin, ""),
     ("POST", "/v1/admin/drain", Who::Admin, ""),
+    ("POST", "/v1/decisions/enrollment", Who::Decide, DECISION),
+    ("GET", "/v1/decisions/dec_x", Who::Read, ""),
+    ("GET", "/v1/approvals", Who::Read, ""),
+    ("GET", "/v1/approvals/apr_x", Who::Read, ""),
+    ("POST", "/v1/approvals/apr_x/approve", Who::Approve, "{\"justification\": \"ok\"}"),
+    ("POST", "/v1/approvals/apr_x/deny", Who::Approve, "{\"justification\": \"no\"}"),
+    ("GET", "/v1/revalidation/campaigns", Who::Read, ""),
+    ("POST", "/v1/revalidation/campaigns", Who::Approve, ""),
+    ("GET", "/v1/revalidation/campaigns/rvc_x", Who::Read, ""),
+    ("POST", "/v1/revalidation/campaigns/rvc_x/items/rvi_x/attest", Who::Approve, "{\"justification\": \"ok\"}"),
+    ("POST", "/v1/revalidation/campaigns/rvc_x/items/rvi_x/revoke", Who::Approve, "{\"justification\": \"no\"}"),
+    ("GET", "/v1/incidents/inc_x/remediation", Who::Read, ""),
+    ("POST", "/v1/incidents/inc_x/remediation/approval", Who::Triage, "{\"reason\": \"contain\"}"),
+    ("POST", "/v1/incidents/inc_x/remediation/steps/1", Who::Triage, "{}"),
 ];
+
+const DECISION: &str = r#"{"provider": "okta", "tenant": "acme", "identity": "00u1", "factor": {"kind": "sms"}}"#;
 
 enum Credential<'a> {
     None,
@@ -158,7 +178,12 @@ fn template(path: &str) -> String {
         .enumerate()
         .map(|(i, part)| match (parts.get(i.wrapping_sub(1)).copied().unwrap_or(""), *part) {
             ("ingest", _) => "{provider}".into(),
-            ("incidents" | "findings" | "tokens", p) if !p.is_empty() => "{id}".into(),
+            ("decisions", "enrollment") => "enrollment".into(),
+            ("incidents" | "findings" | "tokens" | "decisions" | "approvals" | "campaigns", p) if !p.is_empty() => {
+                "{id}".into()
+            }
+            ("items", _) => "{item}".into(),
+            ("steps", _) => "{step}".into(),
             ("sinks", p) if !p.is_empty() => "{name}".into(),
             ("webhooks", _) => "{name}".into(),
             _ => part.to_string(),

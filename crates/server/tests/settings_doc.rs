@@ -57,3 +57,54 @@ fn detection_settings_live_beside_the_service_settings() {
     assert_eq!(config.detect.stream.lateness, std::time::Duration::from_secs(600));
     assert_eq!(config.server.listen.port(), 9000);
 }
+
+#[test]
+fn every_sink_setting_is_in_the_settings_page_and_parses() {
+    let doc = doc();
+    // Every field the sink table accepts (the parser refuses unknown keys, so a field
+    // removed from the code fails the parse below).
+    let fields = [
+        "name",
+        "kind",
+        "url",
+        "url_env",
+        "secret_env",
+        "console_url",
+        "path",
+        "timeout",
+        "batch",
+        "retry.initial_backoff",
+        "retry.max_backoff",
+        "retry.max_attempts",
+    ];
+    for field in fields {
+        assert!(doc.contains(&format!("`sinks.{field}`")), "docs/settings.md does not list `sinks.{field}`");
+    }
+    let config = ServiceConfig::parse(
+        r#"
+        [[sinks]]
+        name = "hook"
+        kind = "webhook"
+        url = "https://soar.example.com/in"
+        secret_env = "KEY"
+        timeout = "5s"
+        batch = 50
+        retry = { initial_backoff = "2s", max_backoff = "1m", max_attempts = 4 }
+
+        [[sinks]]
+        name = "chat"
+        kind = "slack"
+        url_env = "SLACK_URL"
+        console_url = "https://fw.example.com"
+
+        [[sinks]]
+        name = "file"
+        kind = "ndjson"
+        path = "/tmp/findings.ndjson"
+        "#,
+    )
+    .unwrap();
+    assert_eq!(config.sinks.len(), 3);
+    let wrong_kind = "[[sinks]]\nname = \"f\"\nkind = \"ndjson\"\npath = \"/x\"\nurl = \"https://a.example\"\n";
+    assert!(ServiceConfig::parse(wrong_kind).unwrap_err().to_string().contains("does not apply"));
+}

@@ -17,8 +17,8 @@ pub mod testing;
 pub use paths::{DB_FILE, data_dir_from, default_data_dir};
 pub use postgres::Postgres;
 pub use records::{
-    AuditEntry, Comment, Delivery, DeliveryState, Detections, IncidentRecord, Page, Query, Role, SourceStat, Status,
-    TokenRecord,
+    AuditEntry, CampaignRecord, Comment, Delivery, DeliveryState, Detections, IncidentRecord, LedgerRecord, Page,
+    Query, Role, SourceStat, Status, TokenRecord,
 };
 pub use sqlite::Sqlite;
 
@@ -185,4 +185,41 @@ pub trait Store {
         categories: &[&str],
         limit: usize,
     ) -> Result<Vec<(i64, Event)>, StoreError>;
+
+    // --- the decision point's ledger (decisions, approvals, revalidation campaigns) ---
+
+    /// Stores a decision; `false` when its id is already stored (nothing changes).
+    fn insert_decision(&mut self, record: &LedgerRecord) -> Result<bool, StoreError>;
+
+    /// The body of decision `id`.
+    fn decision(&self, id: &str) -> Result<Option<String>, StoreError>;
+
+    /// The bodies of the decisions about an identity, oldest first.
+    fn decisions_for(&self, provider: Provider, tenant: &str, identity: &str) -> Result<Vec<String>, StoreError>;
+
+    /// Stores a new approval; `false` when its id is already stored (nothing changes).
+    fn insert_approval(&mut self, record: &LedgerRecord) -> Result<bool, StoreError>;
+
+    /// The body of approval `id`.
+    fn approval(&self, id: &str) -> Result<Option<String>, StoreError>;
+
+    /// The bodies of the approvals about an identity, oldest first.
+    fn approvals_for(&self, provider: Provider, tenant: &str, identity: &str) -> Result<Vec<String>, StoreError>;
+
+    /// Approvals newest first, those in `state` only when given.
+    fn list_approvals(&self, state: Option<&str>, offset: usize, limit: usize) -> Result<Page<String>, StoreError>;
+
+    /// Replaces approval `record.id` only if its stored version is `expected_version`
+    /// (compare and swap): `false` when someone else changed it first, or it is not stored.
+    fn update_approval(&mut self, record: &LedgerRecord, expected_version: i64) -> Result<bool, StoreError>;
+
+    /// Stores a campaign: a new one when `expected_version` is `None`, else a replacement
+    /// of the stored one at that version. `false` when the id is taken or the version moved.
+    fn save_campaign(&mut self, record: &CampaignRecord, expected_version: Option<i64>) -> Result<bool, StoreError>;
+
+    /// Campaign `id`.
+    fn campaign(&self, id: &str) -> Result<Option<CampaignRecord>, StoreError>;
+
+    /// The latest `limit` campaigns, newest first.
+    fn campaigns(&self, limit: usize) -> Result<Vec<CampaignRecord>, StoreError>;
 }

@@ -142,6 +142,37 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX findings_identity ON findings (identity);
     CREATE INDEX findings_identity_name ON findings (identity_name);
     CREATE INDEX findings_detector ON findings (detector, time);",
+    // 5: the decision point's ledger: decisions, approvals (swapped on `version`), and
+    // revalidation campaigns, each kept whole as JSON beside the columns they are found by.
+    "CREATE TABLE decisions (
+        id       TEXT PRIMARY KEY,
+        provider TEXT NOT NULL,
+        tenant   TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        time     TEXT NOT NULL,
+        state    TEXT NOT NULL,
+        version  INTEGER NOT NULL,
+        body     TEXT NOT NULL
+    );
+    CREATE INDEX decisions_identity ON decisions (provider, tenant, identity);
+    CREATE TABLE approvals (
+        id       TEXT PRIMARY KEY,
+        provider TEXT NOT NULL,
+        tenant   TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        time     TEXT NOT NULL,
+        state    TEXT NOT NULL,
+        version  INTEGER NOT NULL,
+        body     TEXT NOT NULL
+    );
+    CREATE INDEX approvals_identity ON approvals (provider, tenant, identity);
+    CREATE INDEX approvals_state ON approvals (state, time);
+    CREATE TABLE campaigns (
+        id      TEXT PRIMARY KEY,
+        time    TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        body    TEXT NOT NULL
+    );",
 ];
 
 /// The version a fully migrated database is at.

@@ -213,3 +213,29 @@ pub struct SourceStat {
     pub first: DateTime<Utc>,
     pub last: DateTime<Utc>,
 }
+
+/// A decision or approval of the decision point, kept whole as JSON (`body`) beside the
+/// columns it is found by. The store does not read the body; the policy crate owns its shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerRecord {
+    pub id: String,
+    pub provider: Provider,
+    pub tenant: String,
+    pub identity: String,
+    /// When it was made (a decision's time, an approval's request time).
+    pub time: DateTime<Utc>,
+    /// A decision's outcome, an approval's state.
+    pub state: String,
+    /// Approvals: bumped on every change, the compare-and-swap key. Decisions: 0.
+    pub version: i64,
+    pub body: String,
+}
+
+/// A revalidation campaign, kept whole as JSON and replaced on `version`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CampaignRecord {
+    pub id: String,
+    pub time: DateTime<Utc>,
+    pub version: i64,
+    pub body: String,
+}

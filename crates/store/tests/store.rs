@@ -54,4 +54,8 @@ on_both_backends!(
     identity_events_find_the_subject_by_id_or_login_newest_first,
     identity_events_keep_to_their_categories_provider_and_tenant,
     events_are_found_by_provider_event_id,
+    ledger_records_are_stored_once_and_found_by_id_and_identity,
+    an_approval_is_replaced_only_at_the_version_its_writer_read,
+    approvals_list_newest_first_by_state_and_page,
+    a_campaign_is_created_once_and_replaced_at_its_version,
 );

@@ -1,9 +1,13 @@
+mod client;
 mod config;
+mod decide;
 mod demo;
 mod r#gen;
 mod graph;
 mod hunt;
 mod normalize;
+mod policy;
+mod revalidate;
 mod serve;
 mod token;
 
@@ -20,5 +24,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Graph(args) => graph::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Token(command) => token::run(command),
+        Command::Decide(args) => decide::run(args),
+        Command::Policy(command) => policy::run(command),
+        Command::Revalidate(args) => revalidate::run(args),
     }
 }

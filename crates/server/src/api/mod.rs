@@ -1,10 +1,14 @@
 //! The HTTP surface: routes, and the helpers that turn extractor rejections into JSON errors.
 
 pub mod admin;
+pub mod approvals;
+pub mod decisions;
 pub mod identities;
 pub mod incidents;
 pub mod ops;
 pub mod query;
+pub mod remediation;
+pub mod revalidation;
 
 use crate::error::ApiError;
 use crate::ingest;
@@ -45,6 +49,19 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/v1/sinks", get(admin::sinks))
         .route("/v1/sinks/{name}/replay", post(admin::replay_sink))
         .route("/v1/admin/drain", post(admin::drain))
+        .route("/v1/decisions/enrollment", post(decisions::enrollment))
+        .route("/v1/decisions/{id}", get(decisions::get))
+        .route("/v1/approvals", get(approvals::list))
+        .route("/v1/approvals/{id}", get(approvals::get))
+        .route("/v1/approvals/{id}/approve", post(approvals::approve))
+        .route("/v1/approvals/{id}/deny", post(approvals::deny))
+        .route("/v1/revalidation/campaigns", get(revalidation::list).post(revalidation::create))
+        .route("/v1/revalidation/campaigns/{id}", get(revalidation::get))
+        .route("/v1/revalidation/campaigns/{id}/items/{item}/attest", post(revalidation::attest))
+        .route("/v1/revalidation/campaigns/{id}/items/{item}/revoke", post(revalidation::revoke))
+        .route("/v1/incidents/{id}/remediation", get(remediation::plan))
+        .route("/v1/incidents/{id}/remediation/approval", post(remediation::request_approval))
+        .route("/v1/incidents/{id}/remediation/steps/{step}", post(remediation::run_step))
 }
 
 pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {

@@ -6,6 +6,7 @@ mod deliveries;
 mod detections;
 mod events;
 mod identity_graph;
+mod ledger;
 mod reports;
 mod tokens;
 mod triage;
@@ -14,8 +15,8 @@ use crate::codec::stamp;
 use crate::postgres_migrations::{MIGRATIONS, latest};
 use crate::queries::Param;
 use crate::records::{
-    AuditEntry, Comment, Delivery, DeliveryState, Detections, IncidentRecord, Page, Query, SourceStat, Status,
-    TokenRecord,
+    AuditEntry, CampaignRecord, Comment, Delivery, DeliveryState, Detections, IncidentRecord, LedgerRecord, Page,
+    Query, SourceStat, Status, TokenRecord,
 };
 use crate::{Appended, Saved, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -293,6 +294,50 @@ impl Store for Postgres {
         limit: usize,
     ) -> Result<Vec<(i64, Event)>, StoreError> {
         events::about(&mut *self.client()?, provider, tenant, identity, categories, limit)
+    }
+
+    fn insert_decision(&mut self, record: &LedgerRecord) -> Result<bool, StoreError> {
+        ledger::insert(self.client_mut()?, ledger::Table::Decisions, record)
+    }
+
+    fn decision(&self, id: &str) -> Result<Option<String>, StoreError> {
+        ledger::body(&mut *self.client()?, ledger::Table::Decisions, id)
+    }
+
+    fn decisions_for(&self, provider: Provider, tenant: &str, identity: &str) -> Result<Vec<String>, StoreError> {
+        ledger::bodies_for(&mut *self.client()?, ledger::Table::Decisions, provider, tenant, identity)
+    }
+
+    fn insert_approval(&mut self, record: &LedgerRecord) -> Result<bool, StoreError> {
+        ledger::insert(self.client_mut()?, ledger::Table::Approvals, record)
+    }
+
+    fn approval(&self, id: &str) -> Result<Option<String>, StoreError> {
+        ledger::body(&mut *self.client()?, ledger::Table::Approvals, id)
+    }
+
+    fn approvals_for(&self, provider: Provider, tenant: &str, identity: &str) -> Result<Vec<String>, StoreError> {
+        ledger::bodies_for(&mut *self.client()?, ledger::Table::Approvals, provider, tenant, identity)
+    }
+
+    fn list_approvals(&self, state: Option<&str>, offset: usize, limit: usize) -> Result<Page<String>, StoreError> {
+        ledger::list_approvals(&mut *self.client()?, state, offset, limit)
+    }
+
+    fn update_approval(&mut self, record: &LedgerRecord, expected_version: i64) -> Result<bool, StoreError> {
+        ledger::update_approval(self.client_mut()?, record, expected_version)
+    }
+
+    fn save_campaign(&mut self, record: &CampaignRecord, expected_version: Option<i64>) -> Result<bool, StoreError> {
+        ledger::save_campaign(self.client_mut()?, record, expected_version)
+    }
+
+    fn campaign(&self, id: &str) -> Result<Option<CampaignRecord>, StoreError> {
+        ledger::campaign(&mut *self.client()?, id)
+    }
+
+    fn campaigns(&self, limit: usize) -> Result<Vec<CampaignRecord>, StoreError> {
+        ledger::campaigns(&mut *self.client()?, limit)
     }
 }
 

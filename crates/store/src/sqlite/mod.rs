@@ -5,6 +5,7 @@ mod deliveries;
 mod detections;
 mod events;
 mod identity_graph;
+mod ledger;
 mod reports;
 mod tokens;
 mod triage;
@@ -13,8 +14,8 @@ use crate::codec::stamp;
 use crate::migrations::{MIGRATIONS, latest};
 use crate::queries::Param;
 use crate::records::{
-    AuditEntry, Comment, Delivery, DeliveryState, Detections, IncidentRecord, Page, Query, SourceStat, Status,
-    TokenRecord,
+    AuditEntry, CampaignRecord, Comment, Delivery, DeliveryState, Detections, IncidentRecord, LedgerRecord, Page,
+    Query, SourceStat, Status, TokenRecord,
 };
 use crate::{Appended, Saved, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -253,5 +254,49 @@ impl Store for Sqlite {
         limit: usize,
     ) -> Result<Vec<(i64, Event)>, StoreError> {
         events::about(&self.conn, provider, tenant, identity, categories, limit)
+    }
+
+    fn insert_decision(&mut self, record: &LedgerRecord) -> Result<bool, StoreError> {
+        ledger::insert(&self.conn, ledger::Table::Decisions, record)
+    }
+
+    fn decision(&self, id: &str) -> Result<Option<String>, StoreError> {
+        ledger::body(&self.conn, ledger::Table::Decisions, id)
+    }
+
+    fn decisions_for(&self, provider: Provider, tenant: &str, identity: &str) -> Result<Vec<String>, StoreError> {
+        ledger::bodies_for(&self.conn, ledger::Table::Decisions, provider, tenant, identity)
+    }
+
+    fn insert_approval(&mut self, record: &LedgerRecord) -> Result<bool, StoreError> {
+        ledger::insert(&self.conn, ledger::Table::Approvals, record)
+    }
+
+    fn approval(&self, id: &str) -> Result<Option<String>, StoreError> {
+        ledger::body(&self.conn, ledger::Table::Approvals, id)
+    }
+
+    fn approvals_for(&self, provider: Provider, tenant: &str, identity: &str) -> Result<Vec<String>, StoreError> {
+        ledger::bodies_for(&self.conn, ledger::Table::Approvals, provider, tenant, identity)
+    }
+
+    fn list_approvals(&self, state: Option<&str>, offset: usize, limit: usize) -> Result<Page<String>, StoreError> {
+        ledger::list_approvals(&self.conn, state, offset, limit)
+    }
+
+    fn update_approval(&mut self, record: &LedgerRecord, expected_version: i64) -> Result<bool, StoreError> {
+        ledger::update_approval(&self.conn, record, expected_version)
+    }
+
+    fn save_campaign(&mut self, record: &CampaignRecord, expected_version: Option<i64>) -> Result<bool, StoreError> {
+        ledger::save_campaign(&self.conn, record, expected_version)
+    }
+
+    fn campaign(&self, id: &str) -> Result<Option<CampaignRecord>, StoreError> {
+        ledger::campaign(&self.conn, id)
+    }
+
+    fn campaigns(&self, limit: usize) -> Result<Vec<CampaignRecord>, StoreError> {
+        ledger::campaigns(&self.conn, limit)
     }
 }

@@ -1,0 +1,44 @@
+//! A small client of the service's API for commands that act through it.
+
+use crate::cli::ServiceClient;
+use anyhow::{Context, bail};
+use serde_json::Value;
+
+pub struct Client {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Client {
+    pub fn new(args: &ServiceClient) -> anyhow::Result<Client> {
+        let token = std::env::var(&args.token_env)
+            .with_context(|| format!("set `{}` to an API token (see `factorwatch token create`)", args.token_env))?;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build()?;
+        Ok(Client { base: args.server.trim_end_matches('/').to_string(), token, http, runtime })
+    }
+
+    /// POSTs `body` to `path`; the answer's JSON, or the service's refusal as the error.
+    pub fn post(&self, path: &str, body: &Value) -> anyhow::Result<Value> {
+        let url = format!("{}{path}", self.base);
+        self.runtime.block_on(async {
+            let response = self
+                .http
+                .post(&url)
+                .bearer_auth(&self.token)
+                .json(body)
+                .send()
+                .await
+                .with_context(|| format!("cannot reach the service at {url}"))?;
+            let status = response.status();
+            let answer: Value = response.json().await.unwrap_or(Value::Null);
+            if !status.is_success() {
+                let message = answer["error"]["message"].as_str().unwrap_or("no message");
+                bail!("the service refused: {status}: {message}");
+            }
+            Ok(answer)
+        })
+    }
+}

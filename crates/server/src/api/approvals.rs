@@ -1,0 +1,206 @@
+//! Four-eyes approvals: the pending list with each request's context, approve or deny with
+//! a justification. The reviewer is the caller's token name; approver and admin tokens act
+//! for the SOC, and a manager named by the decision may approve by name. The requester and
+//! the identity the change is about may never review it.
+
+use crate::api::decisions::blocking;
+use crate::api::{json_body, query_params};
+use crate::auth::{Caller, Need};
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use chrono::{DateTime, Utc};
+use policy::{Approval, ApprovalError, ApprovalState, Reviewer, Role};
+use serde::{Deserialize, Serialize};
+use store::Page;
+
+/// An approval error as an HTTP answer: four-eyes refusals are 403, a request no longer
+/// open is 409, a missing one 404.
+pub(crate) fn approval_error(e: ApprovalError) -> ApiError {
+    let message = e.to_string();
+    match e {
+        ApprovalError::NotFound(_) => ApiError::not_found(message),
+        ApprovalError::Requester(_) | ApprovalError::Target(_) => {
+            ApiError::new(StatusCode::FORBIDDEN, "four_eyes", message)
+        }
+        ApprovalError::NotEligible { .. } => ApiError::new(StatusCode::FORBIDDEN, "not_eligible", message),
+        ApprovalError::Expired { .. } => ApiError::new(StatusCode::CONFLICT, "expired", message),
+        ApprovalError::NotPending { .. } | ApprovalError::NotApproved { .. } => {
+            ApiError::new(StatusCode::CONFLICT, "not_pending", message)
+        }
+        ApprovalError::Conflict(_) => ApiError::new(StatusCode::CONFLICT, "conflict", message),
+        ApprovalError::NoJustification => ApiError::bad_request(message),
+        ApprovalError::NotRequired(_) | ApprovalError::WrongPurpose { .. } => {
+            ApiError::new(StatusCode::CONFLICT, "wrong_purpose", message)
+        }
+        ApprovalError::Ledger(e) => ApiError::internal(e.to_string()),
+    }
+}
+
+/// The reviewer a caller acts as.
+pub(crate) fn reviewer(caller: &Caller) -> Reviewer {
+    Reviewer::new(&caller.name, if caller.role >= store::Role::Approver { Role::Soc } else { Role::Other })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// `pending`, `approved`, `denied`, `expired` or `consumed`.
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub offset: usize,
+    #[serde(default)]
+    pub limit: usize,
+}
+
+/// An approval as listed: its state at the time of reading (a pending one past its time
+/// reads `expired`).
+#[derive(Debug, Serialize)]
+pub struct ApprovalView {
+    #[serde(flatten)]
+    pub approval: Approval,
+    pub state_now: ApprovalState,
+}
+
+fn view(approval: Approval, now: DateTime<Utc>) -> ApprovalView {
+    ApprovalView { state_now: approval.state_at(now), approval }
+}
+
+const STATES: [&str; 5] = ["pending", "approved", "denied", "expired", "consumed"];
+
+pub async fn list(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Json<Page<ApprovalView>>, ApiError> {
+    app.authorize(&headers, Need::Read).await?;
+    let params = query_params(params)?;
+    if let Some(state) = params.state.as_deref()
+        && !STATES.contains(&state)
+    {
+        return Err(ApiError::bad_request(format!("`state`: `{state}` is not one of {}", STATES.join(", "))));
+    }
+    let page = list_page(&app, params.state, params.offset, params.limit.min(500)).await?;
+    Ok(Json(page))
+}
+
+/// Approvals newest first. Expiry is a matter of time, not of a write: `pending` lists
+/// those still open now, `expired` adds those whose time ran out unanswered.
+pub(crate) async fn list_page(
+    app: &AppState,
+    state: Option<String>,
+    offset: usize,
+    limit: usize,
+) -> Result<Page<ApprovalView>, ApiError> {
+    let now = Utc::now();
+    let stored_state = match state.as_deref() {
+        Some("expired") => None,
+        other => other.map(str::to_string),
+    };
+    let page = app.db.run(move |s| s.list_approvals(stored_state.as_deref(), offset, limit)).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for body in &page.items {
+        let approval: Approval = serde_json::from_str(body)
+            .map_err(|e| ApiError::internal(format!("a stored approval is unreadable: {e}")))?;
+        let shown = view(approval, now);
+        let keep = match state.as_deref() {
+            Some("pending") => shown.state_now == ApprovalState::Pending,
+            Some("expired") => shown.state_now == ApprovalState::Expired,
+            _ => true,
+        };
+        if keep {
+            items.push(shown);
+        }
+    }
+    Ok(Page { items, next_offset: page.next_offset })
+}
+
+pub async fn get(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<ApprovalView>, ApiError> {
+    app.authorize(&headers, Need::Read).await?;
+    let approval = blocking(move || app.gating.approvals.get(&id).map_err(approval_error)).await?;
+    Ok(Json(view(approval, Utc::now())))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verdict {
+    pub justification: String,
+}
+
+pub async fn approve(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<Verdict>, JsonRejection>,
+) -> Result<Json<ApprovalView>, ApiError> {
+    review(app, headers, id, body, true).await
+}
+
+pub async fn deny(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<Verdict>, JsonRejection>,
+) -> Result<Json<ApprovalView>, ApiError> {
+    review(app, headers, id, body, false).await
+}
+
+async fn review(
+    app: AppState,
+    headers: HeaderMap,
+    id: String,
+    body: Result<Json<Verdict>, JsonRejection>,
+    approve: bool,
+) -> Result<Json<ApprovalView>, ApiError> {
+    let caller = app.authorize(&headers, Need::Approve).await?;
+    let verdict = json_body(body)?;
+    let reviewer = reviewer(&caller);
+    let decided = blocking(move || {
+        let now = Utc::now();
+        let approvals = &app.gating.approvals;
+        refuse_target_by_login(&app, &id, &reviewer, now)?;
+        let result = if approve {
+            approvals.approve(&id, &reviewer, &verdict.justification, now)
+        } else {
+            approvals.deny(&id, &reviewer, &verdict.justification, now)
+        };
+        result.map(|a| view(a, now)).map_err(approval_error)
+    })
+    .await?;
+    Ok(Json(decided))
+}
+
+/// Approvals are filed under the identity's immutable id; a reviewer whose token is named
+/// with the identity's login is the target all the same (four eyes).
+fn refuse_target_by_login(app: &AppState, id: &str, reviewer: &Reviewer, now: DateTime<Utc>) -> Result<(), ApiError> {
+    let approval = app.gating.approvals.get(id).map_err(approval_error)?;
+    let key = &approval.key;
+    let login = {
+        let guard = app.stream.lock().map_err(|_| ApiError::internal("detection state is poisoned"))?;
+        guard
+            .as_ref()
+            .and_then(|s| s.engine().identity(key.provider, &key.tenant, &key.identity))
+            .and_then(|v| v.name.map(|n| n.to_string()))
+    };
+    if login.is_some_and(|l| l.eq_ignore_ascii_case(&reviewer.id)) {
+        let refusal = ApprovalError::Target(reviewer.id.clone());
+        let record = policy::AuditRecord::new(
+            now,
+            "approval.refused",
+            id,
+            Some(&reviewer.id),
+            serde_json::json!({ "reason": refusal.to_string() }),
+        );
+        policy::Ledger::append_audit(&app.gating.ledger, &record).map_err(|e| ApiError::internal(e.to_string()))?;
+        return Err(approval_error(refusal));
+    }
+    Ok(())
+}

@@ -1,0 +1,151 @@
+//! Revalidation campaigns: privileged identities' factors bound without approval or longer
+//! ago than the period, for approvers to attest (keep) or revoke (remove), four eyes.
+
+use crate::api::approvals::reviewer;
+use crate::api::decisions::blocking;
+use crate::api::json_body;
+use crate::auth::Need;
+use crate::error::ApiError;
+use crate::gating::revalidation::privileged_identities;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use chrono::Utc;
+use policy::{Campaign, RevalError, campaign};
+use serde::Deserialize;
+use store::CampaignRecord;
+
+fn decode(record: &CampaignRecord) -> Result<Campaign, ApiError> {
+    serde_json::from_str(&record.body).map_err(|e| ApiError::internal(format!("a stored campaign is unreadable: {e}")))
+}
+
+fn encode(campaign: &Campaign, version: i64) -> Result<CampaignRecord, ApiError> {
+    let body = serde_json::to_string(campaign).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(CampaignRecord { id: campaign.id.clone(), time: campaign.created_at, version, body })
+}
+
+/// Opens a campaign over every privileged identity detection knows, as of now.
+pub async fn create(State(app): State<AppState>, headers: HeaderMap) -> Result<(StatusCode, Json<Campaign>), ApiError> {
+    let caller = app.authorize(&headers, Need::Approve).await?;
+    let now = Utc::now();
+    let built = blocking(move || {
+        let identities = {
+            let guard = app.stream.lock().map_err(|_| ApiError::internal("detection state is poisoned"))?;
+            let Some(stream) = guard.as_ref() else {
+                return Err(ApiError::unavailable("detection state is still being restored", 1));
+            };
+            privileged_identities(stream.engine(), &app.gating.approvals, &app.gating.managers)
+                .map_err(crate::api::approvals::approval_error)?
+        };
+        let c = campaign(&identities, app.gating.revalidation_period, now);
+        let record = encode(&c, 0)?;
+        app.db.run_blocking(|s| s.save_campaign(&record, None))?;
+        let entry = store::AuditEntry {
+            seq: 0,
+            time: now,
+            actor: caller.name.clone(),
+            action: "revalidation.opened".into(),
+            target: c.id.clone(),
+            detail: serde_json::json!({ "items": c.items.len(), "period_seconds": c.period_seconds }),
+        };
+        app.db.run_blocking(|s| s.append_audit(&entry))?;
+        Ok(c)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(built)))
+}
+
+pub async fn list(State(app): State<AppState>, headers: HeaderMap) -> Result<Json<Vec<Campaign>>, ApiError> {
+    app.authorize(&headers, Need::Read).await?;
+    let records = app.db.run(|s| s.campaigns(50)).await?;
+    Ok(Json(records.iter().map(decode).collect::<Result<_, _>>()?))
+}
+
+pub async fn get(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Campaign>, ApiError> {
+    app.authorize(&headers, Need::Read).await?;
+    let lookup = id.clone();
+    match app.db.run(move |s| s.campaign(&lookup)).await? {
+        Some(record) => Ok(Json(decode(&record)?)),
+        None => Err(ApiError::not_found(format!("no campaign `{id}`"))),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemVerdict {
+    pub justification: String,
+}
+
+pub async fn attest(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path((id, item)): Path<(String, String)>,
+    body: Result<Json<ItemVerdict>, JsonRejection>,
+) -> Result<Json<Campaign>, ApiError> {
+    decide_item(app, headers, id, item, body, true).await
+}
+
+pub async fn revoke(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path((id, item)): Path<(String, String)>,
+    body: Result<Json<ItemVerdict>, JsonRejection>,
+) -> Result<Json<Campaign>, ApiError> {
+    decide_item(app, headers, id, item, body, false).await
+}
+
+fn reval_error(e: RevalError) -> ApiError {
+    let message = e.to_string();
+    match e {
+        RevalError::NotFound(_) => ApiError::not_found(message),
+        RevalError::Decided { .. } => ApiError::new(StatusCode::CONFLICT, "not_open", message),
+        RevalError::Target(_) => ApiError::new(StatusCode::FORBIDDEN, "four_eyes", message),
+        RevalError::NotEligible(_) => ApiError::new(StatusCode::FORBIDDEN, "not_eligible", message),
+        RevalError::NoJustification => ApiError::bad_request(message),
+        RevalError::Ledger(e) => ApiError::internal(e.to_string()),
+    }
+}
+
+async fn decide_item(
+    app: AppState,
+    headers: HeaderMap,
+    id: String,
+    item: String,
+    body: Result<Json<ItemVerdict>, JsonRejection>,
+    attest: bool,
+) -> Result<Json<Campaign>, ApiError> {
+    let caller = app.authorize(&headers, Need::Approve).await?;
+    let verdict = json_body(body)?;
+    let who = reviewer(&caller);
+    let updated = blocking(move || {
+        let lookup = id.clone();
+        let Some(record) = app.db.run_blocking(move |s| s.campaign(&lookup))? else {
+            return Err(ApiError::not_found(format!("no campaign `{id}`")));
+        };
+        let mut c = decode(&record)?;
+        let now = Utc::now();
+        let ledger = &app.gating.ledger;
+        if attest {
+            c.attest(&item, &who, &verdict.justification, now, ledger).map_err(reval_error)?;
+        } else {
+            c.revoke(&item, &who, &verdict.justification, now, ledger).map_err(reval_error)?;
+        }
+        let next = encode(&c, record.version + 1)?;
+        if !app.db.run_blocking(|s| s.save_campaign(&next, Some(record.version)))? {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "the campaign changed meanwhile; read it again",
+            ));
+        }
+        Ok(c)
+    })
+    .await?;
+    Ok(Json(updated))
+}

@@ -1,0 +1,162 @@
+//! What the decision point knows about an identity, read from detection state and the
+//! identity graph at the moment of the request: tier, manager, recent risk, baseline
+//! membership of the request's context, current factors and blast radius.
+
+use chrono::{DateTime, Utc};
+use detect::Engine;
+use detect::views::IdentityView;
+use model::{FactorClass, PrincipalKind};
+use policy::{BlastSummary, BoundFactor, EnrollmentRequest, Familiar, IdentityContext, RiskReason};
+use std::collections::BTreeMap;
+
+/// The identity context for `req` at `now`. Identities detection has never seen get their
+/// tier from the config lists and graph and an empty history.
+pub fn identity_context(
+    engine: &Engine,
+    managers: &BTreeMap<String, String>,
+    req: &EnrollmentRequest,
+    now: DateTime<Utc>,
+) -> IdentityContext {
+    let config = engine.config();
+    let view = engine.identity(req.provider, &req.tenant, &req.identity);
+    let tier = engine.tier_of_named(req.provider, &req.tenant, &req.identity);
+    let actor = req.actor.as_deref().filter(|a| !same_identity(a, req, view.as_ref()));
+    let actor_view = actor.and_then(|a| engine.identity(req.provider, &req.tenant, a));
+    let actor_tier = actor.map_or(2, |a| engine.tier_of_named(req.provider, &req.tenant, a));
+    let manager = manager_of(managers, req, view.as_ref());
+
+    let Some(view) = view else {
+        return IdentityContext {
+            tier,
+            manager,
+            delegated: actor.is_some(),
+            actor_kind: actor_view.as_ref().map_or(PrincipalKind::Unknown, |v| v.kind),
+            actor_privileged: actor_tier <= 1,
+            ..IdentityContext::default()
+        };
+    };
+    let window = chrono::Duration::from_std(config.detectors.enroll_after_risky_signin.window)
+        .unwrap_or(chrono::Duration::hours(2));
+    let mut risk: Vec<RiskReason> =
+        view.risk.iter().filter(|r| r.time <= now && now - r.time <= window).flat_map(|r| reasons(&r.reason)).collect();
+    let familiar = familiarity(&view, req, config.baseline.min_signins);
+    if familiar.established {
+        if !familiar.device && req.context.device_id.is_some() {
+            risk.push(RiskReason::UnfamiliarDevice);
+        }
+        if !familiar.country && req.context.geo.as_ref().is_some_and(|g| g.country.is_some()) {
+            risk.push(RiskReason::UnfamiliarCountry);
+        }
+    }
+    risk.sort_unstable();
+    risk.dedup();
+    let factors = view
+        .factors
+        .iter()
+        .filter(|f| f.removed_at.is_none())
+        .map(|f| BoundFactor {
+            kind: f.kind.as_deref().unwrap_or("unknown").to_string(),
+            class: f.class,
+            device_bound: f.class == FactorClass::PhishingResistant && is_hardware(f.kind.as_deref()),
+        })
+        .collect();
+    IdentityContext {
+        tier,
+        kind: view.kind,
+        manager,
+        delegated: actor.is_some(),
+        actor_kind: actor_view.as_ref().map_or(PrincipalKind::Unknown, |v| v.kind),
+        actor_privileged: actor_tier <= 1,
+        risk,
+        familiar,
+        factors,
+        max_aal: None,
+        blast: BlastSummary::from(&view.blast_radius),
+    }
+}
+
+/// The actor names the identity itself (by id or login): a self-service change.
+fn same_identity(actor: &str, req: &EnrollmentRequest, view: Option<&IdentityView>) -> bool {
+    actor.eq_ignore_ascii_case(&req.identity)
+        || view.is_some_and(|v| {
+            v.key.id.as_str() == actor || v.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(actor))
+        })
+}
+
+/// The configured manager of the identity, by the id or login the request or detection
+/// state names it with.
+fn manager_of(
+    managers: &BTreeMap<String, String>,
+    req: &EnrollmentRequest,
+    view: Option<&IdentityView>,
+) -> Option<String> {
+    let mut names = vec![req.identity.as_str()];
+    if let Some(v) = view {
+        names.push(v.key.id.as_ref());
+        if let Some(n) = v.name.as_deref() {
+            names.push(n);
+        }
+    }
+    names.iter().find_map(|n| {
+        managers.get(*n).or_else(|| managers.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, m)| m)).cloned()
+    })
+}
+
+/// Risk reasons from the reasons detection recorded for a risky sign-in.
+fn reasons(text: &str) -> Vec<RiskReason> {
+    let text = text.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut has = |needle: &str, reason: RiskReason| {
+        if text.contains(needle) {
+            out.push(reason);
+        }
+    };
+    has("impossible travel", RiskReason::ImpossibleTravel);
+    has("device", RiskReason::UnfamiliarDevice);
+    has("country", RiskReason::UnfamiliarCountry);
+    has("network as", RiskReason::UnfamiliarAsn);
+    has("anonymizing proxy", RiskReason::AnonymizingProxy);
+    has("provider risk", RiskReason::ProviderRisk);
+    has("mfa fatigue", RiskReason::MfaFatigue);
+    out
+}
+
+/// Whether the request's device, IP and country are in the identity's baseline.
+fn familiarity(view: &IdentityView, req: &EnrollmentRequest, min_signins: u32) -> Familiar {
+    let ctx = &req.context;
+    let device = ctx.device_id.as_deref().is_some_and(|d| view.baseline.devices.iter().any(|b| b.as_str() == d));
+    let country = ctx
+        .geo
+        .as_ref()
+        .and_then(|g| g.country.as_deref())
+        .is_some_and(|c| view.baseline.countries.iter().any(|b| b.eq_ignore_ascii_case(c)));
+    let ip = ctx.ip.is_some_and(|ip| {
+        view.last_signin.as_ref().is_some_and(|p| p.ip == Some(ip)) || view.factors.iter().any(|f| f.ip == Some(ip))
+    });
+    Familiar { device, ip, country, established: view.signins >= min_signins }
+}
+
+/// Factor kinds that are hardware-bound keys (AAL3) rather than syncable passkeys.
+fn is_hardware(kind: Option<&str>) -> bool {
+    kind.is_some_and(|k| {
+        let k = k.to_ascii_lowercase();
+        k.contains("u2f") || k.contains("yubikey") || k.contains("hardware") || k.contains("piv")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detection_reasons_become_policy_risk_reasons() {
+        assert_eq!(
+            reasons("impossible travel, country BR never seen"),
+            [RiskReason::ImpossibleTravel, RiskReason::UnfamiliarCountry]
+        );
+        assert_eq!(reasons("MFA fatigue"), [RiskReason::MfaFatigue]);
+        assert_eq!(reasons("provider risk: anonymizedIPAddress"), [RiskReason::ProviderRisk]);
+        assert_eq!(reasons("network AS64500 never seen"), [RiskReason::UnfamiliarAsn]);
+        assert!(reasons("something else").is_empty());
+    }
+}

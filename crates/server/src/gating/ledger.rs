@@ -1,0 +1,146 @@
+//! The decision point's ledger on the service's store, so that decisions, approvals and
+//! campaigns outlive restarts and are shared by every process on one PostgreSQL. Approval
+//! updates are compare-and-swap in SQL, so two approvers racing cannot both win. Audit
+//! records go to the service's audit log beside incident changes.
+
+use crate::db::Db;
+use policy::{Approval, AuditRecord, Decision, IdentityKey, Ledger, LedgerError};
+use store::{AuditEntry, LedgerRecord, Store, StoreError};
+
+/// [`policy::Ledger`] over the service's store.
+#[derive(Clone)]
+pub struct StoreLedger {
+    db: Db,
+}
+
+impl StoreLedger {
+    pub fn new(db: Db) -> StoreLedger {
+        StoreLedger { db }
+    }
+
+    /// Runs `work` on a store connection. The ledger's interface is synchronous (the
+    /// detection worker and connector runs call it); on an async worker thread the call is
+    /// moved off the scheduler so that a slow query never stalls other requests.
+    fn with<T>(&self, work: impl FnOnce(&mut dyn Store) -> Result<T, StoreError>) -> Result<T, LedgerError> {
+        let run = || self.db.run_blocking(work).map_err(|e| LedgerError::Backend(e.to_string()));
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+                tokio::task::block_in_place(run)
+            }
+            _ => run(),
+        }
+    }
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Result<String, LedgerError> {
+    serde_json::to_string(value).map_err(|e| LedgerError::Backend(format!("cannot encode a ledger record: {e}")))
+}
+
+fn decode<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, LedgerError> {
+    serde_json::from_str(body).map_err(|e| LedgerError::Backend(format!("a stored ledger record is unreadable: {e}")))
+}
+
+fn decode_all<T: serde::de::DeserializeOwned>(bodies: Vec<String>) -> Result<Vec<T>, LedgerError> {
+    bodies.iter().map(|b| decode(b)).collect()
+}
+
+fn version(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn decision_record(d: &Decision) -> Result<LedgerRecord, LedgerError> {
+    Ok(LedgerRecord {
+        id: d.id.clone(),
+        provider: d.provider,
+        tenant: d.tenant.clone(),
+        identity: d.identity.clone(),
+        time: d.time,
+        state: d.outcome.as_str().to_string(),
+        version: 0,
+        body: encode(d)?,
+    })
+}
+
+pub(crate) fn approval_record(a: &Approval) -> Result<LedgerRecord, LedgerError> {
+    Ok(LedgerRecord {
+        id: a.id.clone(),
+        provider: a.key.provider,
+        tenant: a.key.tenant.clone(),
+        identity: a.key.identity.clone(),
+        time: a.created_at,
+        state: a.state.to_string(),
+        version: version(a.version),
+        body: encode(a)?,
+    })
+}
+
+impl Ledger for StoreLedger {
+    fn insert_decision(&self, decision: &Decision) -> Result<(), LedgerError> {
+        let record = decision_record(decision)?;
+        if self.with(move |s| s.insert_decision(&record))? {
+            Ok(())
+        } else {
+            Err(LedgerError::Duplicate(decision.id.clone()))
+        }
+    }
+
+    fn decision(&self, id: &str) -> Result<Option<Decision>, LedgerError> {
+        let id = id.to_string();
+        self.with(move |s| s.decision(&id))?.as_deref().map(decode).transpose()
+    }
+
+    fn decisions_for(&self, key: &IdentityKey) -> Result<Vec<Decision>, LedgerError> {
+        decode_all(self.with(|s| s.decisions_for(key.provider, &key.tenant, &key.identity))?)
+    }
+
+    fn insert_approval(&self, approval: &Approval) -> Result<(), LedgerError> {
+        let record = approval_record(approval)?;
+        if self.with(move |s| s.insert_approval(&record))? {
+            Ok(())
+        } else {
+            Err(LedgerError::Duplicate(approval.id.clone()))
+        }
+    }
+
+    fn approval(&self, id: &str) -> Result<Option<Approval>, LedgerError> {
+        let id = id.to_string();
+        self.with(move |s| s.approval(&id))?.as_deref().map(decode).transpose()
+    }
+
+    fn approvals_for(&self, key: &IdentityKey) -> Result<Vec<Approval>, LedgerError> {
+        decode_all(self.with(|s| s.approvals_for(key.provider, &key.tenant, &key.identity))?)
+    }
+
+    fn update_approval(&self, approval: &Approval, expected_version: u64) -> Result<bool, LedgerError> {
+        let record = approval_record(approval)?;
+        self.with(move |s| s.update_approval(&record, version(expected_version)))
+    }
+
+    fn append_audit(&self, record: &AuditRecord) -> Result<(), LedgerError> {
+        let entry = AuditEntry {
+            seq: 0,
+            time: record.time,
+            actor: record.actor.clone().unwrap_or_else(|| "system".into()),
+            action: record.action.clone(),
+            target: record.subject.clone(),
+            detail: record.detail.clone(),
+        };
+        self.with(move |s| s.append_audit(&entry)).map(|_| ())
+    }
+
+    fn audit_for(&self, subject: &str) -> Result<Vec<AuditRecord>, LedgerError> {
+        let subject = subject.to_string();
+        let page = self.with(move |s| s.audit_log(Some(&subject), 0, 10_000))?;
+        // The store reads newest first; the ledger's contract is append order.
+        let mut records: Vec<AuditRecord> = page
+            .items
+            .into_iter()
+            .map(|e| {
+                let actor = (e.actor != "system").then_some(e.actor);
+                AuditRecord { time: e.time, action: e.action, subject: e.target, actor, detail: e.detail }
+            })
+            .collect();
+        records.reverse();
+        Ok(records)
+    }
+}

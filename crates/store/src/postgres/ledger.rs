@@ -1,0 +1,140 @@
+//! The decision point's ledger: decisions, approvals (replaced by compare-and-swap on their
+//! version) and revalidation campaigns.
+
+use super::{db, limit_of};
+use crate::StoreError;
+use crate::codec::stamp;
+use crate::queries;
+use crate::records::{CampaignRecord, LedgerRecord, Page};
+use crate::rows::time;
+use model::Provider;
+use postgres::error::SqlState;
+use postgres::{Client, Row};
+
+/// The two ledger tables with the same columns.
+#[derive(Clone, Copy)]
+pub(super) enum Table {
+    Decisions,
+    Approvals,
+}
+
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Table::Decisions => "decisions",
+            Table::Approvals => "approvals",
+        }
+    }
+}
+
+fn inserted(result: Result<u64, postgres::Error>) -> Result<bool, StoreError> {
+    match result {
+        Ok(n) => Ok(n == 1),
+        Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => Ok(false),
+        Err(e) => Err(db(e)),
+    }
+}
+
+pub(super) fn insert(client: &mut Client, table: Table, r: &LedgerRecord) -> Result<bool, StoreError> {
+    let sql = format!(
+        "INSERT INTO {} (id, provider, tenant, identity, time, state, version, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        table.name()
+    );
+    inserted(client.execute(
+        &sql,
+        &[&r.id, &r.provider.as_str(), &r.tenant, &r.identity, &stamp(r.time), &r.state, &r.version, &r.body],
+    ))
+}
+
+pub(super) fn body(client: &mut Client, table: Table, id: &str) -> Result<Option<String>, StoreError> {
+    let row = client.query_opt(&format!("SELECT body FROM {} WHERE id = $1", table.name()), &[&id]).map_err(db)?;
+    row.map(|r| r.try_get(0).map_err(db)).transpose()
+}
+
+pub(super) fn bodies_for(
+    client: &mut Client,
+    table: Table,
+    provider: Provider,
+    tenant: &str,
+    identity: &str,
+) -> Result<Vec<String>, StoreError> {
+    let sql = format!(
+        "SELECT body FROM {} WHERE provider = $1 AND tenant = $2 AND identity = $3 ORDER BY time, id",
+        table.name()
+    );
+    let rows = client.query(&sql, &[&provider.as_str(), &tenant, &identity]).map_err(db)?;
+    rows.iter().map(|r| r.try_get(0).map_err(db)).collect()
+}
+
+pub(super) fn list_approvals(
+    client: &mut Client,
+    state: Option<&str>,
+    offset: usize,
+    limit: usize,
+) -> Result<Page<String>, StoreError> {
+    let limit = queries::page_limit(limit);
+    let rows = client
+        .query(
+            "SELECT body FROM approvals WHERE ($1::TEXT IS NULL OR state = $1)
+             ORDER BY time DESC, id LIMIT $2 OFFSET $3",
+            &[&state, &limit_of(limit + 1), &limit_of(offset)],
+        )
+        .map_err(db)?;
+    let bodies = rows.iter().map(|r| r.try_get(0).map_err(db)).collect::<Result<Vec<String>, _>>()?;
+    Ok(queries::page(bodies, offset, limit))
+}
+
+pub(super) fn update_approval(client: &mut Client, r: &LedgerRecord, expected: i64) -> Result<bool, StoreError> {
+    let changed = client
+        .execute(
+            "UPDATE approvals SET state = $2, version = $3, body = $4 WHERE id = $1 AND version = $5",
+            &[&r.id, &r.state, &r.version, &r.body, &expected],
+        )
+        .map_err(db)?;
+    Ok(changed == 1)
+}
+
+pub(super) fn save_campaign(
+    client: &mut Client,
+    r: &CampaignRecord,
+    expected: Option<i64>,
+) -> Result<bool, StoreError> {
+    match expected {
+        None => inserted(client.execute(
+            "INSERT INTO campaigns (id, time, version, body) VALUES ($1, $2, $3, $4)",
+            &[&r.id, &stamp(r.time), &r.version, &r.body],
+        )),
+        Some(version) => {
+            let changed = client
+                .execute(
+                    "UPDATE campaigns SET version = $2, body = $3 WHERE id = $1 AND version = $4",
+                    &[&r.id, &r.version, &r.body, &version],
+                )
+                .map_err(db)?;
+            Ok(changed == 1)
+        }
+    }
+}
+
+fn campaign_record(r: &Row) -> Result<CampaignRecord, StoreError> {
+    let id: String = r.try_get(0).map_err(db)?;
+    let at: String = r.try_get(1).map_err(db)?;
+    let time = time(&id, &at)?;
+    Ok(CampaignRecord { time, version: r.try_get(2).map_err(db)?, body: r.try_get(3).map_err(db)?, id })
+}
+
+pub(super) fn campaign(client: &mut Client, id: &str) -> Result<Option<CampaignRecord>, StoreError> {
+    let row = client.query_opt("SELECT id, time, version, body FROM campaigns WHERE id = $1", &[&id]).map_err(db)?;
+    row.as_ref().map(campaign_record).transpose()
+}
+
+pub(super) fn campaigns(client: &mut Client, limit: usize) -> Result<Vec<CampaignRecord>, StoreError> {
+    let rows = client
+        .query(
+            "SELECT id, time, version, body FROM campaigns ORDER BY time DESC, id LIMIT $1",
+            &[&limit_of(queries::page_limit(limit))],
+        )
+        .map_err(db)?;
+    rows.iter().map(campaign_record).collect()
+}
