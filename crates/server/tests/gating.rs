@@ -362,3 +362,137 @@ async fn an_approval_not_given_in_time_expires_and_cannot_be_given_later() {
         );
     }
 }
+
+/// A stand-in for Okta's Management API: records each call, answers as documented.
+async fn okta_api() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use axum::routing::{delete, get};
+    let calls = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = calls.clone();
+    let record = move |req: axum::extract::Request| {
+        let seen = seen.clone();
+        async move {
+            let auth = req.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+            let uri = req.uri().to_string();
+            seen.lock().unwrap().push(format!("{} {uri} {auth}", req.method()));
+            let answer = if req.method() == axum::http::Method::GET {
+                (axum::http::StatusCode::OK, r#"[{"id":"fct1","factorType":"token:software:totp","status":"ACTIVE"}]"#)
+            } else {
+                (axum::http::StatusCode::NO_CONTENT, "")
+            };
+            ([("content-type", "application/json")], answer)
+        }
+    };
+    let app = axum::Router::new()
+        .route("/api/v1/users/{user}/sessions", delete(record.clone()))
+        .route("/api/v1/users/{user}/factors", get(record.clone()))
+        .route("/api/v1/users/{user}/factors/{factor}", delete(record));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (base, calls)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_remediation_step_is_a_dry_run_until_an_approved_request_lets_it_call_okta() {
+    let (base, calls) = okta_api().await;
+    let secret = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(secret.path(), "00okta-api-token\n").unwrap();
+    let settings = format!("[connectors.okta]\nbase_url = \"{base}\"\ntoken_file = \"{}\"\n", secret.path().display());
+    let server = serve(Backend::Sqlite, &settings, &history(ROOT, 1, &["token:software:totp"])).await;
+    let incidents = server.get_json(Role::Viewer, "/v1/incidents?identity=root@acme.com").await;
+    let incident = incidents["items"][0]["id"].as_str().expect("a finding on the tier 0 admin").to_string();
+    let plan = server.get_json(Role::Viewer, &format!("/v1/incidents/{incident}/remediation")).await;
+    assert_eq!(plan["connector"], "okta", "{plan}");
+    let revoke = plan["steps"].as_array().unwrap().iter().find(|s| s["action"] == "revoke_sessions").unwrap();
+    assert_eq!((revoke["state"].as_str(), revoke["automated"].as_bool()), (Some("todo"), Some(true)));
+    let step = revoke["step"].as_u64().unwrap();
+    let path = format!("/v1/incidents/{incident}/remediation/steps/{step}");
+
+    let (status, dry) = server.post_json(Role::Analyst, &path, json!({})).await;
+    assert_eq!(status, 200, "{dry}");
+    assert_eq!(dry["call"]["dry_run"], true);
+    assert_eq!(dry["call"]["request"]["method"], "DELETE");
+    assert_eq!(dry["call"]["request"]["url"], format!("{base}/api/v1/users/00uroot/sessions?oauthTokens=true"));
+    assert_eq!(dry["call"]["request"]["authorization"], "SSWS ***", "the token is never shown");
+    assert!(calls.lock().unwrap().is_empty(), "a dry run calls nothing");
+
+    let (status, refused) = server.post_json(Role::Analyst, &path, json!({"execute": true})).await;
+    assert_eq!((status, refused["error"]["code"].as_str()), (403, Some("approval_required")), "{refused}");
+
+    let (status, approval) = server
+        .post_json(
+            Role::Analyst,
+            &format!("/v1/incidents/{incident}/remediation/approval"),
+            json!({"reason": "contain"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{approval}");
+    let approval_id = approval["id"].as_str().unwrap().to_string();
+    let (status, _) = server.post_json(Role::Analyst, &path, json!({"execute": true, "approval": approval_id})).await;
+    assert_eq!(status, 409, "a pending approval authorizes nothing");
+    let analyst_as_approver = token(&server, "test-analyst", Role::Approver);
+    let (status, body) = review(&server, &analyst_as_approver, &approval_id, "approve", "mine").await;
+    assert_eq!((status, body["error"]["code"].as_str()), (403, Some("four_eyes")), "the requester: {body}");
+    let soc = token(&server, "soc-bob", Role::Approver);
+    let (status, body) = review(&server, &soc, &approval_id, "approve", "confirmed compromise").await;
+    assert_eq!(status, 200, "{body}");
+
+    let (status, done) =
+        server.post_json(Role::Analyst, &path, json!({"execute": true, "approval": approval_id})).await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!((done["state"].as_str(), done["call"]["answer"]["status"].as_u64()), (Some("done"), Some(204)));
+    assert_eq!(
+        *calls.lock().unwrap(),
+        ["DELETE /api/v1/users/00uroot/sessions?oauthTokens=true SSWS 00okta-api-token"],
+        "one call, with the configured token"
+    );
+    let plan = server.get_json(Role::Viewer, &format!("/v1/incidents/{incident}/remediation")).await;
+    let revoke = plan["steps"].as_array().unwrap().iter().find(|s| s["step"] == json!(step)).unwrap();
+    assert_eq!(revoke["state"], "done");
+    let audit = server.get_json(Role::Admin, &format!("/v1/audit?target={approval_id}")).await;
+    let call = audit["items"].as_array().unwrap().iter().find(|e| e["action"] == "connector.call").unwrap();
+    assert_eq!(call["detail"]["status"], 204);
+    assert!(!call.to_string().contains("00okta-api-token"), "secrets never reach the audit log");
+
+    let manual = plan["steps"].as_array().unwrap().iter().find(|s| s["action"] == "reset_password").unwrap();
+    let manual_path = format!("/v1/incidents/{incident}/remediation/steps/{}", manual["step"]);
+    let (status, body) = server.post_json(Role::Analyst, &manual_path, json!({})).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("manual_step")), "{body}");
+    let (status, _) = server.post_json(Role::Analyst, &manual_path, json!({"done_by_hand": true})).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revalidation_lists_privileged_factors_bound_without_approval_for_approvers_to_attest() {
+    let mut events = history(ROOT, 1, &["token:software:totp"]);
+    events.extend(history(ALICE, 50, &["token:software:totp"]));
+    let server = serve(Backend::Sqlite, "", &events).await;
+    let (status, campaign) = server.post_json(Role::Approver, "/v1/revalidation/campaigns", json!({})).await;
+    assert_eq!(status, 201, "{campaign}");
+    let items = campaign["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "only the tier 0 identity's factor: {campaign}");
+    assert_eq!(items[0]["key"]["identity"], "00uroot");
+    assert_eq!(items[0]["reasons"], json!(["bound_without_approval"]));
+    let (id, item) = (campaign["id"].as_str().unwrap(), items[0]["id"].as_str().unwrap());
+    let path = |verb: &str| format!("/v1/revalidation/campaigns/{id}/items/{item}/{verb}");
+
+    let root = token(&server, "00uroot", Role::Approver);
+    let response = server
+        .client
+        .post(server.url(&path("attest")))
+        .bearer_auth(&root)
+        .json(&json!({"justification": "mine"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403, "nobody attests their own factors");
+    let (status, attested) = server
+        .post_json(Role::Approver, &path("attest"), json!({"justification": "enrolled at the desk, ticket 4411"}))
+        .await;
+    assert_eq!(status, 200, "{attested}");
+    assert_eq!(attested["items"][0]["state"], "attested");
+    let (status, _) = server.post_json(Role::Approver, &path("revoke"), json!({"justification": "again"})).await;
+    assert_eq!(status, 409, "an item is decided once");
+    let stored = server.get_json(Role::Viewer, &format!("/v1/revalidation/campaigns/{id}")).await;
+    assert_eq!(stored["items"][0]["reviewer"]["id"], "test-approver");
+}

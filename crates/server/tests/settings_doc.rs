@@ -108,3 +108,35 @@ fn every_sink_setting_is_in_the_settings_page_and_parses() {
     let wrong_kind = "[[sinks]]\nname = \"f\"\nkind = \"ndjson\"\npath = \"/x\"\nurl = \"https://a.example\"\n";
     assert!(ServiceConfig::parse(wrong_kind).unwrap_err().to_string().contains("does not apply"));
 }
+
+#[test]
+fn every_policy_and_connector_setting_is_in_the_settings_page() {
+    let doc = doc();
+    let config = ServiceConfig::parse(
+        r#"
+        [policy]
+        directory = "/etc/factorwatch/policies"
+        revalidation_period = "30d"
+        [policy.managers]
+        "root@acme.com" = "boss@acme.com"
+        [connectors.okta]
+        base_url = "https://acme.okta.com"
+        token_env = "OKTA"
+        [connectors.graph]
+        base_url = "https://graph.microsoft.com/v1.0"
+        token_file = "/run/secrets/graph"
+        "#,
+    )
+    .unwrap();
+    let policy: toml::Table = toml::Value::try_from(&config.policy).unwrap().try_into().unwrap();
+    for key in policy.keys() {
+        assert!(doc.contains(&format!("`policy.{key}`")), "docs/settings.md does not list `policy.{key}`");
+    }
+    for connector in ["okta", "graph"] {
+        for key in ["base_url", "token_env", "token_file"] {
+            assert!(doc.contains(&format!("`connectors.{connector}.{key}`")), "`connectors.{connector}.{key}` missing");
+        }
+    }
+    let both = "[connectors.okta]\nbase_url = \"https://a.okta.com\"\ntoken_env = \"A\"\ntoken_file = \"/a\"\n";
+    assert!(ServiceConfig::parse(both).unwrap_err().to_string().contains("exactly one"));
+}
