@@ -49,15 +49,14 @@ async fn not_found(uri: axum::http::Uri) -> error::ApiError {
 }
 
 /// Refusals produced below the handlers (unknown method, body too large, timeout) come as
-/// plain text: give them the same JSON shape as every other error.
+/// plain text: give them the same JSON shape as every other error. The console's own pages
+/// (a refused sign-in, a refused form) are HTML meant for people and are left as they are.
 async fn json_refusals(response: Response) -> Response {
     let status = response.status();
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("application/openmetrics"));
-    if !(status.is_client_error() || status.is_server_error()) || is_json {
+    let kept = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        v.starts_with("application/json") || v.starts_with("application/openmetrics") || v.starts_with("text/html")
+    });
+    if !(status.is_client_error() || status.is_server_error()) || kept {
         return response;
     }
     let (code, message) = match status {

@@ -37,19 +37,21 @@ pub async fn page(State(app): State<AppState>, user: User) -> Response {
         ul { @for f in &blind { li { (layout::severity(f.severity)) " " (f.summary) } } }
         h2 { "Sources" }
         @if let Some(sources) = sources.as_ref().and_then(|v| v.as_array()) {
-            table {
+            (layout::scroll(html! { table {
                 thead { tr { th scope="col" { "Provider" } th scope="col" { "Tenant" } th scope="col" { "Last event" } th scope="col" { "Last factor event" } th scope="col" { "Configured sources" } th scope="col" { "Blind spots" } } }
                 tbody {
                     @for s in sources {
                         tr {
                             td { (s["provider"].as_str().unwrap_or("")) }
                             td { (s["tenant"].as_str().unwrap_or("—")) }
-                            td { (s["last"].as_str().unwrap_or("never")) }
-                            td { (s["last_factor_event"].as_str().unwrap_or("never")) }
+                            td { @if s["last"].is_null() { "never" } @else { (layout::time_text(&s["last"])) } }
+                            td { @if s["last_factor_event"].is_null() { "never" } @else { (layout::time_text(&s["last_factor_event"])) } }
                             td {
                                 @for c in s["sources"].as_array().into_iter().flatten() {
-                                    (c["name"].as_str().unwrap_or("")) " (every " (c["expected_interval"].as_str().unwrap_or("?")) ")"
-                                    @if c["silent"].as_bool() == Some(true) { strong { " silent" } }
+                                    span.source {
+                                        (c["name"].as_str().unwrap_or("")) " (every " (spaced(c["expected_interval"].as_str().unwrap_or("?"))) ")"
+                                        @if c["silent"].as_bool() == Some(true) { strong { " silent" } }
+                                    }
                                     br;
                                 }
                             }
@@ -57,21 +59,60 @@ pub async fn page(State(app): State<AppState>, user: User) -> Response {
                         }
                     }
                 }
-            }
+            } }))
         } @else { (layout::empty("Detection is still starting.")) }
         h2 { "Events by provider and category" }
-        table {
-            thead { tr { th scope="col" { "Provider" } th scope="col" { "Tenant" } th scope="col" { "Category" } th.num scope="col" { "Events" } th scope="col" { "First" } th scope="col" { "Last" } th.num scope="col" { "Per hour" } } }
+        (layout::scroll(html! { table {
+            thead { tr { th scope="col" { "Provider" } th scope="col" { "Tenant" } th scope="col" { "Category" } th.num scope="col" { "Events" } th scope="col" { "First" } th scope="col" { "Last" } th.num scope="col" { "Per day" } } }
             tbody {
                 @for s in &stats {
-                    @let hours = ((s.last - s.first).num_seconds() as f64 / 3600.0).max(1.0);
                     tr {
                         td { (s.provider.as_str()) } td { (s.tenant) } td { (s.category) } td.num { (s.events) }
-                        td { (layout::time(s.first)) } td { (layout::time(s.last)) } td.num { (format!("{:.1}", s.events as f64 / hours)) }
+                        td { (layout::time(s.first)) } td { (layout::time(s.last)) } td.num { (per_day(s.events, s.last - s.first)) }
                     }
                 }
             }
-        }
+        } }))
     };
     secure(layout::page("Coverage", Nav::Coverage, Some(&user), body).into_response())
+}
+
+/// `3days` → `3 days`, `6h` → `6 h` (the interval as humantime writes it, easier to read).
+fn spaced(interval: &str) -> String {
+    let digits = interval.find(|c: char| !c.is_ascii_digit()).unwrap_or(interval.len());
+    let (number, unit) = interval.split_at(digits);
+    if number.is_empty() || unit.is_empty() { interval.to_string() } else { format!("{number} {unit}") }
+}
+
+/// Events per day between the first and the last, or a dash when they span too little time to
+/// say (one event, or a burst within an hour).
+fn per_day(events: u64, span: chrono::TimeDelta) -> String {
+    let days = span.num_seconds() as f64 / 86_400.0;
+    if events < 2 || span.num_seconds() < 3600 {
+        return "—".into();
+    }
+    let rate = events as f64 / days;
+    if rate >= 10.0 { format!("{rate:.0}") } else { format!("{rate:.1}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::per_day;
+    use chrono::TimeDelta;
+
+    #[test]
+    fn intervals_are_spaced() {
+        assert_eq!(super::spaced("3days"), "3 days");
+        assert_eq!(super::spaced("6h"), "6 h");
+        assert_eq!(super::spaced("1day 12h"), "1 day 12h");
+        assert_eq!(super::spaced("?"), "?");
+    }
+
+    #[test]
+    fn rates_need_a_span() {
+        assert_eq!(per_day(1, TimeDelta::zero()), "—");
+        assert_eq!(per_day(5, TimeDelta::minutes(10)), "—");
+        assert_eq!(per_day(3000, TimeDelta::days(30)), "100");
+        assert_eq!(per_day(22, TimeDelta::days(27)), "0.8");
+    }
 }

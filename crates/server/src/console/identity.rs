@@ -7,7 +7,7 @@ use crate::console::{blast_svg, failed, not_found, secure, seg};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use maud::html;
+use maud::{Markup, html};
 
 pub async fn page(
     State(app): State<AppState>,
@@ -56,6 +56,14 @@ pub async fn page(
         .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_string)).collect())
         .unwrap_or_default();
     let empty = Vec::new();
+    let list = |key: &str| -> Vec<String> {
+        view["baseline"][key]
+            .as_array()
+            .map(|a| a.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect())
+            .unwrap_or_default()
+    };
+    let (countries, asns, devices) = (list("countries"), list("asns"), list("devices"));
+    let blast = &view["blast_radius"];
     let body = html! {
         p { a href="/console" { "← Queue" } }
         h1 { (name) }
@@ -64,43 +72,108 @@ pub async fn page(
             dt { "Id" } dd { code { (id) } }
             dt { "Kind" } dd { (view["kind"].as_str().unwrap_or("unknown")) }
             dt { "Tier" } dd { (view["tier"]) }
+            dt { "Seen" } dd { (layout::time_text(&view["first_seen"])) " – " (layout::time_text(&view["last_seen"])) }
             dt { "Sign-ins seen" } dd { (view["signins"]) }
+            @if let Some(last) = view["last_signin"].as_object() {
+                dt { "Last sign-in" } dd {
+                    (layout::time_text(&last["time"])) " · " (last["ip"].as_str().unwrap_or("")) " " (last["country"].as_str().unwrap_or(""))
+                    @if last["trusted"].as_bool() == Some(true) { span.muted { " (trusted network)" } }
+                }
+            }
         }
         h2 { "Factors" }
-        table {
-            thead { tr { th scope="col" { "Factor" } th scope="col" { "Bound" } th scope="col" { "From" } th scope="col" { "By" } th scope="col" { "State" } } }
-            tbody {
-                @for f in view["factors"].as_array().unwrap_or(&empty) {
-                    tr {
-                        td { (f["kind"].as_str().unwrap_or("factor")) " " span.muted { "(" (f["class"].as_str().unwrap_or("")) ")" } }
-                        td { (f["bound_at"].as_str().unwrap_or("")) }
-                        td { (f["ip"].as_str().unwrap_or("")) " " (f["country"].as_str().unwrap_or("")) }
-                        td { (f["actor"]["name"].as_str().unwrap_or("self")) }
-                        td { @if f["removed_at"].is_null() { "bound" } @else { "removed " (f["removed_at"].as_str().unwrap_or("")) } }
+        @let factors = view["factors"].as_array().unwrap_or(&empty);
+        @if factors.is_empty() { (layout::empty("No factor seen.")) } @else {
+            (layout::scroll(html! { table {
+                thead { tr { th scope="col" { "Factor" } th scope="col" { "Bound" } th scope="col" { "From" } th scope="col" { "By" } th scope="col" { "State" } } }
+                tbody {
+                    @for f in factors {
+                        tr {
+                            td { (f["kind"].as_str().unwrap_or("factor")) " " span.muted { "(" (f["class"].as_str().unwrap_or("")) ")" } }
+                            td { (layout::time_text(&f["bound_at"])) }
+                            td { (f["ip"].as_str().unwrap_or("")) " " (f["country"].as_str().unwrap_or("")) }
+                            td { (f["actor"]["name"].as_str().or(f["actor"]["id"].as_str()).unwrap_or("self")) }
+                            td { @if f["removed_at"].is_null() { "bound" } @else { "removed " (layout::time_text(&f["removed_at"])) } }
+                        }
                     }
                 }
-            }
+            } }))
         }
         h2 { "Recovery methods and changes" }
-        (layout::json(&view["recovery_changes"]))
+        (evidence_table(view["recovery_changes"].as_array().unwrap_or(&empty), "No change to recovery methods seen."))
         h2 { "Sign-in baseline" }
-        (layout::json(&view["baseline"]))
+        dl.facts {
+            dt { "Countries" } dd { @if countries.is_empty() { "none yet" } @else { (countries.join(", ")) } }
+            dt { "Networks" } dd { @if asns.is_empty() { "none yet" } @else { @for (i, a) in asns.iter().enumerate() { @if i > 0 { ", " } "AS" (a) } } }
+            dt { "Devices" } dd { @if devices.is_empty() { "none yet" } @else { @for (i, d) in devices.iter().enumerate() { @if i > 0 { ", " } code { (d) } } } }
+        }
+        @if let Some(risk) = view["risk"].as_array().filter(|r| !r.is_empty()) {
+            h2 { "Risk signals" }
+            ul { @for r in risk { li { (layout::time_text(&r["time"])) " · " (r["reason"].as_str().unwrap_or("")) } } }
+        }
+        @if let Some(secrets) = view["secrets_issued"].as_array().filter(|s| !s.is_empty()) {
+            h2 { "Secrets issued" }
+            (evidence_table(secrets, ""))
+        }
         section.blast {
             h2 { "Blast radius" }
-            @if paths.is_empty() { (layout::empty("No power over other identities is known.")) } @else { (blast_svg::draw(&name, &paths)) }
-        }
-        h2 { "Incidents" }
-        @if incidents.is_empty() { (layout::empty("None.")) }
-        ul { @for r in &incidents { li { a href={ "/console/incidents/" (seg(&r.incident.id)) } { (r.incident.summary) } " · " (layout::status(r.status)) } } }
-        h2 { "History" }
-        table {
-            thead { tr { th scope="col" { "When" } th scope="col" { "Category" } th scope="col" { "Action" } th scope="col" { "IP" } } }
-            tbody {
-                @for (_, e) in &events {
-                    tr { td { (layout::time(e.time)) } td { (e.category.as_str()) } td { code { (e.action) } } td { (e.client.ip.map(|i| i.to_string()).unwrap_or_default()) } }
-                }
+            p { (blast["identities"]) " identities, " (blast["roles"]) " roles, " (blast["nhi"]) " non-human identities, " (blast["secrets"]) " secrets reachable." }
+            @if paths.is_empty() { (layout::empty("No power over other identities is known.")) } @else {
+                (blast_svg::draw(&name, &paths))
+                ul { @for path in &paths { li { (path) } } }
             }
         }
+        h2 { "Incidents" }
+        @if incidents.is_empty() { (layout::empty("None.")) } @else {
+            (layout::scroll(html! { table.incidents {
+                thead { tr { th.num scope="col" { "Risk" } th scope="col" { "Severity" } th scope="col" { "Status" } th scope="col" { "First" } th scope="col" { "Detectors" } th scope="col" { "Summary" } } }
+                tbody {
+                    @for r in &incidents {
+                        @let i = &r.incident;
+                        tr {
+                            td.num { (i.risk_score) }
+                            td { (layout::severity(i.severity)) }
+                            td { (layout::status(r.status)) }
+                            td { (layout::time(i.first)) }
+                            td { (i.detectors.join(", ")) }
+                            td.summary { a href={ "/console/incidents/" (seg(&i.id)) } { (i.summary) } }
+                        }
+                    }
+                }
+            } }))
+        }
+        h2 { "History" }
+        @if events.is_empty() { (layout::empty("No stored event.")) } @else {
+            (layout::scroll(html! { table {
+                thead { tr { th scope="col" { "When" } th scope="col" { "Category" } th scope="col" { "Action" } th scope="col" { "IP" } } }
+                tbody {
+                    @for (_, e) in &events {
+                        tr { td { (layout::time(e.time)) } td { (e.category.as_str()) } td { code { (e.action) } } td { (e.client.ip.map(|i| i.to_string()).unwrap_or_default()) } }
+                    }
+                }
+            } }))
+        }
     };
-    secure(layout::page(&name, Nav::None, Some(&user), body).into_response())
+    secure(layout::page(&name, Nav::Queue, Some(&user), body).into_response())
+}
+
+/// Evidence (as JSON) in a table: when, what, and where it was read from.
+fn evidence_table(list: &[serde_json::Value], none: &str) -> Markup {
+    html! {
+        @if list.is_empty() { (layout::empty(none)) } @else {
+            (layout::scroll(html! { table {
+                thead { tr { th scope="col" { "When" } th scope="col" { "Category" } th scope="col" { "Action" } th scope="col" { "Source" } } }
+                tbody {
+                    @for e in list {
+                        tr {
+                            td { (layout::time_text(&e["time"])) }
+                            td { (e["category"].as_str().unwrap_or("")) }
+                            td { code { (e["action"].as_str().unwrap_or("")) } }
+                            td.muted { (e["source"].as_str().unwrap_or("")) }
+                        }
+                    }
+                }
+            } }))
+        }
+    }
 }

@@ -19,6 +19,9 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use store::{AuditEntry, Comment, IncidentRecord, Status};
 
+/// Sign-ins shown beside an incident, latest first.
+const RECENT_SIGNINS: usize = 10;
+
 struct Loaded {
     record: IncidentRecord,
     findings: Vec<Finding>,
@@ -46,7 +49,7 @@ async fn load(app: &AppState, id: String) -> Result<Option<Loaded>, store::Store
                 events.extend(s.events_by_ids(*provider, &ids)?);
             }
             let signins = s
-                .identity_events(ident.provider, &ident.tenant, &ident.id, &["signin_success"], 20)?
+                .identity_events(ident.provider, &ident.tenant, &ident.id, &["signin_success"], RECENT_SIGNINS)?
                 .into_iter()
                 .map(|(_, e)| e)
                 .collect();
@@ -98,9 +101,11 @@ pub async fn page(State(app): State<AppState>, user: User, Path(id): Path<String
             dt { "Summary" } dd { (inc.summary) }
         }
         (timeline(&loaded.findings, &loaded.events))
-        div.grid {
-            section aria-labelledby="h-factors" { h2 #h-factors { "Factors before and after" } (factors(view.as_ref(), inc.first)) }
-            section aria-labelledby="h-signins" { h2 #h-signins { "Sign-in locations" } (signins(&loaded.signins)) }
+        section aria-labelledby="h-factors" { h2 #h-factors { "Factors before and after" } (factors(view.as_ref(), inc.first)) }
+        section aria-labelledby="h-signins" {
+            h2 #h-signins { "Sign-in locations" }
+            p.muted { "The " (RECENT_SIGNINS) " latest sign-ins, latest first." }
+            (signins(&loaded.signins))
         }
         section.blast aria-labelledby="h-blast" {
             h2 #h-blast { "Blast radius" }
@@ -156,39 +161,51 @@ pub async fn page(State(app): State<AppState>, user: User, Path(id): Path<String
                     li { strong { (c.author) } " · " (layout::time(c.time)) br; (c.text) }
                 }
             }
-            details {
+            details.audit {
                 summary { "Audit trail (" (loaded.audit.len()) ")" }
-                table {
+                (layout::scroll(html! { table {
                     thead { tr { th scope="col" { "When" } th scope="col" { "Who" } th scope="col" { "What" } th scope="col" { "Detail" } } }
                     tbody {
                         @for a in &loaded.audit {
                             tr { td { (layout::time(a.time)) } td { (a.actor) } td { (a.action) } td { code { (a.detail.to_string()) } } }
                         }
                     }
-                }
+                } }))
             }
         }
     };
     secure(layout::page(&format!("Incident {}", inc.id), Nav::Queue, Some(&user), body).into_response())
 }
 
+/// One piece of evidence and the detectors whose findings cite it.
+type Cited<'a> = (&'a model::Evidence, Vec<&'a str>);
+
 fn timeline(findings: &[Finding], events: &[Event]) -> Markup {
     let by_id: BTreeMap<&str, &Event> = events.iter().map(|e| (e.id.as_str(), e)).collect();
-    let mut items: Vec<(DateTime<Utc>, &Finding, &model::Evidence)> =
-        findings.iter().flat_map(|f| f.evidence.iter().map(move |e| (e.time, f, e))).collect();
-    items.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.event_id.cmp(&b.2.event_id)));
-    items.dedup_by(|a, b| a.2.event_id == b.2.event_id && a.1.id == b.1.id);
+    // One entry per event, in time order, naming every detector whose finding cites it (two
+    // findings of one incident often rest on the same event).
+    let mut items: BTreeMap<(DateTime<Utc>, &str), Cited> = BTreeMap::new();
+    for f in findings {
+        for e in &f.evidence {
+            let (_, detectors) = items.entry((e.time, e.event_id.as_str())).or_insert((e, Vec::new()));
+            if !detectors.contains(&f.detector.as_str()) {
+                detectors.push(f.detector.as_str());
+            }
+        }
+    }
     html! {
         section aria-labelledby="h-timeline" {
             h2 #h-timeline { "Timeline of the evidence" }
-            @for f in findings {
-                p { (layout::severity(f.severity)) " " strong { (f.detector) " " (f.name) } ": " (f.summary) }
+            ul.findings {
+                @for f in findings {
+                    li { (layout::severity(f.severity)) " " strong { (f.detector) " " (f.name) } ": " (f.summary) }
+                }
             }
             @if items.is_empty() { (layout::empty("The findings rest on no event (a blind spot).")) }
-            @for (time, finding, e) in &items {
+            @for ((time, _), (e, detectors)) in &items {
                 details.event {
                     summary {
-                        (layout::time(*time)) " · " (e.category.as_str()) " · " code { (e.action) } " · " span.muted { (finding.detector) " · " (e.source) }
+                        (layout::time(*time)) " · " (e.category.as_str()) " · " code { (e.action) } " · " span.muted { (detectors.join(", ")) " · " (e.source) }
                     }
                     @match by_id.get(e.event_id.as_str()) {
                         Some(event) => (layout::json(event)),
@@ -229,24 +246,24 @@ fn factors(view: Option<&Value>, first: DateTime<Utc>) -> Markup {
 fn factor_table(list: &[&Value]) -> Markup {
     html! {
         @if list.is_empty() { (layout::empty("None.")) } @else {
-            table {
+            (layout::scroll(html! { table {
                 thead { tr { th scope="col" { "Factor" } th scope="col" { "Bound" } th scope="col" { "Where" } th scope="col" { "By" } th scope="col" { "Flags" } } }
                 tbody {
                     @for f in list {
                         tr {
                             td { (text(f, "kind")) " " span.muted { "(" (text(f, "class")) ")" } }
-                            td { (text(f, "bound_at")) }
+                            td { (layout::time_text(&f["bound_at"])) }
                             td { (text(f, "ip")) " " (text(f, "country")) }
                             td { (f["actor"]["name"].as_str().or(f["actor"]["id"].as_str()).unwrap_or("self")) " " span.muted { (text(f, "relation")) } }
                             td {
                                 @if f["unfamiliar"].as_bool() == Some(true) { "unfamiliar " }
                                 @if let Some(flags) = f["flagged_by"].as_array() { @for d in flags { (d.as_str().unwrap_or_default()) " " } }
-                                @if !f["removed_at"].is_null() { "removed " (text(f, "removed_at")) }
+                                @if !f["removed_at"].is_null() { "removed " (layout::time_text(&f["removed_at"])) }
                             }
                         }
                     }
                 }
-            }
+            } }))
         }
     }
 }
@@ -254,7 +271,7 @@ fn factor_table(list: &[&Value]) -> Markup {
 fn signins(events: &[Event]) -> Markup {
     html! {
         @if events.is_empty() { (layout::empty("No sign-in stored.")) } @else {
-            table {
+            (layout::scroll(html! { table {
                 thead { tr { th scope="col" { "When" } th scope="col" { "IP" } th scope="col" { "Place" } th scope="col" { "Network" } } }
                 tbody {
                     @for e in events {
@@ -270,7 +287,7 @@ fn signins(events: &[Event]) -> Markup {
                         }
                     }
                 }
-            }
+            } }))
         }
     }
 }

@@ -7,6 +7,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
     Queue,
+    /// The approvals page, still to come (see the TODO in the navigation below).
     Approvals,
     Coverage,
     None,
@@ -21,6 +22,7 @@ pub fn page(title: &str, nav: Nav, user: Option<&User>, body: Markup) -> Markup 
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="color-scheme" content="light dark";
                 title { (title) " · factorwatch" }
+                link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml";
                 link rel="stylesheet" href="/console/assets/console.css";
                 script src="/console/assets/console.js" defer {}
             }
@@ -32,7 +34,9 @@ pub fn page(title: &str, nav: Nav, user: Option<&User>, body: Markup) -> Markup 
                         nav aria-label="Main" {
                             ul {
                                 li { a href="/console" aria-current=[(nav == Nav::Queue).then_some("page")] { "Queue" } }
-                                li { a href="/console/approvals" aria-current=[(nav == Nav::Approvals).then_some("page")] { "Approvals" } }
+                                // TODO(approvals): the approvals page goes here, between the queue and
+                                // coverage, once `GET /v1/approvals` lands:
+                                // li { a href="/console/approvals" aria-current=[(nav == Nav::Approvals).then_some("page")] { "Approvals" } }
                                 li { a href="/console/coverage" aria-current=[(nav == Nav::Coverage).then_some("page")] { "Coverage" } }
                             }
                         }
@@ -60,6 +64,22 @@ pub fn status(s: store::Status) -> Markup {
 
 pub fn time(t: chrono::DateTime<chrono::Utc>) -> Markup {
     html! { time datetime=(t.to_rfc3339()) { (t.format("%Y-%m-%d %H:%M UTC")) } }
+}
+
+/// A time given as RFC 3339 text (from a JSON view), shown like [`time`]; other text as it is,
+/// and nothing for JSON `null`.
+pub fn time_text(value: &serde_json::Value) -> Markup {
+    match value.as_str().map(|s| (s, chrono::DateTime::parse_from_rfc3339(s))) {
+        Some((_, Ok(t))) => time(t.with_timezone(&chrono::Utc)),
+        Some((s, Err(_))) => html! { (s) },
+        None if value.is_null() => html! {},
+        None => html! { (value.to_string()) },
+    }
+}
+
+/// A wide table that scrolls sideways inside its own box instead of widening the page.
+pub fn scroll(table: Markup) -> Markup {
+    html! { div.scroll { (table) } }
 }
 
 /// Pretty JSON for `<pre>`, escaped by maud.

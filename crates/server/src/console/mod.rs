@@ -41,6 +41,7 @@ async fn asset(Path(file): Path<String>) -> Response {
     let (body, kind) = match file.as_str() {
         "console.css" => (include_str!("assets/console.css"), "text/css; charset=utf-8"),
         "console.js" => (include_str!("assets/console.js"), "text/javascript; charset=utf-8"),
+        "favicon.svg" => (include_str!("assets/favicon.svg"), "image/svg+xml"),
         _ => return (StatusCode::NOT_FOUND, "no such asset").into_response(),
     };
     let mut response = body.into_response();

@@ -79,8 +79,10 @@ pub async fn page(State(app): State<AppState>, user: User, Query(params): Query<
                 label for="f-identity" { "Identity" }
                 input id="f-identity" name="identity" type="search" value=[params.identity.as_deref()] placeholder="id or login";
             }
-            button type="submit" { "Filter" }
-            a href="/console" { "Clear" }
+            div.actions {
+                button type="submit" { "Filter" }
+                a href="/console" { "Clear" }
+            }
         }
         p.kbd-help { kbd { "j" } " / " kbd { "k" } " move, " kbd { "Enter" } " opens, " kbd { "/" } " filters. " span #live .live aria-live="polite" { "" } }
         table.queue {

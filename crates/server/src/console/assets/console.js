@@ -29,7 +29,9 @@
   function refresh() {
     var url = "/console/queue/rows" + window.location.search;
     fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+      // A session that ended answers with the sign-in page (a redirect): never put that in
+      // the table.
+      .then(function (r) { if (!r.ok || r.redirected) throw new Error(r.status); return r.text(); })
       .then(function (html) {
         var body = table.querySelector("tbody");
         var focused = current();
