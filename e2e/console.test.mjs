@@ -394,17 +394,80 @@ try {
     }
   });
 
-  // TODO(approvals): the approvals page (/console/approvals, in the nav between Queue and
-  // Coverage) comes with the approvals API (POST /v1/decisions/enrollment, GET /v1/approvals,
-  // POST /v1/approvals/{id}/approve and /deny with a justification). Its steps, by keyboard:
-  //   1. request an approval as one user: an enrollment decision that needs approval, made
-  //      with FW_APPROVER's token (or posted to /v1/decisions/enrollment), shows as pending;
-  //   2. approve it as another user: sign in with FW_APPROVER2, open Approvals, Tab to the
-  //      request's justification field (labelled), type one, Enter on Approve; it leaves the
-  //      pending list and the audit trail names carol;
-  //   3. see self-approval refused: as FW_APPROVER, approving the request they made is
-  //      refused with the four-eyes reason, and the request stays pending;
-  //   and a screenshot `approvals.png`, with assertLabelled and assertContrast on the page.
+  // Approvals: one approver asks, the same approver is refused (four eyes), another approves.
+  const bobContext = await browser.newContext({ viewport: WIDE, colorScheme: "light" });
+  const carolContext = await browser.newContext({ viewport: WIDE, colorScheme: "light" });
+  try {
+    const bob = await bobContext.newPage();
+    const carol = await carolContext.newPage();
+    bob.on("pageerror", (e) => scriptErrors.push(String(e)));
+    carol.on("pageerror", (e) => scriptErrors.push(String(e)));
+    let approvalId;
+
+    await test("an approver asks about a tier 0 enrollment by keyboard and it waits for approval", async () => {
+      // A tier 0 identity of the loaded tenant, from the API.
+      const listed = await fetch(`${base}/v1/identities?limit=500`, { headers: { Authorization: `Bearer ${tokens.viewer}` } });
+      const admin = (await listed.json()).items.find((i) => i.tier === 0 && i.key.provider === "okta");
+      assert.ok(admin, "the generated tenant has a tier 0 Okta identity");
+      await signIn(bob, tokens.approver);
+      await tabTo(bob, 'nav a[href="/console/approvals"]');
+      await bob.keyboard.press("Enter");
+      await bob.waitForURL(`${base}/console/approvals`);
+      await assertLabelled(bob);
+      await tabTo(bob, "#r-tenant");
+      await bob.keyboard.type(admin.key.tenant);
+      await tabTo(bob, "#r-identity");
+      await bob.keyboard.type(admin.key.id);
+      await tabTo(bob, "#r-kind");
+      await bob.keyboard.type("OKTA_VERIFY_PUSH");
+      await tabTo(bob, 'form[action="/console/approvals/request"] button[type="submit"]');
+      await bob.keyboard.press("Enter");
+      await bob.waitForLoadState();
+      const notice = await bob.textContent("p.notice");
+      assert.match(notice, /require_approval/, notice);
+      approvalId = notice.match(/Approval (apr_[0-9a-f]+)/)[1];
+      const card = bob.locator(`article#${approvalId}`);
+      assert.equal(await card.count(), 1, "the request is listed as pending");
+      assert.match(await card.textContent(), /Asked by\s*bob/);
+      assert.match(await card.textContent(), /another approver must decide/, "the four-eyes rule is shown");
+      await assertContrast(bob);
+      await assertNoSidewaysScroll(bob);
+      await shot(bob, "approvals");
+    });
+
+    await test("approving one's own request is refused by the four-eyes rule", async () => {
+      await tabTo(bob, `#j-${approvalId}`);
+      await bob.keyboard.type("it is urgent");
+      await tabTo(bob, `article#${approvalId} button[value="approve"]`);
+      await bob.keyboard.press("Enter");
+      await bob.waitForLoadState();
+      const notice = await bob.textContent("p.notice");
+      assert.match(notice, /bob.*asked for the change and cannot review it \(four eyes\)/, notice);
+      assert.equal(await bob.locator(`article#${approvalId}`).count(), 1, "still pending");
+    });
+
+    await test("another approver approves it by keyboard with a justification", async () => {
+      await signIn(carol, tokens.approver2);
+      await carol.goto(`${base}/console/approvals`);
+      await tabTo(carol, `#j-${approvalId}`);
+      await carol.keyboard.type("confirmed with the admin by phone");
+      await tabTo(carol, `article#${approvalId} button[value="approve"]`);
+      await carol.keyboard.press("Enter");
+      await carol.waitForLoadState();
+      assert.match(await carol.textContent("p.notice"), new RegExp(`${approvalId} approved`));
+      assert.equal(await carol.locator(`article#${approvalId}`).count(), 0, "no longer pending");
+      const decided = await carol.textContent("#h-decided + .scroll");
+      assert.match(decided, /carol/);
+      assert.match(decided, /confirmed with the admin by phone/);
+      const audit = await fetch(`${base}/v1/approvals/${approvalId}`, { headers: { Authorization: `Bearer ${tokens.viewer}` } });
+      const stored = await audit.json();
+      assert.equal(stored.state, "approved");
+      assert.equal(stored.reviewer.id, "carol");
+    });
+  } finally {
+    await bobContext.close();
+    await carolContext.close();
+  }
 
   await test("signing out by keyboard ends the session on the server", async () => {
     await page.goto(`${base}/console`);

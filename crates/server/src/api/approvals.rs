@@ -163,19 +163,28 @@ async fn review(
     let caller = app.authorize(&headers, Need::Approve).await?;
     let verdict = json_body(body)?;
     let reviewer = reviewer(&caller);
-    let decided = blocking(move || {
-        let now = Utc::now();
-        let approvals = &app.gating.approvals;
-        refuse_target_by_login(&app, &id, &reviewer, now)?;
-        let result = if approve {
-            approvals.approve(&id, &reviewer, &verdict.justification, now)
-        } else {
-            approvals.deny(&id, &reviewer, &verdict.justification, now)
-        };
-        result.map(|a| view(a, now)).map_err(approval_error)
-    })
-    .await?;
+    let decided =
+        blocking(move || decide_review(&app, &id, &reviewer, &verdict.justification, approve, Utc::now())).await?;
     Ok(Json(decided))
+}
+
+/// Approves or denies one approval as `reviewer`, four eyes checked (also by login).
+pub(crate) fn decide_review(
+    app: &AppState,
+    id: &str,
+    reviewer: &Reviewer,
+    justification: &str,
+    approve: bool,
+    now: DateTime<Utc>,
+) -> Result<ApprovalView, ApiError> {
+    refuse_target_by_login(app, id, reviewer, now)?;
+    let approvals = &app.gating.approvals;
+    let result = if approve {
+        approvals.approve(id, reviewer, justification, now)
+    } else {
+        approvals.deny(id, reviewer, justification, now)
+    };
+    result.map(|a| view(a, now)).map_err(approval_error)
 }
 
 /// Approvals are filed under the identity's immutable id; a reviewer whose token is named

@@ -7,7 +7,6 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
     Queue,
-    /// The approvals page, still to come (see the TODO in the navigation below).
     Approvals,
     Coverage,
     None,
@@ -34,9 +33,7 @@ pub fn page(title: &str, nav: Nav, user: Option<&User>, body: Markup) -> Markup 
                         nav aria-label="Main" {
                             ul {
                                 li { a href="/console" aria-current=[(nav == Nav::Queue).then_some("page")] { "Queue" } }
-                                // TODO(approvals): the approvals page goes here, between the queue and
-                                // coverage, once `GET /v1/approvals` lands:
-                                // li { a href="/console/approvals" aria-current=[(nav == Nav::Approvals).then_some("page")] { "Approvals" } }
+                                li { a href="/console/approvals" aria-current=[(nav == Nav::Approvals).then_some("page")] { "Approvals" } }
                                 li { a href="/console/coverage" aria-current=[(nav == Nav::Coverage).then_some("page")] { "Coverage" } }
                             }
                         }

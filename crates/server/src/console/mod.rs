@@ -1,6 +1,7 @@
 //! The web console: server-rendered pages over the same store and detection state as the API,
 //! with assets embedded in the binary and a little script for keyboard use and live updates.
 
+pub mod approvals;
 pub mod blast_svg;
 pub mod coverage;
 pub mod identity;
@@ -34,6 +35,9 @@ pub fn routes() -> Router<AppState> {
         .route("/console/incidents/{id}/comments", post(incident::comment))
         .route("/console/identities/{provider}/{tenant}/{id}", get(identity::page))
         .route("/console/coverage", get(coverage::page))
+        .route("/console/approvals", get(approvals::page))
+        .route("/console/approvals/request", post(approvals::request))
+        .route("/console/approvals/{id}", post(approvals::review))
         .route("/console/assets/{file}", get(asset))
 }
 
