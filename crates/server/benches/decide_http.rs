@@ -34,7 +34,10 @@ async fn main() {
     let tenant = tempfile::tempdir().unwrap();
     synth::generate(&synth::Config { seed: 7, events: 50_000, ..synth::Config::default() }, tenant.path()).unwrap();
     let settings = std::fs::read_to_string(tenant.path().join("factorwatch.toml")).unwrap();
-    let mut config = server::ServiceConfig::parse(&format!("{settings}\n[server]\nflush_after = \"1h\"\n")).unwrap();
+    let mut config = server::ServiceConfig::parse(&format!(
+        "{settings}\n[server]\nflush_after = \"1h\"\nmax_body_bytes = 268435456\n"
+    ))
+    .unwrap();
     config.server.data_dir = Some(data.path().to_path_buf());
     let (admin, ingest) = {
         let mut store = server::open_store(&config, 1).unwrap().pop().unwrap();

@@ -66,14 +66,24 @@ impl Db {
 
     /// Runs `work` on a connection from a thread that is not async (the detection worker).
     pub fn run_blocking<T>(&self, work: impl FnOnce(&mut dyn Store) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let permit = loop {
-            match self.permits.clone().try_acquire_owned() {
-                Ok(permit) => break permit,
-                Err(tokio::sync::TryAcquireError::Closed) => {
-                    return Err(StoreError::Database("the store is shut down".into()));
-                }
-                Err(tokio::sync::TryAcquireError::NoPermits) => std::thread::sleep(std::time::Duration::from_millis(1)),
-            }
+        let closed = || StoreError::Database("the store is shut down".into());
+        let permit = match self.permits.clone().try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(tokio::sync::TryAcquireError::Closed) => return Err(closed()),
+            // All connections busy: wait for one to come back. A blocking thread of the
+            // runtime waits on the semaphore; a plain thread (the detection worker) polls.
+            Err(tokio::sync::TryAcquireError::NoPermits) => match tokio::runtime::Handle::try_current() {
+                Ok(handle) => handle.block_on(self.permits.clone().acquire_owned()).map_err(|_| closed())?,
+                Err(_) => loop {
+                    match self.permits.clone().try_acquire_owned() {
+                        Ok(permit) => break permit,
+                        Err(tokio::sync::TryAcquireError::Closed) => return Err(closed()),
+                        Err(tokio::sync::TryAcquireError::NoPermits) => {
+                            std::thread::sleep(std::time::Duration::from_micros(200))
+                        }
+                    }
+                },
+            },
         };
         let _permit = permit;
         let mut conn = take(&self.free)?;

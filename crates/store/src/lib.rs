@@ -17,8 +17,8 @@ pub mod testing;
 pub use paths::{DB_FILE, data_dir_from, default_data_dir};
 pub use postgres::Postgres;
 pub use records::{
-    AuditEntry, CampaignRecord, Comment, Delivery, DeliveryState, Detections, IncidentRecord, LedgerRecord, Page,
-    Query, Role, SourceStat, Status, TokenRecord,
+    AuditEntry, CampaignRecord, Comment, Delivery, DeliveryState, Detections, IncidentRecord, LedgerRecord,
+    LedgerWrite, Page, Query, Role, SourceStat, Status, TokenRecord,
 };
 pub use sqlite::Sqlite;
 
@@ -190,6 +190,11 @@ pub trait Store {
 
     /// Stores a decision; `false` when its id is already stored (nothing changes).
     fn insert_decision(&mut self, record: &LedgerRecord) -> Result<bool, StoreError>;
+
+    /// Writes a decision with what it opened (an approval, audit records) in one
+    /// transaction: all or nothing. `false`, writing nothing, when a decision or approval id
+    /// is already stored.
+    fn write_ledger(&mut self, writes: &[LedgerWrite]) -> Result<bool, StoreError>;
 
     /// The body of decision `id`.
     fn decision(&self, id: &str) -> Result<Option<String>, StoreError>;

@@ -239,3 +239,11 @@ pub struct CampaignRecord {
     pub version: i64,
     pub body: String,
 }
+
+/// One write of the decision point, for [`crate::Store::write_ledger`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum LedgerWrite {
+    Decision(LedgerRecord),
+    Approval(LedgerRecord),
+    Audit(AuditEntry),
+}

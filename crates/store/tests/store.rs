@@ -58,4 +58,5 @@ on_both_backends!(
     an_approval_is_replaced_only_at_the_version_its_writer_read,
     approvals_list_newest_first_by_state_and_page,
     a_campaign_is_created_once_and_replaced_at_its_version,
+    a_decision_with_its_approval_and_audit_is_written_all_or_nothing,
 );

@@ -7,14 +7,16 @@ use crate::api::json_body;
 use crate::auth::Need;
 use crate::error::ApiError;
 use crate::gating::context::identity_context;
+use crate::gating::ledger::Batch;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
-use policy::{Approval, Decision, EnrollmentRequest, IdentityContext, Ledger};
+use policy::{Approval, Approvals, Decision, EnrollmentRequest, IdentityContext, Ledger};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The decision, with the approval it opened and the identity context it was made on.
 #[derive(Debug, Serialize)]
@@ -59,7 +61,11 @@ pub fn decide(app: &AppState, request: &EnrollmentRequest, now: DateTime<Utc>) -
         filed.identity = id.to_string();
     }
     let decision = app.gating.point.decide(&filed, &context, now).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let approval = app.gating.approvals.record(&decision).map_err(approval_error)?;
+    // The decision, its approval and their audit records are stored in one transaction.
+    let batch = Arc::new(Batch::new(app.gating.ledger.clone()));
+    let approvals = Approvals::new(batch.clone(), app.config.policy.approval_ttl);
+    let approval = approvals.record(&decision).map_err(approval_error)?;
+    batch.commit().map_err(|e| ApiError::internal(e.to_string()))?;
     app.metrics.decision(decision.outcome.as_str());
     Ok(DecisionAnswer { decision, approval, context })
 }

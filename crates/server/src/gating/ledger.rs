@@ -5,17 +5,26 @@
 
 use crate::db::Db;
 use policy::{Approval, AuditRecord, Decision, IdentityKey, Ledger, LedgerError};
-use store::{AuditEntry, LedgerRecord, Store, StoreError};
+use std::sync::{Arc, Mutex};
+use store::{AuditEntry, LedgerRecord, LedgerWrite, Store, StoreError};
 
 /// [`policy::Ledger`] over the service's store.
 #[derive(Clone)]
 pub struct StoreLedger {
     db: Db,
+    /// Ledger writes take turns: SQLite has one writer, and a writer that finds the file
+    /// locked sleeps whole milliseconds before it retries. Queueing here costs microseconds.
+    writing: Arc<Mutex<()>>,
 }
 
 impl StoreLedger {
     pub fn new(db: Db) -> StoreLedger {
-        StoreLedger { db }
+        StoreLedger { db, writing: Arc::new(Mutex::new(())) }
+    }
+
+    fn write<T>(&self, work: impl FnOnce(&mut dyn Store) -> Result<T, StoreError>) -> Result<T, LedgerError> {
+        let _turn = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.with(work)
     }
 
     /// Runs `work` on a store connection. The ledger's interface is synchronous (the
@@ -77,7 +86,7 @@ pub(crate) fn approval_record(a: &Approval) -> Result<LedgerRecord, LedgerError>
 impl Ledger for StoreLedger {
     fn insert_decision(&self, decision: &Decision) -> Result<(), LedgerError> {
         let record = decision_record(decision)?;
-        if self.with(move |s| s.insert_decision(&record))? {
+        if self.write(move |s| s.insert_decision(&record))? {
             Ok(())
         } else {
             Err(LedgerError::Duplicate(decision.id.clone()))
@@ -95,7 +104,7 @@ impl Ledger for StoreLedger {
 
     fn insert_approval(&self, approval: &Approval) -> Result<(), LedgerError> {
         let record = approval_record(approval)?;
-        if self.with(move |s| s.insert_approval(&record))? {
+        if self.write(move |s| s.insert_approval(&record))? {
             Ok(())
         } else {
             Err(LedgerError::Duplicate(approval.id.clone()))
@@ -113,19 +122,12 @@ impl Ledger for StoreLedger {
 
     fn update_approval(&self, approval: &Approval, expected_version: u64) -> Result<bool, LedgerError> {
         let record = approval_record(approval)?;
-        self.with(move |s| s.update_approval(&record, version(expected_version)))
+        self.write(move |s| s.update_approval(&record, version(expected_version)))
     }
 
     fn append_audit(&self, record: &AuditRecord) -> Result<(), LedgerError> {
-        let entry = AuditEntry {
-            seq: 0,
-            time: record.time,
-            actor: record.actor.clone().unwrap_or_else(|| "system".into()),
-            action: record.action.clone(),
-            target: record.subject.clone(),
-            detail: record.detail.clone(),
-        };
-        self.with(move |s| s.append_audit(&entry)).map(|_| ())
+        let entry = audit_entry(record);
+        self.write(move |s| s.append_audit(&entry)).map(|_| ())
     }
 
     fn audit_for(&self, subject: &str) -> Result<Vec<AuditRecord>, LedgerError> {
@@ -142,5 +144,88 @@ impl Ledger for StoreLedger {
             .collect();
         records.reverse();
         Ok(records)
+    }
+}
+
+fn audit_entry(record: &AuditRecord) -> AuditEntry {
+    AuditEntry {
+        seq: 0,
+        time: record.time,
+        actor: record.actor.clone().unwrap_or_else(|| "system".into()),
+        action: record.action.clone(),
+        target: record.subject.clone(),
+        detail: record.detail.clone(),
+    }
+}
+
+/// The writes of one decision (the decision, the approval it opens, their audit records),
+/// held until [`Batch::commit`] stores them in one transaction: one commit per request
+/// instead of four. Reads go to the store.
+pub struct Batch {
+    ledger: StoreLedger,
+    writes: Mutex<Vec<LedgerWrite>>,
+}
+
+impl Batch {
+    pub fn new(ledger: StoreLedger) -> Batch {
+        Batch { ledger, writes: Mutex::new(Vec::new()) }
+    }
+
+    fn push(&self, write: LedgerWrite) {
+        self.writes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(write);
+    }
+
+    /// Stores every held write, all or none.
+    pub fn commit(&self) -> Result<(), LedgerError> {
+        let writes = std::mem::take(&mut *self.writes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        if writes.is_empty() {
+            return Ok(());
+        }
+        let first = match &writes[0] {
+            LedgerWrite::Decision(r) | LedgerWrite::Approval(r) => r.id.clone(),
+            LedgerWrite::Audit(e) => e.target.clone(),
+        };
+        if self.ledger.write(move |s| s.write_ledger(&writes))? { Ok(()) } else { Err(LedgerError::Duplicate(first)) }
+    }
+}
+
+impl Ledger for Batch {
+    fn insert_decision(&self, decision: &Decision) -> Result<(), LedgerError> {
+        self.push(LedgerWrite::Decision(decision_record(decision)?));
+        Ok(())
+    }
+
+    fn decision(&self, id: &str) -> Result<Option<Decision>, LedgerError> {
+        self.ledger.decision(id)
+    }
+
+    fn decisions_for(&self, key: &IdentityKey) -> Result<Vec<Decision>, LedgerError> {
+        self.ledger.decisions_for(key)
+    }
+
+    fn insert_approval(&self, approval: &Approval) -> Result<(), LedgerError> {
+        self.push(LedgerWrite::Approval(approval_record(approval)?));
+        Ok(())
+    }
+
+    fn approval(&self, id: &str) -> Result<Option<Approval>, LedgerError> {
+        self.ledger.approval(id)
+    }
+
+    fn approvals_for(&self, key: &IdentityKey) -> Result<Vec<Approval>, LedgerError> {
+        self.ledger.approvals_for(key)
+    }
+
+    fn update_approval(&self, approval: &Approval, expected_version: u64) -> Result<bool, LedgerError> {
+        self.ledger.update_approval(approval, expected_version)
+    }
+
+    fn append_audit(&self, record: &AuditRecord) -> Result<(), LedgerError> {
+        self.push(LedgerWrite::Audit(audit_entry(record)));
+        Ok(())
+    }
+
+    fn audit_for(&self, subject: &str) -> Result<Vec<AuditRecord>, LedgerError> {
+        self.ledger.audit_for(subject)
     }
 }

@@ -5,11 +5,11 @@ use super::{db, limit_of};
 use crate::StoreError;
 use crate::codec::stamp;
 use crate::queries;
-use crate::records::{CampaignRecord, LedgerRecord, Page};
+use crate::records::{CampaignRecord, LedgerRecord, LedgerWrite, Page};
 use crate::rows::time;
 use model::Provider;
 use postgres::error::SqlState;
-use postgres::{Client, Row};
+use postgres::{Client, GenericClient, Row};
 
 /// The two ledger tables with the same columns.
 #[derive(Clone, Copy)]
@@ -35,7 +35,7 @@ fn inserted(result: Result<u64, postgres::Error>) -> Result<bool, StoreError> {
     }
 }
 
-pub(super) fn insert(client: &mut Client, table: Table, r: &LedgerRecord) -> Result<bool, StoreError> {
+pub(super) fn insert(client: &mut impl GenericClient, table: Table, r: &LedgerRecord) -> Result<bool, StoreError> {
     let sql = format!(
         "INSERT INTO {} (id, provider, tenant, identity, time, state, version, body)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -137,4 +137,24 @@ pub(super) fn campaigns(client: &mut Client, limit: usize) -> Result<Vec<Campaig
         )
         .map_err(db)?;
     rows.iter().map(campaign_record).collect()
+}
+
+/// Every write in one transaction; rolled back (nothing written) on a duplicate id.
+pub(super) fn write_all(client: &mut Client, writes: &[LedgerWrite]) -> Result<bool, StoreError> {
+    let mut tx = client.transaction().map_err(db)?;
+    for write in writes {
+        let fresh = match write {
+            LedgerWrite::Decision(r) => insert(&mut tx, Table::Decisions, r)?,
+            LedgerWrite::Approval(r) => insert(&mut tx, Table::Approvals, r)?,
+            LedgerWrite::Audit(entry) => {
+                super::triage::append_audit(&mut tx, entry)?;
+                true
+            }
+        };
+        if !fresh {
+            return Ok(false);
+        }
+    }
+    tx.commit().map_err(db)?;
+    Ok(true)
 }

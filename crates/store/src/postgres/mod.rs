@@ -15,8 +15,8 @@ use crate::codec::stamp;
 use crate::postgres_migrations::{MIGRATIONS, latest};
 use crate::queries::Param;
 use crate::records::{
-    AuditEntry, CampaignRecord, Comment, Delivery, DeliveryState, Detections, IncidentRecord, LedgerRecord, Page,
-    Query, SourceStat, Status, TokenRecord,
+    AuditEntry, CampaignRecord, Comment, Delivery, DeliveryState, Detections, IncidentRecord, LedgerRecord,
+    LedgerWrite, Page, Query, SourceStat, Status, TokenRecord,
 };
 use crate::{Appended, Saved, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -298,6 +298,10 @@ impl Store for Postgres {
 
     fn insert_decision(&mut self, record: &LedgerRecord) -> Result<bool, StoreError> {
         ledger::insert(self.client_mut()?, ledger::Table::Decisions, record)
+    }
+
+    fn write_ledger(&mut self, writes: &[LedgerWrite]) -> Result<bool, StoreError> {
+        ledger::write_all(self.client_mut()?, writes)
     }
 
     fn decision(&self, id: &str) -> Result<Option<String>, StoreError> {

@@ -5,7 +5,7 @@ use super::{db, int};
 use crate::StoreError;
 use crate::codec::stamp;
 use crate::queries;
-use crate::records::{CampaignRecord, LedgerRecord, Page};
+use crate::records::{CampaignRecord, LedgerRecord, LedgerWrite, Page};
 use crate::rows::time;
 use model::Provider;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
@@ -135,4 +135,24 @@ pub(super) fn campaigns(conn: &Connection, limit: usize) -> Result<Vec<CampaignR
         conn.prepare("SELECT id, time, version, body FROM campaigns ORDER BY time DESC, id LIMIT ?1").map_err(db)?;
     let rows = query.query_map(params![int(queries::page_limit(limit))], campaign_row).map_err(db)?;
     rows.map(|r| r.map_err(db).and_then(campaign_record)).collect()
+}
+
+/// Every write in one transaction; rolled back (nothing written) on a duplicate id.
+pub(super) fn write_all(conn: &mut Connection, writes: &[LedgerWrite]) -> Result<bool, StoreError> {
+    let tx = conn.transaction().map_err(db)?;
+    for write in writes {
+        let fresh = match write {
+            LedgerWrite::Decision(r) => insert(&tx, Table::Decisions, r)?,
+            LedgerWrite::Approval(r) => insert(&tx, Table::Approvals, r)?,
+            LedgerWrite::Audit(entry) => {
+                super::triage::append_audit(&tx, entry)?;
+                true
+            }
+        };
+        if !fresh {
+            return Ok(false);
+        }
+    }
+    tx.commit().map_err(db)?;
+    Ok(true)
 }

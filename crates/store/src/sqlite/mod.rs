@@ -14,8 +14,8 @@ use crate::codec::stamp;
 use crate::migrations::{MIGRATIONS, latest};
 use crate::queries::Param;
 use crate::records::{
-    AuditEntry, CampaignRecord, Comment, Delivery, DeliveryState, Detections, IncidentRecord, LedgerRecord, Page,
-    Query, SourceStat, Status, TokenRecord,
+    AuditEntry, CampaignRecord, Comment, Delivery, DeliveryState, Detections, IncidentRecord, LedgerRecord,
+    LedgerWrite, Page, Query, SourceStat, Status, TokenRecord,
 };
 use crate::{Appended, Saved, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -258,6 +258,10 @@ impl Store for Sqlite {
 
     fn insert_decision(&mut self, record: &LedgerRecord) -> Result<bool, StoreError> {
         ledger::insert(&self.conn, ledger::Table::Decisions, record)
+    }
+
+    fn write_ledger(&mut self, writes: &[LedgerWrite]) -> Result<bool, StoreError> {
+        ledger::write_all(&mut self.conn, writes)
     }
 
     fn decision(&self, id: &str) -> Result<Option<String>, StoreError> {

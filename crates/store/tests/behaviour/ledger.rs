@@ -82,3 +82,35 @@ pub fn a_campaign_is_created_once_and_replaced_at_its_version(db: &dyn Backend) 
     assert_eq!(ids, ["rvc_2", "rvc_1"]);
     assert_eq!(store.campaign("rvc_none").unwrap(), None);
 }
+
+pub fn a_decision_with_its_approval_and_audit_is_written_all_or_nothing(db: &dyn Backend) {
+    use store::LedgerWrite;
+    let mut store = db.store();
+    let audit = |target: &str| store::AuditEntry {
+        seq: 0,
+        time: at(10, 0),
+        actor: "bob".into(),
+        action: "decision".into(),
+        target: target.into(),
+        detail: serde_json::json!({}),
+    };
+    let writes = [
+        LedgerWrite::Decision(record("dec_1", "00u1", 1, "require_approval", 0)),
+        LedgerWrite::Audit(audit("dec_1")),
+        LedgerWrite::Approval(record("apr_1", "00u1", 1, "pending", 0)),
+        LedgerWrite::Audit(audit("apr_1")),
+    ];
+    assert!(store.write_ledger(&writes).unwrap());
+    assert!(store.decision("dec_1").unwrap().is_some() && store.approval("apr_1").unwrap().is_some());
+    assert_eq!(store.audit_log(None, 0, 10).unwrap().items.len(), 2);
+
+    // A batch whose approval id is taken writes none of its records.
+    let clash = [
+        LedgerWrite::Decision(record("dec_2", "00u1", 2, "require_approval", 0)),
+        LedgerWrite::Audit(audit("dec_2")),
+        LedgerWrite::Approval(record("apr_1", "00u1", 2, "pending", 0)),
+    ];
+    assert!(!store.write_ledger(&clash).unwrap());
+    assert_eq!(store.decision("dec_2").unwrap(), None);
+    assert_eq!(store.audit_log(None, 0, 10).unwrap().items.len(), 2);
+}
