@@ -22,6 +22,8 @@ pub struct Config {
     pub detectors: Detectors,
     pub incidents: Incidents,
     pub stream: Stream,
+    /// Enrollment gating: factor bindings the decision point must have allowed (FW-012).
+    pub gating: Gating,
     /// Sources expected to send events, for blind-spot detection (FW-011).
     pub sources: BTreeMap<String, Source>,
 }
@@ -250,6 +252,26 @@ impl Default for Stream {
     }
 }
 
+/// Enrollment gating (FW-012): on gated identities, every factor binding must have been
+/// allowed by the decision point (an `allow` decision or an approved approval in force at the
+/// event's time). Off by default: it needs the decision point's ledger (`hunt --decisions`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Gating {
+    /// Report FW-012; `hunt --gating` sets it too.
+    pub enabled: bool,
+    /// Identities of these tiers are gated (tier 0 and tier 1: the privileged ones).
+    pub tiers: Vec<u8>,
+    /// Identities gated whatever their tier, written as in `[identities]`.
+    pub identities: Vec<String>,
+}
+
+impl Default for Gating {
+    fn default() -> Gating {
+        Gating { enabled: false, tiers: vec![0, 1], identities: Vec::new() }
+    }
+}
+
 /// A source expected to send events at least this often.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -288,6 +310,9 @@ impl Config {
                 return Err(ConfigError::Invalid(format!("[tenants]: unknown provider `{name}`")));
             }
         }
+        if let Some(tier) = self.gating.tiers.iter().find(|t| **t > 2) {
+            return Err(ConfigError::Invalid(format!("[gating] tiers: `{tier}` is not a tier (0, 1 or 2)")));
+        }
         for (name, source) in &self.sources {
             if Provider::parse(&source.provider).is_none() {
                 return Err(ConfigError::Invalid(format!("[sources.{name}]: unknown provider `{}`", source.provider)));
@@ -310,6 +335,9 @@ pub struct Lists {
     delegates: HashSet<String>,
     external: HashSet<String>,
     agents: HashSet<String>,
+    /// Gated tiers as bits (bit n: tier n), and identities gated whatever their tier.
+    gated_tiers: u8,
+    gated: HashSet<String>,
     vpn: Vec<IpNet>,
     helpdesk: Vec<IpNet>,
 }
@@ -326,6 +354,8 @@ impl Lists {
             delegates: compile(&config.identities.allowed_delegates),
             external: compile(&config.identities.external_actors),
             agents: compile(&config.identities.ai_agents),
+            gated_tiers: config.gating.tiers.iter().filter(|t| **t < 8).fold(0, |bits, t| bits | 1 << t),
+            gated: compile(&config.gating.identities),
             vpn: config.networks.vpn_egress.clone(),
             helpdesk: config.networks.helpdesk_egress.clone(),
         }
@@ -356,6 +386,13 @@ impl Lists {
 
     pub fn is_agent(&self, provider: Provider, tenant: &str, who: &Principal) -> bool {
         listed(&self.agents, provider, tenant, who)
+    }
+
+    /// Whether enrollments on an identity of `tier` are gated: by its tier, or named in
+    /// `[gating] identities`. Says nothing about whether gating is enabled.
+    pub fn is_gated(&self, tier: u8, provider: Provider, tenant: &str, who: Option<&Principal>) -> bool {
+        (tier < 8 && self.gated_tiers & (1 << tier) != 0)
+            || who.is_some_and(|p| listed(&self.gated, provider, tenant, p))
     }
 
     pub fn is_vpn(&self, ip: Option<IpAddr>) -> bool {

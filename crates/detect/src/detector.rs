@@ -15,10 +15,11 @@ pub enum Detector {
     RecoveryThenReset,
     MassEnrollment,
     BlindSpot,
+    UnapprovedEnrollment,
 }
 
 impl Detector {
-    pub const ALL: [Detector; 11] = [
+    pub const ALL: [Detector; 12] = [
         Detector::PrivilegedFactorChange,
         Detector::EnrollAfterRiskySignin,
         Detector::FactorSurvivesReset,
@@ -30,6 +31,7 @@ impl Detector {
         Detector::RecoveryThenReset,
         Detector::MassEnrollment,
         Detector::BlindSpot,
+        Detector::UnapprovedEnrollment,
     ];
 
     pub fn id(self) -> &'static str {
@@ -45,6 +47,7 @@ impl Detector {
             Detector::RecoveryThenReset => "FW-009",
             Detector::MassEnrollment => "FW-010",
             Detector::BlindSpot => "FW-011",
+            Detector::UnapprovedEnrollment => "FW-012",
         }
     }
 
@@ -66,6 +69,7 @@ impl Detector {
             Detector::RecoveryThenReset => "recovery-then-reset",
             Detector::MassEnrollment => "mass-enrollment",
             Detector::BlindSpot => "blind-spot",
+            Detector::UnapprovedEnrollment => "unapproved-enrollment",
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::config::{Config, ConfigError, Lists};
 use crate::detector::{Detector, Draft};
 use crate::detectors::{self as d, Scope};
 use crate::finding;
+use crate::gate::EnrollmentGate;
 use crate::geo::GeoLookup;
 use crate::state::{self, BoundFactor, IdentityKey, IdentityState};
 use chrono::{DateTime, Duration, Utc};
@@ -14,6 +15,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::sync::Arc;
 
 /// The identity id used for findings about a whole tenant (a tenant-wide policy).
 pub const TENANT_IDENTITY: &str = "tenant";
@@ -45,6 +47,8 @@ pub struct Engine {
     /// Tiers from the graph, per identity, until the graph changes.
     graph_tiers: RefCell<HashMap<(model::Provider, Text, Text), u8>>,
     pub(crate) finding_ids: HashSet<String>,
+    /// The decision point's ledger, for FW-012; not part of the saved state.
+    gate: Option<Arc<dyn EnrollmentGate>>,
     pub(crate) events: u64,
     pub(crate) first: Option<DateTime<Utc>>,
     pub(crate) last: Option<DateTime<Utc>>,
@@ -79,10 +83,23 @@ impl Engine {
             graph,
             graph_tiers: RefCell::new(HashMap::new()),
             finding_ids: HashSet::new(),
+            gate: None,
             events: 0,
             first: None,
             last: None,
         })
+    }
+
+    /// The engine, asking `gate` whether each factor bound to a gated identity was allowed
+    /// (FW-012, when `[gating] enabled`).
+    pub fn with_gate(mut self, gate: Arc<dyn EnrollmentGate>) -> Engine {
+        self.gate = Some(gate);
+        self
+    }
+
+    /// Sets or clears the enrollment gate (FW-012).
+    pub fn set_gate(&mut self, gate: Option<Arc<dyn EnrollmentGate>>) {
+        self.gate = gate;
     }
 
     /// Feeds one event. Events must come in event-time order.
@@ -256,7 +273,7 @@ impl Engine {
             .and_then(|k| self.identities.get(k))
             .is_some_and(|s| s.risky_within(e.time, risky_actor_window).is_some());
 
-        let Engine { config, lists, identities, mass, .. } = self;
+        let Engine { config, lists, identities, mass, gate, .. } = self;
         let scope = Scope { config, lists, event: e, tier, evidence: &evidence };
         let subject = e.subject().cloned().unwrap_or_default();
         let state = identities.entry(key.clone()).or_insert_with(|| IdentityState::new(e, &subject));
@@ -317,6 +334,9 @@ impl Engine {
                 }
                 if c == Category::FactorAdd {
                     drafts.extend(mass.on_binding(&scope, &key));
+                    drafts.extend(
+                        d::unapproved_enrollment::on_add(&scope, gate.as_deref(), &key.id).map(|dr| (key.clone(), dr)),
+                    );
                 }
                 let flagged: Vec<Detector> = drafts.iter().map(|(_, dr)| dr.detector).collect();
                 update_factors(&scope, state, onboarding, flagged, &mut schedule);

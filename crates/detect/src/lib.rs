@@ -1,4 +1,4 @@
-//! Per-identity state and the detectors of DETECTIONS.md (FW-001 to FW-011).
+//! Per-identity state and the detectors of DETECTIONS.md (FW-001 to FW-012).
 //!
 //! Events go in in event-time order ([`Engine::process`]); [`Engine::finish`] runs the
 //! checks that wait on a timer, reports blind spots, groups findings into incidents with
@@ -10,6 +10,7 @@
 pub mod config;
 pub mod detector;
 pub mod finding;
+pub mod gate;
 pub mod geo;
 pub mod incident;
 pub mod mappings;
@@ -26,6 +27,7 @@ pub mod views;
 
 pub use config::{Config, ConfigError};
 pub use engine::Engine;
+pub use gate::EnrollmentGate;
 pub use stream::{Stream, StreamError};
 
 use chrono::{DateTime, Utc};

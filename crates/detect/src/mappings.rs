@@ -68,6 +68,12 @@ pub fn mappings(detector: Detector, c: Conditions) -> Mappings {
             vec![("DE.CM-03", true), ("DE.AE-03", true)],
         ),
         Detector::BlindSpot => (vec![], vec![], vec![], vec![("PR.PS-04", true)]),
+        Detector::UnapprovedEnrollment => (
+            vec![("T1098.005", true), ("T1556.006", true)],
+            vec![],
+            vec![("ASI03", c.ai_agent)],
+            vec![("PR.AA-02", true), ("DE.CM-03", true)],
+        ),
     };
     Mappings { attack: ids(&attack), owasp_nhi: ids(&nhi), owasp_agentic: ids(&agentic), csf: ids(&csf) }
 }
@@ -85,6 +91,16 @@ mod tests {
             mappings(Detector::DelegatedFactorChange, Conditions { external_actor: true, ..Conditions::default() });
         assert_eq!(external.attack, ["T1098.005", "T1556.006", "T1199"]);
         assert_eq!(external.csf, ["PR.AA-05", "DE.CM-03", "DE.CM-06"]);
+    }
+
+    #[test]
+    fn unapproved_enrollment_maps_as_standards_section_6_lists_it() {
+        let plain = mappings(Detector::UnapprovedEnrollment, Conditions::default());
+        assert_eq!(plain.attack, ["T1098.005", "T1556.006"]);
+        assert!(plain.owasp_nhi.is_empty() && plain.owasp_agentic.is_empty());
+        assert_eq!(plain.csf, ["PR.AA-02", "DE.CM-03"]);
+        let agent = mappings(Detector::UnapprovedEnrollment, Conditions { ai_agent: true, ..Conditions::default() });
+        assert_eq!(agent.owasp_agentic, ["ASI03"]);
     }
 
     #[test]

@@ -108,6 +108,13 @@ impl Stream {
         Stream { engine, lateness, buffer: BinaryHeap::new(), newest: None, processed: None, cursor: 0, late: 0 }
     }
 
+    /// The stream, asking `gate` about factors bound to gated identities (FW-012). The gate
+    /// is not part of a snapshot: set it again on the restored stream.
+    pub fn with_gate(mut self, gate: std::sync::Arc<dyn crate::EnrollmentGate>) -> Stream {
+        self.engine.set_gate(Some(gate));
+        self
+    }
+
     /// Buffers one stored event (`seq`: its store sequence number, increasing). Returns true
     /// when the event is late: it sorts before an event already processed. A late event is
     /// still processed (out of order) by the next [`Stream::release`].
@@ -227,7 +234,8 @@ impl Stream {
     }
 
     /// The stream a snapshot was taken of, with the lists and GeoIP databases of `config`
-    /// (they are not in the snapshot; the lateness is).
+    /// (they are not in the snapshot; the lateness is). It has no enrollment gate: give it
+    /// its gate again with [`Stream::with_gate`].
     pub fn restore(config: &Config, bytes: &[u8]) -> Result<Stream, StreamError> {
         let (magic, rest) = bytes.split_at_checked(MAGIC.len()).ok_or(StreamError::NotASnapshot)?;
         if magic != MAGIC {

@@ -206,6 +206,17 @@ pub struct HuntArgs {
     #[arg(long, value_name = "FILE")]
     pub inventory: Vec<PathBuf>,
 
+    /// Turn enrollment gating on (FW-012), as `[gating] enabled = true` does: factors bound
+    /// to gated identities (tier 0 and 1 by default) must have been allowed by the decision
+    /// point. Without --decisions, every such binding is reported.
+    #[arg(long)]
+    pub gating: bool,
+
+    /// The decision point's ledger export (NDJSON, one `{"decision": …}` or `{"approval": …}`
+    /// a line; docs/policy.md) that gating checks bindings against. Needs gating on.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
+
     /// Exit with status 1 when any record was malformed, unrecognized or unreadable.
     #[arg(long)]
     pub strict: bool,

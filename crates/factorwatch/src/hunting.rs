@@ -5,12 +5,13 @@
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use detect::order::EventSorter;
-use detect::{Config, Engine, Report};
+use detect::{Config, Engine, EnrollmentGate, Report};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use ingest::{Options, Pipeline, Tally};
+use ingest::{Input, Options, Pipeline, Tally};
 use model::{Event, Provider};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Update the progress bar every this many events.
 const PROGRESS_EVERY: u64 = 4096;
@@ -23,6 +24,11 @@ pub struct Hunt {
     pub run_events: usize,
     /// The identity graph (inventory) detection reads tiers and blast radius from.
     pub graph: graph::Graph,
+    /// The decision point's ledger, when enrollment gating is on (FW-012).
+    pub gate: Option<Arc<dyn EnrollmentGate>>,
+    /// Files that are not logs even where a folder given holds them (the ledger export
+    /// given to `--decisions`, often kept beside the logs).
+    pub skip: Vec<PathBuf>,
 }
 
 pub struct Outcome {
@@ -73,6 +79,50 @@ pub fn load_inventory(files: &[PathBuf]) -> anyhow::Result<graph::Graph> {
     Ok(g)
 }
 
+/// The enrollment gate when `[gating]` is enabled: the decisions and approvals of the ledger
+/// export `decisions`, or none at all (then every factor bound to a gated identity is
+/// unapproved: that is what gating without decisions means). Says what it loaded on stderr
+/// unless `quiet`.
+pub fn ledger_gate(
+    config: &Config,
+    decisions: Option<&Path>,
+    quiet: bool,
+) -> anyhow::Result<Option<Arc<policy::LedgerGate>>> {
+    if !config.gating.enabled {
+        if let Some(path) = decisions {
+            bail!(
+                "--decisions {} needs enrollment gating on\n  help: add --gating, or set `[gating] enabled = true` in the config",
+                path.display()
+            );
+        }
+        return Ok(None);
+    }
+    let ledger = match decisions {
+        Some(path) => policy::load_ledger_file(path)?,
+        None => policy::MemoryLedger::new(),
+    };
+    let (decided, approved) = ledger.counts();
+    let tiers: Vec<String> = config.gating.tiers.iter().map(u8::to_string).collect();
+    let listed = config.gating.identities.len();
+    let whom = match (tiers.is_empty(), listed) {
+        (false, 0) => format!("tiers {}", tiers.join(", ")),
+        (false, n) => format!("tiers {} and {n} listed identities", tiers.join(", ")),
+        (true, n) => format!("{n} listed identities"),
+    };
+    match decisions {
+        _ if quiet => {}
+        Some(path) => eprintln!(
+            "enrollment gating ({whom}): {decided} decision(s), {approved} approval(s) from {}",
+            path.display()
+        ),
+        None => eprintln!(
+            "enrollment gating ({whom}) with no --decisions: every factor bound to a gated identity is reported (FW-012)"
+        ),
+    }
+    let approvals = policy::Approvals::new(Arc::new(ledger), policy::DecisionConfig::default().approval_ttl);
+    Ok(Some(Arc::new(policy::LedgerGate::new(approvals))))
+}
+
 /// Reads an RFC 3339 time flag.
 pub fn parse_time(flag: &str, text: Option<&str>) -> anyhow::Result<Option<DateTime<Utc>>> {
     text.map(|t| {
@@ -85,7 +135,15 @@ pub fn parse_time(flag: &str, text: Option<&str>) -> anyhow::Result<Option<DateT
 
 pub fn run(hunt: Hunt, config: &Config) -> anyhow::Result<Outcome> {
     let mut engine = Engine::with_graph(config, hunt.graph)?;
-    let (inputs, mut problems) = ingest::expand_paths(&hunt.paths);
+    engine.set_gate(hunt.gate);
+    let (mut inputs, mut problems) = ingest::expand_paths(&hunt.paths);
+    let skip: Vec<PathBuf> = hunt.skip.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    if !skip.is_empty() {
+        inputs.retain(|input| match input {
+            Input::Path(p) => p.canonicalize().map_or(true, |p| !skip.contains(&p)),
+            _ => true,
+        });
+    }
     let progress = Progress::new();
 
     let mut sorter = EventSorter::new(hunt.run_events);

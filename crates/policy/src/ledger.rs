@@ -80,6 +80,12 @@ impl MemoryLedger {
         self.tables.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// How many decisions and approvals it holds.
+    pub fn counts(&self) -> (usize, usize) {
+        let t = self.lock();
+        (t.decisions.len(), t.approvals.len())
+    }
+
     /// The whole audit log, in order.
     pub fn audit(&self) -> Vec<AuditRecord> {
         self.lock().audit.clone()

@@ -1,6 +1,7 @@
 //! The enrollment decision point (policies in Cedar), four-eyes approvals and the ledger
 //! they live in, attestation campaigns for privileged identities, and the provider
-//! connectors that execute remediation steps.
+//! connectors that execute remediation steps. [`LedgerGate`] lets detection ask the ledger
+//! whether an enrollment was allowed (FW-012); [`load_ledger_file`] reads a ledger export.
 //!
 //! ```text
 //! EnrollmentRequest + IdentityContext ──► DecisionPoint::decide ──► Decision
@@ -15,8 +16,10 @@ pub mod connectors;
 mod decision;
 mod engine;
 mod examples;
+mod gate;
 mod input;
 mod ledger;
+mod ledger_file;
 mod policy_set;
 mod request;
 mod revalidate;
@@ -28,7 +31,9 @@ pub use audit::AuditRecord;
 pub use decision::{Approver, Decision, Notification, Outcome, Reason, Recipient};
 pub use engine::{DEFAULT_DENY, DecideError, DecisionConfig, DecisionPoint};
 pub use examples::{EXAMPLES, Example, ExampleResult, ExamplesError, ExamplesReport, parse_examples, run_examples};
+pub use gate::LedgerGate;
 pub use ledger::{IdentityKey, Ledger, LedgerError, MemoryLedger};
+pub use ledger_file::{LedgerEntry, LedgerFileError, LineProblem, load_ledger_file};
 pub use policy_set::{DEFAULTS, LoadError, Policies, PolicyFile, Problem, SCHEMA, default_files, overlay};
 pub use request::{
     BlastSummary, BoundFactor, EnrollmentRequest, FactorSpec, Familiar, GeoSpec, IdentityContext, RequestContext,

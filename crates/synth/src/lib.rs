@@ -8,6 +8,7 @@
 pub mod background;
 pub mod clock;
 pub mod config;
+pub mod decisions;
 pub mod event;
 pub mod ids;
 pub mod lookalikes;
@@ -124,8 +125,9 @@ impl World {
     }
 }
 
-/// Generates the tenant into `out`: one NDJSON file per source, `factorwatch.toml` and
-/// `truth.json`. Same config, same bytes.
+/// Generates the tenant into `out`: one NDJSON file per source, `factorwatch.toml`,
+/// `truth.json` and the decision point's ledger export `decisions.ndjson`. Same config,
+/// same bytes.
 pub fn generate(cfg: &Config, out: &Path) -> Result<Summary, SynthError> {
     if cfg.days < MIN_DAYS {
         return Err(SynthError::TooFewDays(cfg.days));
@@ -186,11 +188,15 @@ pub fn generate(cfg: &Config, out: &Path) -> Result<Summary, SynthError> {
         users: truth::users(&world),
         stories: embedded.stories,
         lookalikes: embedded.lookalikes,
+        gating: embedded.gating,
     };
     let truth_path = out.join("truth.json");
     let json =
         serde_json::to_vec_pretty(&truth).map_err(|e| SynthError::Io { path: truth_path.clone(), source: e.into() })?;
     std::fs::write(&truth_path, json).map_err(|source| SynthError::Io { path: truth_path, source })?;
+    let decisions_path = out.join(decisions::FILE);
+    decisions::write(&world, &embedded.allowed, &decisions_path)
+        .map_err(|source| SynthError::Io { path: decisions_path, source })?;
     let toml_path = out.join("factorwatch.toml");
     std::fs::write(&toml_path, config::toml(&world)).map_err(|source| SynthError::Io { path: toml_path, source })?;
     Ok(summary)

@@ -3,11 +3,12 @@
 
 use crate::World;
 use crate::clock::{DAY, HOUR, MINUTE, SECOND};
+use crate::decisions::{self, Allowed, Grant};
 use crate::event::{Act, Actor, Dev, Ev, OktaFactor, Source};
 use crate::places::{Net, Site};
 use crate::plan::{Plan, ev};
 use crate::tenant::{MIN_USERS, User, cast};
-use crate::truth::{Expect, Lookalike, Story, expect, id_in, millis, provider};
+use crate::truth::{AllowedTruth, Expect, Gating, Lookalike, Story, expect, id_in, millis, provider};
 
 /// Factor numbers of the factors stories bind (0 is everyone's own, bound before the period).
 mod factor {
@@ -16,11 +17,16 @@ mod factor {
     pub const ADMIN_KEY: u32 = 20;
     pub const NEW_HIRE: u32 = 30;
     pub const NEW_PHONE: u32 = 31;
+    pub const ADMIN_PHONE: u32 = 21;
 }
 
 pub struct Embedded {
     pub stories: Vec<Story>,
     pub lookalikes: Vec<Lookalike>,
+    /// What enrollment gating must and must not report.
+    pub gating: Gating,
+    /// The bindings the ledger export allows (`decisions.ndjson`).
+    pub allowed: Vec<Allowed>,
 }
 
 struct Ctx<'w> {
@@ -69,6 +75,45 @@ impl Ctx<'_> {
         self.out.stories.push(Story { story, detector, provider, identity, time: millis(e.t), summary, evidence });
     }
 
+    /// A story that fires only when hunted with enrollment gating on.
+    #[allow(clippy::too_many_arguments)]
+    fn gated_story(
+        &mut self,
+        story: &'static str,
+        detector: &'static str,
+        source: Source,
+        who: u32,
+        e: &Ev,
+        summary: &'static str,
+        evidence: Vec<Expect>,
+    ) {
+        let identity = id_in(source, self.user(who));
+        let provider = provider(source);
+        let entry = Story { story, detector, provider, identity, time: millis(e.t), summary, evidence };
+        self.out.gating.stories.push(entry);
+    }
+
+    /// A binding on a gated person that the ledger export allows.
+    fn allowed(&mut self, enrollment: &'static str, allowed: Allowed, summary: &'static str, evidence: Vec<Expect>) {
+        let (kind, _) = allowed.kind.names();
+        self.out.gating.allowed.push(AllowedTruth {
+            enrollment,
+            must_not_fire: vec!["FW-012"],
+            provider: provider(Source::Okta),
+            identity: id_in(Source::Okta, self.user(allowed.ev.user)),
+            time: millis(allowed.ev.t),
+            factor_kind: kind,
+            allowed_by: match allowed.grant {
+                Grant::Allow => "decision",
+                Grant::Approved => "approval",
+            },
+            grant: allowed.grant_id(self.world),
+            summary,
+            evidence,
+        });
+        self.out.allowed.push(allowed);
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn lookalike(
         &mut self,
@@ -96,7 +141,9 @@ impl Ctx<'_> {
 
 /// Adds every story and look-alike to the plan and returns their ground truth.
 pub fn embed(world: &World, plan: &mut Plan) -> Embedded {
-    let mut c = Ctx { world, plan, out: Embedded { stories: Vec::new(), lookalikes: Vec::new() } };
+    let gating = Gating { decisions: decisions::FILE, stories: Vec::new(), allowed: Vec::new() };
+    let mut c =
+        Ctx { world, plan, out: Embedded { stories: Vec::new(), lookalikes: Vec::new(), gating, allowed: Vec::new() } };
     baselines(&mut c);
     travel_then_enroll_then_reset(&mut c);
     mfa_fatigue(&mut c);
@@ -107,6 +154,7 @@ pub fn embed(world: &World, plan: &mut Plan) -> Embedded {
     mass_enrollment(&mut c);
     blind_spot(&mut c);
     privileged_factor_change(&mut c);
+    approved_admin_phone(&mut c);
     crate::lookalikes::embed_all(&mut LookCtx(&mut c));
     c.out
 }
@@ -263,6 +311,15 @@ fn contractor_registers_for_admin(c: &mut Ctx<'_>) {
         admin,
         &e,
         "factor change on a tier 0 identity",
+        vec![x.clone()],
+    );
+    c.gated_story(
+        "contractor-binds-admin-phone",
+        "FW-012",
+        Source::EntraAudit,
+        admin,
+        &e,
+        "with gating on, no decision of the decision point allowed the binding (critical: tier 0)",
         vec![x],
     );
 }
@@ -433,6 +490,41 @@ fn privileged_factor_change(c: &mut Ctx<'_>) {
         admin,
         &add,
         "a tier 0 Super Admin binds a security key from home (high: legitimate but privileged)",
+        vec![x.clone()],
+    );
+    let allowed = Allowed { grant: Grant::Allow, ev: add, kind: OktaFactor::Webauthn, reviewer: admin };
+    c.allowed(
+        "super-admin-adds-security-key",
+        allowed,
+        "an allow decision three minutes before the binding, in force for 15 minutes",
+        vec![x],
+    );
+}
+
+/// Story 11 (FW-001; gating): the second Super Admin binds a new phone's Okta Verify after
+/// the SOC approved it: legitimate, privileged, and covered by the approval (single use).
+fn approved_admin_phone(c: &mut Ctx<'_>) {
+    let admin = cast::SUPER_ADMIN_2;
+    let t = c.world.local(c.user(admin), c.world.anchor + 3, 10, 30);
+    let signin = c.okta_signin(admin, t);
+    let add =
+        Ev { t: t + 4 * MINUTE, act: Act::OktaFactorActivate(OktaFactor::Push), factor: factor::ADMIN_PHONE, ..signin };
+    let add = c.push(Source::Okta, add);
+    let x = c.expect(Source::Okta, &add, "factor_add", Some("self"));
+    c.story(
+        "super-admin-phone-approved",
+        "FW-001",
+        Source::Okta,
+        admin,
+        &add,
+        "a tier 0 Super Admin binds a new phone's Okta Verify from home after SOC approval (high: legitimate but privileged)",
+        vec![x.clone()],
+    );
+    let allowed = Allowed { grant: Grant::Approved, ev: add, kind: OktaFactor::Push, reviewer: cast::SUPER_ADMIN };
+    c.allowed(
+        "super-admin-phone-approved",
+        allowed,
+        "a require_approval decision 20 minutes before the binding, approved by the SOC 12 minutes before",
         vec![x],
     );
 }

@@ -16,6 +16,36 @@ pub struct Truth {
     pub users: Vec<UserTruth>,
     pub stories: Vec<Story>,
     pub lookalikes: Vec<Lookalike>,
+    pub gating: Gating,
+}
+
+/// What enrollment gating (FW-012) must find when the tenant is hunted with `--gating` and
+/// the ledger export: without them, none of this fires.
+#[derive(Serialize)]
+pub struct Gating {
+    /// The ledger export to give `hunt --decisions`.
+    pub decisions: &'static str,
+    /// Bindings on gated people that nothing in the ledger allowed.
+    pub stories: Vec<Story>,
+    /// Bindings on gated people that the ledger allowed: FW-012 must not fire on them.
+    pub allowed: Vec<AllowedTruth>,
+}
+
+/// A legitimate binding on a gated person, and the decision or approval that allowed it.
+#[derive(Serialize)]
+pub struct AllowedTruth {
+    pub enrollment: &'static str,
+    pub must_not_fire: Vec<&'static str>,
+    pub provider: &'static str,
+    pub identity: String,
+    pub time: String,
+    pub factor_kind: &'static str,
+    /// `decision` or `approval`.
+    pub allowed_by: &'static str,
+    /// The `dec_…` or `apr_…` id.
+    pub grant: String,
+    pub summary: &'static str,
+    pub evidence: Vec<Expect>,
 }
 
 #[derive(Serialize)]

@@ -30,6 +30,7 @@ fn read_all(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         "duo/auth.ndjson",
         "truth.json",
         "factorwatch.toml",
+        "decisions.ndjson",
     ] {
         out.insert(file.to_string(), std::fs::read(dir.join(file)).expect(file));
     }
@@ -69,7 +70,10 @@ fn story_key_events_normalize_as_truth_says() {
     let truth: Value = serde_json::from_slice(&std::fs::read(dir.path().join("truth.json")).unwrap()).unwrap();
     let mut by_file: BTreeMap<String, Vec<Event>> = BTreeMap::new();
     let mut checked = 0;
-    let entries = truth["stories"].as_array().unwrap().iter().chain(truth["lookalikes"].as_array().unwrap());
+    let entries = ["stories", "lookalikes"]
+        .into_iter()
+        .flat_map(|k| truth[k].as_array().unwrap())
+        .chain(["stories", "allowed"].into_iter().flat_map(|k| truth["gating"][k].as_array().unwrap()));
     for entry in entries {
         for x in entry["evidence"].as_array().unwrap() {
             let file = x["file"].as_str().unwrap();
@@ -109,6 +113,58 @@ fn story_key_events_normalize_as_truth_says() {
         assert!(detectors.contains(&d), "no story for {d}");
     }
     assert!(checked >= 25, "only {checked} evidence lines checked");
+}
+
+/// The ledger export allows each binding truth says it allows, under the id detection keys
+/// the subject by and the factor kind the normalized event names, at the binding's time;
+/// and it holds nothing about the bindings that must fire FW-012.
+#[test]
+fn the_ledger_export_covers_exactly_the_allowed_bindings() {
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), 11);
+    let truth: Value = serde_json::from_slice(&std::fs::read(dir.path().join("truth.json")).unwrap()).unwrap();
+    assert_eq!(truth["gating"]["decisions"], "decisions.ndjson");
+    let ledger: Vec<Value> = std::fs::read_to_string(dir.path().join("decisions.ndjson"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let time = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap().to_utc();
+    let events = normalize(dir.path(), "okta/system_log.ndjson");
+    let allowed = truth["gating"]["allowed"].as_array().unwrap();
+    let kinds: Vec<&str> = allowed.iter().map(|a| a["allowed_by"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["decision", "approval"]);
+    for a in allowed {
+        let at = time(&a["time"]);
+        let e = events.iter().find(|e| e.time == at && e.category.as_str() == "factor_add").expect("the binding");
+        let identity = e.target.as_ref().or(e.actor.as_ref()).and_then(|p| p.key()).unwrap();
+        let kind = e.factor.as_ref().and_then(|f| f.kind.as_deref()).unwrap();
+        assert_eq!((a["identity"].as_str(), a["factor_kind"].as_str()), (Some(identity), Some(kind)));
+        let grant = a["grant"].as_str().unwrap();
+        let record = ledger
+            .iter()
+            .find_map(|l| [&l["decision"], &l["approval"]].into_iter().find(|r| r["id"] == grant))
+            .unwrap_or_else(|| panic!("{grant} not in the ledger export"));
+        match a["allowed_by"].as_str() {
+            Some("decision") => {
+                assert_eq!((record["identity"].as_str(), record["outcome"].as_str()), (Some(identity), Some("allow")));
+                assert!(time(&record["time"]) <= at && at <= time(&record["valid_until"]), "{record}");
+            }
+            _ => {
+                assert_eq!(
+                    (record["key"]["identity"].as_str(), record["state"].as_str()),
+                    (Some(identity), Some("approved"))
+                );
+                assert_eq!(record["purpose"]["factor_kind"].as_str(), Some(kind));
+                assert!(time(&record["decided_at"]) <= at && at <= time(&record["expires_at"]), "{record}");
+            }
+        }
+    }
+    for story in truth["gating"]["stories"].as_array().unwrap() {
+        assert_eq!(story["detector"], "FW-012");
+        let who = &story["identity"];
+        assert!(ledger.iter().all(|l| l["decision"]["identity"] != *who && l["approval"]["key"]["identity"] != *who));
+    }
 }
 
 #[test]

@@ -12,6 +12,7 @@ pub mod mfa_fatigue;
 pub mod mfa_weakened;
 pub mod privileged_factor_change;
 pub mod recovery_then_reset;
+pub mod unapproved_enrollment;
 
 use crate::config::{Config, Lists};
 use model::{Event, Evidence, FindingActor, Principal, PrincipalKind};

@@ -18,6 +18,24 @@ pub fn hunt(config_toml: &str, files: &[(&str, &str)]) -> Report {
 
 /// [`hunt`] with an identity graph loaded (an inventory).
 pub fn hunt_with_graph(config_toml: &str, graph: graph::Graph, files: &[(&str, &str)]) -> Report {
+    hunt_full(config_toml, graph, None, files)
+}
+
+/// [`hunt`] with an enrollment gate (FW-012).
+pub fn hunt_gated(
+    config_toml: &str,
+    gate: std::sync::Arc<dyn detect::EnrollmentGate>,
+    files: &[(&str, &str)],
+) -> Report {
+    hunt_full(config_toml, graph::Graph::new(), Some(gate), files)
+}
+
+fn hunt_full(
+    config_toml: &str,
+    graph: graph::Graph,
+    gate: Option<std::sync::Arc<dyn detect::EnrollmentGate>>,
+    files: &[(&str, &str)],
+) -> Report {
     let config: Config = toml::from_str(config_toml).unwrap_or_else(|e| panic!("config: {e}"));
     let mut opts = ingest::Options::default();
     for (provider, tenant) in &config.tenants {
@@ -32,6 +50,7 @@ pub fn hunt_with_graph(config_toml: &str, graph: graph::Graph, files: &[(&str, &
     }
     events.sort_by(detect::order::compare);
     let mut engine = Engine::with_graph(&config, graph).unwrap();
+    engine.set_gate(gate);
     for e in &events {
         engine.process(e);
     }

@@ -9,6 +9,7 @@ use detect::output::{complete, table};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 use store::{Sqlite, Store};
 
@@ -16,6 +17,8 @@ use store::{Sqlite, Store};
 const CONFIG_FILE: &str = "factorwatch.toml";
 /// The generator's answer key: not a log.
 const TRUTH_FILE: &str = "truth.json";
+/// The decision point's ledger export (`hunt --decisions`): not a log.
+const DECISIONS_FILE: &str = "decisions.ndjson";
 /// Incidents shown in the queue.
 const QUEUE: usize = 20;
 
@@ -77,6 +80,8 @@ fn hunt_and_store(tenant_dir: &Path, db_path: &Path) -> anyhow::Result<Vec<Strin
         until: None,
         run_events: detect::order::DEFAULT_RUN_EVENTS,
         graph: db.load_graph()?,
+        gate: demo_gate(tenant_dir, &config)?,
+        skip: Vec::new(),
     };
     let outcome = hunting::run(hunt, &config)?;
     let mut err = std::io::stderr().lock();
@@ -88,14 +93,23 @@ fn hunt_and_store(tenant_dir: &Path, db_path: &Path) -> anyhow::Result<Vec<Strin
     Ok(table::incident_lines(&db.incidents(QUEUE)?))
 }
 
-/// Every entry of the tenant folder except its config and answer key, in name order.
+/// With gating on in the folder's config, the folder's ledger export (if it has one) is what
+/// bindings are checked against.
+fn demo_gate(tenant_dir: &Path, config: &Config) -> anyhow::Result<Option<Arc<dyn detect::EnrollmentGate>>> {
+    let decisions = tenant_dir.join(DECISIONS_FILE);
+    let decisions = (config.gating.enabled && decisions.is_file()).then_some(decisions);
+    Ok(hunting::ledger_gate(config, decisions.as_deref(), false)?.map(|g| g as Arc<dyn detect::EnrollmentGate>))
+}
+
+/// Every entry of the tenant folder except its config, answer key and ledger export, in
+/// name order.
 fn log_paths(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(dir).with_context(|| format!("reading tenant folder {}", dir.display()))?;
     let mut paths = Vec::new();
     for entry in entries {
         let entry = entry.with_context(|| format!("reading tenant folder {}", dir.display()))?;
         let name = entry.file_name();
-        if name != CONFIG_FILE && name != TRUTH_FILE {
+        if name != CONFIG_FILE && name != TRUTH_FILE && name != DECISIONS_FILE {
             paths.push(entry.path());
         }
     }

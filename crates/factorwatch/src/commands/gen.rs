@@ -16,7 +16,7 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
         eprintln!("  {:<28} {lines:>9} lines", file);
     }
     eprintln!(
-        "wrote {} lines to {} in {:.2} s: {} stories, {} look-alikes (truth.json, factorwatch.toml)",
+        "wrote {} lines to {} in {:.2} s: {} stories, {} look-alikes (truth.json, factorwatch.toml, decisions.ndjson)",
         summary.lines(),
         args.out.display(),
         began.elapsed().as_secs_f64(),

@@ -6,10 +6,11 @@
 use crate::cli::{HuntArgs, HuntFormat};
 use crate::{hunting, summary};
 use anyhow::Context;
-use detect::Config;
 use detect::output::{self, Format};
+use detect::{Config, EnrollmentGate};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// A finding at or above `--fail-on`.
@@ -19,10 +20,12 @@ pub const EXIT_STRICT: u8 = 1;
 
 pub fn run(args: HuntArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let config = match &args.config {
+    let mut config = match &args.config {
         Some(path) => Config::load(path)?,
         None => Config::default(),
     };
+    config.gating.enabled |= args.gating;
+    let gate = hunting::ledger_gate(&config, args.decisions.as_deref(), args.quiet)?;
     let hunt = hunting::Hunt {
         opts: hunting::options(&config, &args.tenant)?,
         since: hunting::parse_time("--since", args.since.as_deref())?,
@@ -30,6 +33,8 @@ pub fn run(args: HuntArgs) -> anyhow::Result<ExitCode> {
         run_events: args.sort_run_events,
         graph: hunting::load_inventory(&args.inventory)?,
         paths: args.paths,
+        gate: gate.clone().map(|g| g as Arc<dyn EnrollmentGate>),
+        skip: args.decisions.into_iter().collect(),
     };
     let outcome = hunting::run(hunt, &config)?;
 
@@ -47,6 +52,9 @@ pub fn run(args: HuntArgs) -> anyhow::Result<ExitCode> {
     }
 
     let mut err = std::io::stderr().lock();
+    if let Some(errors) = gate.map(|g| g.errors()).filter(|n| *n > 0) {
+        writeln!(err, "warning: the decisions ledger failed to answer {errors} time(s); those bindings are reported")?;
+    }
     summary::write(&mut err, &outcome.tally, started.elapsed(), args.quiet)?;
     if !args.quiet {
         summary::write_report(&mut err, &outcome.report, outcome.outside, outcome.spilled_runs)?;
