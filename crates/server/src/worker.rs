@@ -136,6 +136,14 @@ impl Worker {
                 (0, Stream::new(engine, config.stream.lateness))
             }
         };
+        // FW-012 asks the decision point's ledger whether each gated binding was allowed
+        // (the gate is not part of the snapshot, so a restored stream gets it again).
+        let stream = if config.gating.enabled {
+            let gate = policy::LedgerGate::new(self.app.gating.approvals.clone());
+            stream.with_gate(std::sync::Arc::new(gate))
+        } else {
+            stream
+        };
         let blind = Query { detector: Some("FW-011".into()), limit: MAX_IDENTITY_FINDINGS, ..Query::default() };
         let stored_blind = self.app.db.run_blocking(|s| s.query_findings(&blind))?;
         self.grouping.blind_spots = Some(stored_blind.items.into_iter().map(|f| (f.id.clone(), key_of(&f))).collect());

@@ -496,3 +496,33 @@ async fn revalidation_lists_privileged_factors_bound_without_approval_for_approv
     let stored = server.get_json(Role::Viewer, &format!("/v1/revalidation/campaigns/{id}")).await;
     assert_eq!(stored["items"][0]["reviewer"]["id"], "test-approver");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_gating_on_an_approved_binding_passes_and_one_nobody_allowed_is_fw_012() {
+    for backend in BACKENDS {
+        let server = serve(backend, "[gating]\nenabled = true\n", &history(ROOT, 1, &[])).await;
+        let soc = token(&server, "soc-bob", Role::Approver);
+        let answer = decide(&server, request(ROOT, None, "OKTA_VERIFY_PUSH", "app", 2)).await;
+        let id = answer["approval"]["id"].as_str().unwrap().to_string();
+        let (status, body) = review(&server, &soc, &id, "approve", "verified in person").await;
+        assert_eq!(status, 200, "{body}");
+
+        let now = Utc::now() + Duration::seconds(1);
+        let bindings = [
+            okta(200, now, "user.mfa.factor.activate", ROOT, ROOT, BERLIN, Some("OKTA_VERIFY_PUSH")),
+            okta(201, now + Duration::seconds(5), "user.mfa.factor.activate", ROOT, ROOT, BERLIN, Some("sms")),
+        ];
+        let body = bindings.iter().map(Value::to_string).collect::<Vec<_>>().join("\n");
+        let (status, report) = server.ingest("okta", body).await;
+        assert_eq!(status, 200, "{report}");
+        server.drain().await;
+
+        let found = server.get_json(Role::Viewer, "/v1/findings?detector=FW-012").await;
+        let items = found["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{backend:?}: only the binding nobody allowed: {found}");
+        assert_eq!(items[0]["severity"], "critical", "tier 0");
+        assert!(items[0].to_string().contains("sms"), "{}", items[0]);
+        let used = server.get_json(Role::Viewer, &format!("/v1/approvals/{id}")).await;
+        assert_eq!(used["state"], "consumed", "{backend:?}: the approval was used by the binding it allowed");
+    }
+}
