@@ -30,6 +30,11 @@ pub fn open_store(config: &ServiceConfig, count: usize) -> anyhow::Result<Vec<Dy
         };
         stores.push(store);
     }
+    // Requests never fold the SQLite log themselves: a checkpoint costs milliseconds, and
+    // the service's checkpointer does it in the background.
+    for store in &mut stores {
+        store.defer_checkpoints()?;
+    }
     Ok(stores)
 }
 
@@ -61,6 +66,22 @@ fn read_secrets(config: &ServiceConfig) -> anyhow::Result<Secrets> {
         webhooks.insert(hook.name.clone(), (provider, hook.signature_header.to_ascii_lowercase(), secret.into_bytes()));
     }
     Ok(Secrets { okta_hook_authorization, webhooks })
+}
+
+/// How often the checkpointer folds the SQLite log into the database. Each fold stalls
+/// concurrent commits for a few milliseconds, so it runs rarely; the log grows meanwhile
+/// (tens of MB at a thousand decisions a second).
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Folds the store's write-ahead log into the database every [`CHECKPOINT_EVERY`] until the
+/// service stops (a no-op on PostgreSQL).
+fn checkpointer(app: &AppState) {
+    while !app.progress.stopping.load(Ordering::Acquire) {
+        std::thread::sleep(CHECKPOINT_EVERY);
+        if let Err(e) = app.db.run_blocking(|s| s.checkpoint()) {
+            tracing::warn!(error = %e, "store checkpoint failed");
+        }
+    }
 }
 
 /// A running service.
@@ -119,6 +140,11 @@ impl Service {
                 result
             })
             .context("cannot start the detection worker")?;
+        let checkpoints = state.clone();
+        std::thread::Builder::new()
+            .name("checkpoint".into())
+            .spawn(move || checkpointer(&checkpoints))
+            .context("cannot start the store checkpointer")?;
         let (sinks_stop, stop_rx) = tokio::sync::watch::channel(false);
         let sinks = crate::sinks::spawn(sinks, &state, stop_rx);
         Ok(Service { state, worker, sinks, sinks_stop })

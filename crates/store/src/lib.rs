@@ -186,6 +186,18 @@ pub trait Store {
         limit: usize,
     ) -> Result<Vec<(i64, Event)>, StoreError>;
 
+    /// Leaves folding the write-ahead log into the database to [`Store::checkpoint`], so
+    /// that no request's commit pays for it (SQLite; nothing to do elsewhere).
+    fn defer_checkpoints(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// Folds what it can of the write-ahead log into the database without waiting for
+    /// readers or writers (SQLite; nothing to do elsewhere).
+    fn checkpoint(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     // --- the decision point's ledger (decisions, approvals, revalidation campaigns) ---
 
     /// Stores a decision; `false` when its id is already stored (nothing changes).

@@ -51,8 +51,9 @@ pub fn decide(app: &AppState, request: &EnrollmentRequest, now: DateTime<Utc>) -
             return Err(ApiError::unavailable("detection state is still being restored", retry));
         };
         let engine = stream.engine();
-        let canonical = engine.identity(request.provider, &request.tenant, &request.identity).map(|v| v.key.id);
-        (identity_context(engine, &app.gating.managers, request, now), canonical)
+        let view = engine.identity(request.provider, &request.tenant, &request.identity);
+        let canonical = view.as_ref().map(|v| v.key.id.clone());
+        (identity_context(engine, view, &app.gating.managers, request, now), canonical)
     };
     // Filed under the identity's immutable id when detection knows it (a request may name
     // the login), so that FW-012 and revalidation find it by the id events carry.

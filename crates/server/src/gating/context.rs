@@ -9,16 +9,17 @@ use model::{FactorClass, PrincipalKind};
 use policy::{BlastSummary, BoundFactor, EnrollmentRequest, Familiar, IdentityContext, RiskReason};
 use std::collections::BTreeMap;
 
-/// The identity context for `req` at `now`. Identities detection has never seen get their
-/// tier from the config lists and graph and an empty history.
+/// The identity context for `req` at `now`, given the identity's view (read once by the
+/// caller). Identities detection has never seen get their tier from the config lists and
+/// graph and an empty history.
 pub fn identity_context(
     engine: &Engine,
+    view: Option<IdentityView>,
     managers: &BTreeMap<String, String>,
     req: &EnrollmentRequest,
     now: DateTime<Utc>,
 ) -> IdentityContext {
     let config = engine.config();
-    let view = engine.identity(req.provider, &req.tenant, &req.identity);
     let tier = engine.tier_of_named(req.provider, &req.tenant, &req.identity);
     let actor = req.actor.as_deref().filter(|a| !same_identity(a, req, view.as_ref()));
     let actor_view = actor.and_then(|a| engine.identity(req.provider, &req.tenant, a));

@@ -260,6 +260,15 @@ impl Store for Sqlite {
         ledger::insert(&self.conn, ledger::Table::Decisions, record)
     }
 
+    fn defer_checkpoints(&mut self) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0).map_err(db)
+    }
+
+    fn checkpoint(&mut self) -> Result<(), StoreError> {
+        // PASSIVE: copies what no reader still needs, and never blocks a writer.
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())).map_err(db)
+    }
+
     fn write_ledger(&mut self, writes: &[LedgerWrite]) -> Result<bool, StoreError> {
         ledger::write_all(&mut self.conn, writes)
     }
