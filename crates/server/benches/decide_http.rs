@@ -140,7 +140,11 @@ async fn main() {
     // Service times one at a time, by layer: the HTTP round trip, + token check and a read,
     // + a decision.
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    for (name, path, post) in [("healthz", "/healthz", false), ("auth + read", "/v1/decisions/dec_none", false), ("decision", "/v1/decisions/enrollment", true)] {
+    for (name, path, post) in [
+        ("healthz", "/healthz", false),
+        ("auth + read", "/v1/decisions/dec_none", false),
+        ("decision", "/v1/decisions/enrollment", true),
+    ] {
         let mut times = Vec::new();
         for body in bodies.iter().take(300) {
             let began = Instant::now();
@@ -153,7 +157,11 @@ async fn main() {
             times.push(began.elapsed());
         }
         times.sort();
-        println!("  one at a time, {name}: p50 {:.3} ms  p99 {:.3} ms", ms(percentile(&times, 0.5)), ms(percentile(&times, 0.99)));
+        println!(
+            "  one at a time, {name}: p50 {:.3} ms  p99 {:.3} ms",
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.99))
+        );
     }
 
     let interval = Duration::from_nanos(1_000_000_000 / rate);
@@ -179,7 +187,11 @@ async fn main() {
                 let r = client.post(url).bearer_auth(token).json(&body).send().await.unwrap();
                 let ok = r.status().as_u16() == 201;
                 let outcome: Value = r.json().await.unwrap_or(Value::Null);
-                (Instant::now().saturating_duration_since(due), ok, outcome["outcome"].as_str().unwrap_or("").to_string())
+                (
+                    Instant::now().saturating_duration_since(due),
+                    ok,
+                    outcome["outcome"].as_str().unwrap_or("").to_string(),
+                )
             }));
         }
         tasks

@@ -58,7 +58,10 @@ impl StoreLedger {
             }
         }
         drop(turn);
-        answer.recv().map_err(|_| LedgerError::Backend("the ledger writer went away".into()))?.map_err(LedgerError::Backend)
+        answer
+            .recv()
+            .map_err(|_| LedgerError::Backend("the ledger writer went away".into()))?
+            .map_err(LedgerError::Backend)
     }
 
     fn write<T>(&self, work: impl FnOnce(&mut dyn Store) -> Result<T, StoreError>) -> Result<T, LedgerError> {
