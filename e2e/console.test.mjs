@@ -254,8 +254,10 @@ try {
     await tabTo(page, "#status-comment");
     await page.keyboard.type("Checking the factor bound from the new network");
     await tabTo(page, "form[action$='/status'] button");
+    // The form redirects back to the same address: wait for the new page's load event.
+    const reloaded = page.waitForEvent("load");
     await page.keyboard.press("Enter");
-    await page.waitForLoadState();
+    await reloaded;
     assert.match(await page.locator("dl.facts .status").first().textContent(), /acknowledged/);
     assert.match(await page.locator("ul.comments").textContent(), /Checking the factor bound from the new network/);
     assert.equal(await page.locator("#status").inputValue(), "acknowledged");
@@ -422,7 +424,8 @@ try {
       await bob.keyboard.type("OKTA_VERIFY_PUSH");
       await tabTo(bob, 'form[action="/console/approvals/request"] button[type="submit"]');
       await bob.keyboard.press("Enter");
-      await bob.waitForLoadState();
+      // The answer is a page at the form's address: wait for it, not for the old one.
+      await bob.waitForURL(`${base}/console/approvals/request`);
       const notice = await bob.textContent("p.notice");
       assert.match(notice, /require_approval/, notice);
       approvalId = notice.match(/Approval (apr_[0-9a-f]+)/)[1];
@@ -440,7 +443,7 @@ try {
       await bob.keyboard.type("it is urgent");
       await tabTo(bob, `article#${approvalId} button[value="approve"]`);
       await bob.keyboard.press("Enter");
-      await bob.waitForLoadState();
+      await bob.waitForURL(`${base}/console/approvals/${approvalId}`);
       const notice = await bob.textContent("p.notice");
       assert.match(notice, /bob.*asked for the change and cannot review it \(four eyes\)/, notice);
       assert.equal(await bob.locator(`article#${approvalId}`).count(), 1, "still pending");
@@ -453,7 +456,7 @@ try {
       await carol.keyboard.type("confirmed with the admin by phone");
       await tabTo(carol, `article#${approvalId} button[value="approve"]`);
       await carol.keyboard.press("Enter");
-      await carol.waitForLoadState();
+      await carol.waitForURL(`${base}/console/approvals/${approvalId}`);
       assert.match(await carol.textContent("p.notice"), new RegExp(`${approvalId} approved`));
       assert.equal(await carol.locator(`article#${approvalId}`).count(), 0, "no longer pending");
       const decided = await carol.textContent("#h-decided + .scroll");
