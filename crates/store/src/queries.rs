@@ -248,3 +248,19 @@ mod tests {
         assert!(postgres.sql.contains("t.severity_rank >= $1 AND t.tenant = $2"), "{}", postgres.sql);
     }
 }
+
+/// The decision point's two ledger tables, which have the same columns (both backends).
+#[derive(Clone, Copy)]
+pub(crate) enum LedgerTable {
+    Decisions,
+    Approvals,
+}
+
+impl LedgerTable {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            LedgerTable::Decisions => "decisions",
+            LedgerTable::Approvals => "approvals",
+        }
+    }
+}

@@ -45,6 +45,16 @@ impl Scope<'_> {
         name_of(self.event.actor.as_ref())
     }
 
+    /// Who made the change, as the end of a summary: nothing for self-service,
+    /// " by the provider itself", or " by <actor>".
+    pub fn by_whom(&self) -> String {
+        match self.event.relation {
+            model::ActorRelation::SelfService => String::new(),
+            model::ActorRelation::System => " by the provider itself".to_string(),
+            _ => format!(" by {}", self.actor_name()),
+        }
+    }
+
     pub fn is_agent(&self, who: Option<&Principal>) -> bool {
         who.is_some_and(|p| self.lists.is_agent(self.event.provider, &self.event.tenant, p))
     }

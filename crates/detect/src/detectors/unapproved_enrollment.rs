@@ -37,11 +37,7 @@ pub fn on_add(s: &Scope<'_>, gate: Option<&dyn EnrollmentGate>, identity: &str) 
         factor_words(e),
         s.tier,
         s.subject_name(),
-        match e.relation {
-            ActorRelation::SelfService => String::new(),
-            ActorRelation::System => " by the provider itself".to_string(),
-            _ => format!(" by {}", s.actor_name()),
-        }
+        s.by_whom()
     );
     let mut draft = Draft::new(Detector::UnapprovedEnrollment, severity, summary, vec![s.evidence.clone()]);
     draft.actor = s.actor();

@@ -3,7 +3,7 @@
 //! for the SOC, and a manager named by the decision may approve by name. The requester and
 //! the identity the change is about may never review it.
 
-use crate::api::decisions::blocking;
+use crate::api::blocking;
 use crate::api::{json_body, query_params};
 use crate::auth::{Caller, Need};
 use crate::error::ApiError;

@@ -3,7 +3,7 @@
 //! the decision (and, for `require_approval`, a pending approval) in the ledger.
 
 use crate::api::approvals::approval_error;
-use crate::api::json_body;
+use crate::api::{blocking, json_body};
 use crate::auth::Need;
 use crate::error::ApiError;
 use crate::gating::context::identity_context;
@@ -81,11 +81,4 @@ pub async fn get(
     let found =
         blocking(move || app.gating.ledger.decision(&lookup).map_err(|e| ApiError::internal(e.to_string()))).await?;
     found.map(Json).ok_or_else(|| ApiError::not_found(format!("no decision `{id}`")))
-}
-
-/// Runs ledger work on a blocking thread.
-pub(crate) async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(work).await.map_err(|e| ApiError::internal(format!("ledger task failed: {e}")))?
 }

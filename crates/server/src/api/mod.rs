@@ -71,3 +71,11 @@ pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, Ap
 pub(crate) fn query_params<T>(params: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     params.map(|Query(v)| v).map_err(|e| ApiError::bad_request(e.body_text()))
 }
+
+/// Runs synchronous work (the decision point's ledger, detection state) on a blocking
+/// thread, off the async workers.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
+}

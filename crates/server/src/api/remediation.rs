@@ -4,7 +4,7 @@
 //! dry or not, and its answer go to the audit log under the incident.
 
 use crate::api::approvals::approval_error;
-use crate::api::decisions::blocking;
+use crate::api::blocking;
 use crate::api::json_body;
 use crate::auth::Need;
 use crate::error::ApiError;

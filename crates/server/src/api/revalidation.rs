@@ -2,7 +2,7 @@
 //! ago than the period, for approvers to attest (keep) or revoke (remove), four eyes.
 
 use crate::api::approvals::reviewer;
-use crate::api::decisions::blocking;
+use crate::api::blocking;
 use crate::api::json_body;
 use crate::auth::Need;
 use crate::error::ApiError;

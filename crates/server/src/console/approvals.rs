@@ -3,7 +3,8 @@
 //! point about an enrollment as the signed-in person.
 
 use crate::api::approvals::{ApprovalView, decide_review, list_page, reviewer};
-use crate::api::decisions::{blocking, decide};
+use crate::api::blocking;
+use crate::api::decisions::decide;
 use crate::auth::Need;
 use crate::console::layout::{self, Nav};
 use crate::console::session::User;

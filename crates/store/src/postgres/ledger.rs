@@ -5,27 +5,12 @@ use super::{db, limit_of};
 use crate::StoreError;
 use crate::codec::stamp;
 use crate::queries;
+pub(super) use crate::queries::LedgerTable as Table;
 use crate::records::{CampaignRecord, LedgerRecord, LedgerWrite, Page};
 use crate::rows::time;
 use model::Provider;
 use postgres::error::SqlState;
 use postgres::{Client, GenericClient, Row};
-
-/// The two ledger tables with the same columns.
-#[derive(Clone, Copy)]
-pub(super) enum Table {
-    Decisions,
-    Approvals,
-}
-
-impl Table {
-    fn name(self) -> &'static str {
-        match self {
-            Table::Decisions => "decisions",
-            Table::Approvals => "approvals",
-        }
-    }
-}
 
 fn inserted(result: Result<u64, postgres::Error>) -> Result<bool, StoreError> {
     match result {

@@ -5,26 +5,11 @@ use super::{db, int};
 use crate::StoreError;
 use crate::codec::stamp;
 use crate::queries;
+pub(super) use crate::queries::LedgerTable as Table;
 use crate::records::{CampaignRecord, LedgerRecord, LedgerWrite, Page};
 use crate::rows::time;
 use model::Provider;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
-
-/// The two ledger tables with the same columns.
-#[derive(Clone, Copy)]
-pub(super) enum Table {
-    Decisions,
-    Approvals,
-}
-
-impl Table {
-    fn name(self) -> &'static str {
-        match self {
-            Table::Decisions => "decisions",
-            Table::Approvals => "approvals",
-        }
-    }
-}
 
 pub(super) fn insert(conn: &Connection, table: Table, r: &LedgerRecord) -> Result<bool, StoreError> {
     let sql = format!(
