@@ -1,5 +1,5 @@
-//! Every window, threshold and list the detectors use (DETECTIONS.md: "every window,
-//! threshold and list is a setting"). Read once at start-up from TOML; the per-event path
+//! Every window, threshold and list the detectors use (docs/detection-contract.md: every window,
+//! threshold and list is a setting). Read once at start-up from TOML; the per-event path
 //! only sees the compiled [`Lists`].
 
 use ipnet::IpNet;

@@ -1,4 +1,4 @@
-//! The detectors' ids and names (DETECTIONS.md), and the draft each one hands the engine.
+//! The detectors' ids and names (docs/detection-contract.md §5), and the draft each one hands the engine.
 
 use model::{Evidence, FindingActor, Severity};
 
@@ -88,7 +88,7 @@ impl<'de> serde::Deserialize<'de> for Detector {
     }
 }
 
-/// Conditions that add framework ids to a finding's mappings (STANDARDS.md §6).
+/// Conditions that add framework ids to a finding's mappings (docs/standards.md §6).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Conditions {
     pub blast_radius_has_nhi: bool,

@@ -1,5 +1,5 @@
 //! Groups findings into incidents (same identity, close in time) and scores them
-//! (DETECTIONS.md "Incidents").
+//! (docs/detection-contract.md §7).
 
 use crate::finding::stable_id;
 use chrono::Duration;

@@ -1,4 +1,4 @@
-//! Per-identity state and the detectors of DETECTIONS.md (FW-001 to FW-012).
+//! Per-identity state and the detectors of docs/detection-contract.md §5 (FW-001 to FW-012).
 //!
 //! Events go in in event-time order ([`Engine::process`]); [`Engine::finish`] runs the
 //! checks that wait on a timer, reports blind spots, groups findings into incidents with

@@ -1,4 +1,4 @@
-//! Framework ids per detector, with their conditions (STANDARDS.md §6), in table order.
+//! Framework ids per detector, with their conditions (docs/standards.md §6), in table order.
 
 use crate::detector::{Conditions, Detector};
 use model::{Mappings, Text};

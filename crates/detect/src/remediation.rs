@@ -1,5 +1,5 @@
 //! The ordered plan that closes an incident's persistence path, not just the password
-//! (DETECTIONS.md "Remediation plan"): revoke sessions, remove factors bound since the
+//! (docs/detection-contract.md §8): revoke sessions, remove factors bound since the
 //! first evidence, revert recovery changes, rotate issued secrets, reset the password last,
 //! then re-enroll under approval. Each step names the provider call that performs it.
 

@@ -1,7 +1,7 @@
 //! FW-009 recovery-then-reset: a `recovery_change` on X followed within 24 h by a
 //! `password_reset` or account recovery of X is high; T1111 is added when the recovery
 //! channel is a phone or email. (Okta's System Log has no recovery-method event in
-//! EVENTS.md §1, so the stories use Google, Entra and GitHub.)
+//! docs/events.md §1, so the stories use Google, Entra and GitHub.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;

@@ -1,7 +1,7 @@
 //! Blast radius: everything an identity can reach, each with the path that explains it
 //! ("alice → Application Administrator → every non-human identity").
 
-use crate::store::{EdgeKind, Graph, NodeId, NodeKind, Scope};
+use crate::graph::{EdgeKind, Graph, NodeId, NodeKind, Scope};
 use model::Text;
 use std::collections::{HashMap, VecDeque};
 
@@ -68,7 +68,7 @@ impl Graph {
                 let onward = match node.kind {
                     NodeKind::Role => {
                         radius.roles.push(reach);
-                        // Passing a role to a workload is tier 1 (DETECTIONS.md), not the
+                        // Passing a role to a workload is tier 1 (docs/detection-contract.md §3), not the
                         // role's own powers.
                         edge.kind != EdgeKind::CanPassRole
                     }

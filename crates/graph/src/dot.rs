@@ -1,7 +1,7 @@
 //! Graphviz DOT of one identity's blast radius: the identity, everything it reaches, and the
 //! shortest-path tree that explains each reach (`dot -Tsvg` or `-Tpng` renders it).
 
-use crate::store::{Graph, NodeId, NodeKind, Scope};
+use crate::graph::{Graph, NodeId, NodeKind, Scope};
 use crate::tiers::tier_of_reach;
 use std::collections::HashMap;
 use std::fmt::Write;

@@ -1,7 +1,7 @@
 //! Edges learned from events as they stream by: role grants and revokes, owners added,
 //! credentials issued, each with the time it was learned.
 
-use crate::store::{EdgeKind, Graph, NodeKind};
+use crate::graph::{EdgeKind, Graph, NodeKind};
 use crate::tiers::role_powers;
 use model::{Category, Event, Outcome, PrincipalKind};
 

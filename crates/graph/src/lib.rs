@@ -1,12 +1,12 @@
 //! The identity graph: people, non-human identities (service principals, service accounts,
 //! API tokens, access keys), roles, groups, apps and secrets, and the edges that say who can
-//! control what. It gives each identity a privilege tier (DETECTIONS.md) and a blast radius
+//! control what. It gives each identity a privilege tier (docs/detection-contract.md §3) and a blast radius
 //! with the path that explains each reach.
 
 mod blast;
 mod dot;
 mod posture;
-mod store;
+mod graph;
 mod tiers;
 
 pub mod import;
@@ -17,5 +17,5 @@ pub use blast::{BlastRadius, Reach};
 pub use dot::blast_radius_dot;
 pub use learn::learn;
 pub use posture::{Check, PostureFinding, PostureSettings, Status, posture};
-pub use store::{Edge, EdgeKind, Graph, Node, NodeId, NodeKind, Scope, node_key};
+pub use graph::{Edge, EdgeKind, Graph, Node, NodeId, NodeKind, Scope, node_key};
 pub use tiers::{edge_tier, role_powers, role_tier, tier_of, tier_of_reach};

@@ -3,7 +3,7 @@
 //! rebuilds the indexes with `upsert` and `link`, so node ids and edge order (which the
 //! blast-radius walk follows) are the same as before.
 
-use crate::store::{Edge, Graph, Node, NodeId};
+use crate::graph::{Edge, Graph, Node, NodeId};
 use model::Provider;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -69,7 +69,7 @@ impl<'de> Deserialize<'de> for Graph {
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use crate::store::{EdgeKind, Graph, NodeKind};
+    use crate::graph::{EdgeKind, Graph, NodeKind};
     use model::Provider;
 
     fn sample() -> Graph {

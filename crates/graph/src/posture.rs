@@ -1,11 +1,11 @@
-//! NHI posture checks P-1..P-5 (STANDARDS.md §7): weaknesses of non-human identities that the
+//! NHI posture checks P-1..P-5 (docs/standards.md §7): weaknesses of non-human identities that the
 //! graph shows without any event, each with the OWASP NHI and NIST CSF 2.0 ids it maps to.
 //!
 //! An NHI here is a node of kind `Nhi` or `App` (the same set a "every non-human identity"
 //! scope counts). Disabled NHIs are skipped: they can no longer be used.
 
 use crate::blast::Reach;
-use crate::store::{EdgeKind, Graph, NodeId, NodeKind, Scope};
+use crate::graph::{EdgeKind, Graph, NodeId, NodeKind, Scope};
 use crate::tiers::{edge_tier, tier_of_reach};
 use chrono::{DateTime, Duration, Utc};
 use model::Text;

@@ -1,9 +1,9 @@
-//! Privilege tiers (DETECTIONS.md): 0 can change other identities' factors, passwords or
+//! Privilege tiers (docs/detection-contract.md §3): 0 can change other identities' factors, passwords or
 //! roles; 1 can issue or rotate credentials of non-human identities; 2 everyone else.
 //! Built-in admin roles are known by name, with the powers they confer over a tenant.
 
 use crate::blast::BlastRadius;
-use crate::store::{EdgeKind, Graph, NodeId, NodeKind, Scope};
+use crate::graph::{EdgeKind, Graph, NodeId, NodeKind, Scope};
 use model::Provider;
 
 /// Powers of built-in admin roles over a whole tenant, by provider and role name

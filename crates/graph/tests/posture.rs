@@ -1,4 +1,4 @@
-//! NHI posture checks P-1..P-5 (STANDARDS.md §7) on a small Entra tenant with named NHIs.
+//! NHI posture checks P-1..P-5 (docs/standards.md §7) on a small Entra tenant with named NHIs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};

@@ -1,16 +1,19 @@
-//! Drops events that repeat one already emitted (EVENTS.md §0): the same provider event
-//! seen twice, and the documented cases where a provider writes one change as several
-//! records. Memory is bounded: the oldest keys are forgotten first.
+//! Drops events that repeat one already emitted (docs/events.md §0 "De-duplication"): the
+//! same provider event seen twice, and the documented cases where a provider writes one
+//! change as several records. Memory is bounded: the oldest keys are forgotten first.
 
 use model::{Category, Event, Provider};
+use serde::Serialize;
+use siphasher::sip::SipHasher13;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 
 /// How many keys are remembered. Duplicates arrive close together; this covers hours of a
 /// busy tenant's identity events.
 const DEFAULT_CAPACITY: usize = 1 << 18;
 
-/// Serializable, so that a service can keep it in its detection snapshot.
+/// Serializable, so that a service can keep it in its detection snapshot: the keys it holds
+/// are `KeyHasher` values, which mean the same thing in every build.
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct Collapser {
     last_seen: HashMap<u64, i64>,
@@ -57,54 +60,84 @@ impl Collapser {
     }
 }
 
-fn hasher() -> std::collections::hash_map::DefaultHasher {
-    std::collections::hash_map::DefaultHasher::new()
+/// De-duplication keys outlive the process (snapshots), so their hash is fixed: SipHash-1-3
+/// with the keys (0, 0), over the compact JSON of each key part followed by a newline. Both
+/// halves are specified (the SipHash paper; the JSON is the event format's own field
+/// encoding), unlike std's `DefaultHasher`, whose algorithm may change in any Rust release.
+struct KeyHasher(SipHasher13);
+
+impl KeyHasher {
+    fn new() -> KeyHasher {
+        KeyHasher(SipHasher13::new_with_keys(0, 0))
+    }
+
+    /// Adds one part of the key. The parts are plain model values (strings, numbers, enums,
+    /// lists): serializing them cannot fail, and writing into the hasher never does.
+    fn add(&mut self, part: &impl Serialize) {
+        let _ = serde_json::to_writer(&mut *self, part);
+        self.0.write(b"\n");
+    }
+
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
 }
 
-/// The same provider event: provider, tenant, id, action and time (EVENTS.md's key), and
+impl std::io::Write for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.write(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The same provider event: provider, tenant, id, action and time (docs/events.md §0), and
 /// what was normalized from it. Sample and test data reuse ids for different records, so
 /// two records with one id are one event only when they also say the same thing.
 fn exact_key(e: &Event) -> u64 {
-    let mut h = hasher();
-    (e.provider, &e.tenant, &e.id, &e.action, e.time.timestamp_micros(), e.category, e.outcome).hash(&mut h);
+    let mut h = KeyHasher::new();
+    h.add(&(e.provider, &e.tenant, &e.id, &e.action, e.time.timestamp_micros(), e.category, e.outcome));
     content(e, &mut h);
     h.finish()
 }
 
 /// The fields that tell two events with one id apart.
-fn content(e: &Event, h: &mut impl Hasher) {
-    e.actor.as_ref().and_then(|a| a.key()).hash(h);
-    e.target.as_ref().and_then(|t| t.key()).hash(h);
-    e.factor.as_ref().map(|f| (&f.id, &f.kind, f.class)).hash(h);
-    (e.client.ip, &e.client.user_agent, &e.client.device_id).hash(h);
-    (&e.object, &e.reason, &e.session, &e.risk.markers, &e.tags).hash(h);
+fn content(e: &Event, h: &mut KeyHasher) {
+    h.add(&e.actor.as_ref().and_then(|a| a.key()));
+    h.add(&e.target.as_ref().and_then(|t| t.key()));
+    h.add(&e.factor.as_ref().map(|f| (&f.id, &f.kind, f.class)));
+    h.add(&(e.client.ip, &e.client.user_agent, &e.client.device_id));
+    h.add(&(&e.object, &e.reason, &e.session, &e.risk.markers, &e.tags));
 }
 
-/// One change written as several records, by provider (EVENTS.md §2, §5, §7).
+/// One change written as several records, by provider (docs/events.md §2, §5, §7).
 fn window_rule(e: &Event) -> Option<(u64, i64)> {
     let target = e.target.as_ref().and_then(|t| t.key());
-    let mut h = hasher();
+    let mut h = KeyHasher::new();
     let window = match (e.provider, e.category) {
         // Entra writes some admin registrations twice with one correlation id.
         (Provider::Entra, c) if c.is_factor_change() => {
             let factor = e.factor.as_ref().map(|f| (&f.kind, &f.id));
-            (1u8, &e.tenant, e.correlation.as_ref()?, target, c, &e.action, e.outcome, factor).hash(&mut h);
+            h.add(&(1u8, &e.tenant, e.correlation.as_ref()?, target, c, &e.action, e.outcome, factor));
             5
         }
         // A self-service reset is logged by SSPR and by Core Directory.
         (Provider::Entra, Category::PasswordReset) => {
-            (2u8, &e.tenant, e.correlation.as_ref()?, target).hash(&mut h);
+            h.add(&(2u8, &e.tenant, e.correlation.as_ref()?, target));
             600
         }
         // Duo: creating a phone and associating it with a user within a minute is one binding.
         (Provider::Duo, Category::FactorAdd) => {
             let factor = e.factor.as_ref().and_then(|f| f.id.as_ref().or(f.name.as_ref()))?;
-            (3u8, &e.tenant, target, factor).hash(&mut h);
+            h.add(&(3u8, &e.tenant, target, factor));
             60
         }
         // Google logs one account event under both `login` and `user_accounts`.
         (Provider::Google, c) if c != Category::Other => {
-            (4u8, &e.tenant, &e.action, c, e.outcome).hash(&mut h);
+            h.add(&(4u8, &e.tenant, &e.action, c, e.outcome));
             content(e, &mut h);
             1
         }

@@ -39,11 +39,11 @@ impl Options {
     }
 }
 
-/// Whether a recognized record is about identity (EVENTS.md lists it) or not.
+/// Whether a recognized record is about identity (docs/events.md lists it) or not.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Relevance {
     Relevant,
-    /// A record of a known shape whose action EVENTS.md does not list (S3 `GetObject`, Okta
+    /// A record of a known shape whose action docs/events.md does not list (S3 `GetObject`, Okta
     /// `system.import.*`); counted by action in the summary, no event emitted.
     NotRelevant(Text),
 }
@@ -100,7 +100,7 @@ impl Ctx<'_> {
 }
 
 /// Classifies a provider's factor kind text by a table of (needle, class), tried top-down
-/// with case-insensitive substring matching (EVENTS.md §10). Unmatched kinds are `unknown`.
+/// with case-insensitive substring matching (docs/events.md §10). Unmatched kinds are `unknown`.
 pub fn classify_factor(text: &str, table: &[(&str, model::FactorClass)]) -> model::FactorClass {
     table.iter().find(|(needle, _)| contains_ignore_case(text, needle)).map(|(_, class)| *class).unwrap_or_default()
 }

@@ -1,4 +1,4 @@
-//! Splits a byte stream into raw records (EVENTS.md §0 "Framing"): newline-delimited JSON
+//! Splits a byte stream into raw records (docs/events.md §0 "Framing"): newline-delimited JSON
 //! line by line with bounded memory; a top-level JSON array element by element, with the
 //! line each element starts on; a pretty-printed document as one record.
 

@@ -1,5 +1,5 @@
 //! A small read-only view over a parsed record. Providers read fields through it so that
-//! absent-value rules (EVENTS.md §0) and case-insensitive exports are handled in one place.
+//! absent-value rules (docs/events.md §0) and case-insensitive exports are handled in one place.
 
 use simd_json::BorrowedValue;
 use simd_json::prelude::*;
@@ -15,7 +15,7 @@ pub struct View<'v, 'a> {
     ci: bool,
 }
 
-/// String values providers write for "no value" (EVENTS.md §0 "Absent").
+/// String values providers write for "no value" (docs/events.md §0 "Values").
 const ABSENT: [&str; 5] = ["null", "unknown", ".", "0.0.0.0", "HIDDEN_DUE_TO_SECURITY_REASONS"];
 
 pub fn is_absent(text: &str) -> bool {
@@ -212,7 +212,7 @@ impl<'v, 'a> View<'v, 'a> {
 }
 
 /// JSON written inside a string (Entra `modifiedProperties`, Log Analytics columns, Okta_CL
-/// `target`), decoded, again while the result is itself a string (EVENTS.md §0).
+/// `target`), decoded, again while the result is itself a string (docs/events.md §0).
 pub fn decode_embedded(text: &str) -> Option<Json<'static>> {
     let mut current: Json<'static> = parse_owned(text)?;
     for _ in 0..3 {

@@ -9,7 +9,7 @@ use crate::shape;
 use crate::tally::Tally;
 use model::{Event, SourceRef};
 
-/// Envelope keys that hold records, in the order EVENTS.md §0 lists them.
+/// Envelope keys that hold records, in the order docs/events.md §0 lists them.
 const ENVELOPES: [&str; 7] =
     ["records", "Records", "value", "items", "data.events", "response.authlogs", "response.items"];
 

@@ -1,4 +1,4 @@
-//! Which provider shape a record is in, by the fingerprints of EVENTS.md §0: first match
+//! Which provider shape a record is in, by the fingerprints of docs/events.md §0: first match
 //! wins; keys are matched exactly, then case-insensitively for lower-cased exports.
 
 use crate::json::View;

@@ -14,7 +14,7 @@ pub struct Tally {
     pub relevant: u64,
     pub events: BTreeMap<(Provider, Category), u64>,
     pub not_relevant: BTreeMap<(Provider, Text), u64>,
-    /// Events dropped as duplicates of one already emitted (EVENTS.md §0 de-duplication).
+    /// Events dropped as duplicates of one already emitted (docs/events.md §0 de-duplication).
     pub duplicates: u64,
     pub diagnostics: Vec<Diagnostic>,
 }

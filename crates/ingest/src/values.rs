@@ -1,4 +1,4 @@
-//! Value conventions shared by every provider (EVENTS.md §0 "Values"): times, IPs, names,
+//! Value conventions shared by every provider (docs/events.md §0 "Values"): times, IPs, names,
 //! and ids derived where a provider gives none.
 
 use crate::json::View;

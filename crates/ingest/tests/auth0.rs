@@ -1,5 +1,5 @@
 //! Auth0: the shared log-stream sample and hand-written log-stream and `/api/v2/logs`
-//! fixtures for Guardian MFA, password and Management API events (EVENTS.md §8).
+//! fixtures for Guardian MFA, password and Management API events (docs/events.md §8).
 mod common;
 
 use common::{assert_clean, brief, fixture, on_line, only as one, sample};

@@ -1,4 +1,4 @@
-//! AWS CloudTrail: the shared samples and hand-written fixtures from EVENTS.md §4.
+//! AWS CloudTrail: the shared samples and hand-written fixtures from docs/events.md §4.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;

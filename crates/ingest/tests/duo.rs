@@ -1,5 +1,5 @@
 //! Cisco Duo: shared samples (admin, auth v2, activity, telephony) and hand-written
-//! fixtures for the administrator actions with no public sample (EVENTS.md §7).
+//! fixtures for the administrator actions with no public sample (docs/events.md §7).
 mod common;
 
 use common::{assert_clean, brief, fixture, on_line, only as one, sample, sample_keeping_duplicates};

@@ -1,4 +1,4 @@
-//! Microsoft Entra ID (EVENTS.md §2): every public sample line, and hand-written fixtures
+//! Microsoft Entra ID (docs/events.md §2): every public sample line, and hand-written fixtures
 //! for the documented events no public sample has.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;
@@ -186,7 +186,7 @@ fn entra_user_registered_security_info_is_self_factor_add_with_method_class() {
 
 #[test]
 fn entra_admin_registered_security_info_twice_is_one_delegated_add() {
-    // Entra can write an admin registration twice with one correlation id (EVENTS.md §2):
+    // Entra can write an admin registration twice with one correlation id (docs/events.md §2):
     // the second record is dropped within 5 s.
     let (ev, _) = fixture("entra/security_info.ndjson");
     assert_eq!(one(&ev, 2).relation, ActorRelation::Delegated);

@@ -1,4 +1,4 @@
-//! GitHub audit log: the shared samples and hand-written fixtures from EVENTS.md §6.
+//! GitHub audit log: the shared samples and hand-written fixtures from docs/events.md §6.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;

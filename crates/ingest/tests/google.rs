@@ -1,4 +1,4 @@
-//! Google Workspace Reports API: the shared samples and hand-written fixtures from EVENTS.md §5.
+//! Google Workspace Reports API: the shared samples and hand-written fixtures from docs/events.md §5.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;

@@ -1,4 +1,4 @@
-//! Microsoft 365 unified audit log (EVENTS.md §3): the public OfficeActivity sample and
+//! Microsoft 365 unified audit log (docs/events.md §3): the public OfficeActivity sample and
 //! hand-written Management Activity API fixtures.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod common;

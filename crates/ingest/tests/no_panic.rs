@@ -8,7 +8,7 @@ mod common;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
-/// Keys from the fingerprints and field paths of EVENTS.md, so that generated objects
+/// Keys from the fingerprints and field paths of docs/events.md, so that generated objects
 /// look like provider records often enough to reach the normalizers.
 const KEYS: &[&str] = &[
     "eventType",

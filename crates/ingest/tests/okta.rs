@@ -1,5 +1,5 @@
 //! Okta System Log (native) and `Okta_CL` (Log Analytics): samples, hand-written fixtures for
-//! the documented-only events (EVENTS.md §1, marked D), and the shared mapping between shapes.
+//! the documented-only events (docs/events.md §1, marked D), and the shared mapping between shapes.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 

@@ -1,4 +1,4 @@
-//! OneLogin: hand-written events API records for the `event_type_id`s EVENTS.md §9 lists
+//! OneLogin: hand-written events API records for the `event_type_id`s docs/events.md §9 lists
 //! (no public sample exists).
 mod common;
 

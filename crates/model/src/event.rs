@@ -74,7 +74,7 @@ impl Risk {
         self.level.is_none() && self.markers.is_empty()
     }
 
-    /// Medium or higher, or any named detection: what DETECTIONS.md calls provider risk.
+    /// Medium or higher, or any named detection: what docs/detection-contract.md §5 calls provider risk.
     pub fn is_elevated(&self) -> bool {
         self.level.is_some_and(|l| l >= RiskLevel::Medium) || !self.markers.is_empty()
     }
@@ -100,7 +100,7 @@ impl RiskLevel {
     }
 }
 
-/// Facts about an event that its category alone does not carry (EVENTS.md).
+/// Facts about an event that its category alone does not carry (docs/events.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Tag {

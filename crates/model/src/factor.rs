@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Strength classes of authentication factors, weakest first so that `Ord` compares
-/// strength (DETECTIONS.md; EVENTS.md §10). `Unknown` sorts lowest: an unmapped kind is
+/// strength (docs/detection-contract.md §1; docs/events.md §10). `Unknown` sorts lowest: an unmapped kind is
 /// never taken as stronger than it can be shown to be (NIST SP 800-63B-4 §4.1.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,4 +1,4 @@
-//! What a detector reports (DETECTIONS.md "Output contract"), and the incident findings
+//! What a detector reports (docs/detection-contract.md §6), and the incident findings
 //! group into. Field names are stable: new fields may be added, none renamed.
 
 use crate::{Category, PrincipalKind, Provider, Text};
@@ -87,7 +87,7 @@ pub struct BlastRadius {
     pub top: Vec<Text>,
 }
 
-/// Framework ids (STANDARDS.md §6), in table order.
+/// Framework ids (docs/standards.md §6), in table order.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Mappings {
     pub attack: Vec<Text>,

@@ -6,6 +6,7 @@ mod client;
 mod event;
 mod factor;
 mod finding;
+pub mod percent;
 mod principal;
 mod provider;
 

@@ -50,7 +50,7 @@ impl Principal {
     }
 }
 
-/// How the actor of a change relates to its target (EVENTS.md §0 "Actor relation").
+/// How the actor of a change relates to its target (docs/events.md §0 "Actor relation").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActorRelation {

@@ -1,4 +1,4 @@
-//! Authenticator assurance levels of factor classes (STANDARDS.md §5, factorwatch's
+//! Authenticator assurance levels of factor classes (docs/standards.md §5, factorwatch's
 //! convention for DP-3) and the strength rank policies compare.
 
 use model::FactorClass;

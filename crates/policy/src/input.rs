@@ -48,7 +48,7 @@ pub(crate) struct Built {
 }
 
 /// The risk reasons of the change: the identity's recent risk, plus an unfamiliar device or
-/// country in this request once the baseline is established (DETECTIONS.md).
+/// country in this request once the baseline is established (docs/detection-contract.md §4).
 pub(crate) fn risk_of(req: &EnrollmentRequest, ident: &IdentityContext) -> Vec<RiskReason> {
     let mut risk = ident.risk.clone();
     if ident.familiar.established {

@@ -101,7 +101,7 @@ pub struct IdentityContext {
     pub actor_kind: PrincipalKind,
     #[serde(default)]
     pub actor_privileged: bool,
-    /// Risk within the window (DETECTIONS.md FW-002): what made recent sign-ins risky.
+    /// Risk within the window (docs/detection-contract.md §5, FW-002): what made recent sign-ins risky.
     #[serde(default)]
     pub risk: Vec<RiskReason>,
     /// Whether the request's device, IP and country are in the identity's baseline.
@@ -139,7 +139,7 @@ fn tier_two() -> u8 {
     2
 }
 
-/// Why a context is risky (DETECTIONS.md, FW-002).
+/// Why a context is risky (docs/detection-contract.md §5, FW-002).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskReason {
@@ -167,7 +167,7 @@ impl RiskReason {
 }
 
 /// Baseline membership of the request's device, IP and country. Until the baseline is
-/// `established` (DETECTIONS.md: 5 sign-ins), "never seen" alone is not risk.
+/// `established` (docs/detection-contract.md §4: 5 sign-ins), "never seen" alone is not risk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Familiar {

@@ -44,7 +44,7 @@ pub struct Worker {
     since_snapshot: u64,
     last_snapshot: Instant,
     sinks: Vec<String>,
-    /// Drops events that repeat one already processed (EVENTS.md §0), across requests.
+    /// Drops events that repeat one already processed (docs/events.md §0), across requests.
     collapser: ingest::collapse::Collapser,
 }
 

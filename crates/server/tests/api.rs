@@ -5,6 +5,7 @@
 
 mod support;
 
+use model::percent::path_segment as enc;
 use reqwest::Method;
 use serde_json::{Value, json};
 use store::Role;
@@ -227,15 +228,6 @@ async fn walkthrough(backend: Backend) {
     let after = server.get_json(Role::Viewer, "/v1/incidents?limit=500").await;
     assert_eq!(before, after);
     server.stop().await;
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -37,7 +37,7 @@ type Place = (&'static str, &'static str, f64, f64, &'static str);
 const BERLIN: Place = ("Berlin", "DE", 52.52, 13.40, "198.51.100.7");
 const SYDNEY: Place = ("Sydney", "AU", -33.87, 151.21, "203.0.113.9");
 
-/// One Okta System Log event (EVENTS.md §1) as the ingest endpoint reads it.
+/// One Okta System Log event (docs/events.md §1) as the ingest endpoint reads it.
 fn okta(
     n: u32,
     time: DateTime<Utc>,

@@ -1,5 +1,5 @@
 //! The attacks embedded in the tenant, each built so that its normalized events make the
-//! named detector fire under DETECTIONS.md's rules, and the benign look-alikes that must not.
+//! named detector fire under the rules of docs/detection-contract.md, and the benign look-alikes that must not.
 
 use crate::World;
 use crate::clock::{DAY, HOUR, MINUTE, SECOND};

@@ -15,7 +15,7 @@ pub const GOOGLE_CUSTOMER: &str = "C03acme7x";
 pub const GITHUB_ORG: &str = "acme";
 pub const GITHUB_BUSINESS: &str = "acme-corp";
 
-/// What a person may do; tiers per DETECTIONS.md.
+/// What a person may do; tiers per docs/detection-contract.md §3.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Role {
     /// Okta Super Admin, Google super admin, GitHub org owner, AWS administrator (tier 0).

@@ -1,4 +1,4 @@
-//! One file per detector (DETECTIONS.md). Each reads the event and the identity state as
+//! One file per detector (docs/detection-contract.md §2, §5). Each reads the event and the identity state as
 //! it was before the event, and returns drafts; the engine updates state afterwards.
 
 pub mod blind_spot;

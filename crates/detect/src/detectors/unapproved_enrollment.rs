@@ -26,7 +26,7 @@ pub fn on_add(s: &Scope<'_>, gate: Option<&dyn EnrollmentGate>, identity: &str) 
     if gate.admit(e.provider, &e.tenant, identity, kind, e.time).is_some() {
         return None;
     }
-    // Provider-initiated changes are not human changes (DETECTIONS.md): reported, as info.
+    // Provider-initiated changes are not human changes (docs/detection-contract.md §4): reported, as info.
     let severity = match (e.relation, s.tier) {
         (ActorRelation::System, _) => Severity::Info,
         (_, 0) => Severity::Critical,

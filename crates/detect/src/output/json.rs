@@ -1,4 +1,4 @@
-//! `--format json`: one finding per line, the output contract of DETECTIONS.md, validated
+//! `--format json`: one finding per line, the output contract of docs/detection-contract.md §6, validated
 //! by `schemas/finding.schema.json`.
 
 use model::Finding;

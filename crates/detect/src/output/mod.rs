@@ -14,7 +14,7 @@ use std::io::{self, Write};
 /// How findings are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// One finding per line, exactly the output contract (DETECTIONS.md).
+    /// One finding per line, exactly the output contract (docs/detection-contract.md §6).
     Json,
     /// One OCSF Detection Finding (class 2004) per line.
     Ocsf,

@@ -130,7 +130,7 @@ fn user_type(kind: PrincipalKind) -> (u8, &'static str) {
     }
 }
 
-/// An ATT&CK object: the technique with its name (STANDARDS.md §4) and its main tactic.
+/// An ATT&CK object: the technique with its name (docs/standards.md §4) and its main tactic.
 fn attack(id: &str) -> Value {
     let (name, tactic) = technique(id);
     let name = if name.is_empty() { id } else { name };

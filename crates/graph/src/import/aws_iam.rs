@@ -10,11 +10,12 @@
 //! not (it may not be). Permissions boundaries cap what a principal's policies allow; SCPs and
 //! resource policies are not evaluated, so powers may be over-reported by them, never missed.
 
-use crate::store::{EdgeKind, Graph, NodeId, NodeKind, Scope};
+use crate::graph::{EdgeKind, Graph, NodeId, NodeKind, Scope};
 use crate::tiers::edge_tier;
 use chrono::{DateTime, Utc};
-use model::Provider;
+use model::{Provider, percent};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 const LISTS: [&str; 3] = ["UserDetailList", "RoleDetailList", "GroupDetailList"];
@@ -328,33 +329,15 @@ fn document_value(document: &Value) -> Result<Value, String> {
         Value::Object(_) => Ok(document.clone()),
         Value::String(text) => {
             let trimmed = text.trim_start();
-            let decoded = if trimmed.starts_with('{') { text.clone() } else { percent_decode(text)? };
+            let decoded = if trimmed.starts_with('{') {
+                Cow::Borrowed(text.as_str())
+            } else {
+                percent::decode(text).map_err(|_| "the URL-encoded policy document is not UTF-8".to_string())?
+            };
             serde_json::from_str(&decoded).map_err(|e| format!("the policy document is not JSON ({e})"))
         }
         _ => Err("a policy document must be an object or a string".to_string()),
     }
-}
-
-fn percent_decode(text: &str) -> Result<String, String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%'
-            && let (Some(h), Some(l)) = (bytes.get(i + 1).and_then(hex), bytes.get(i + 2).and_then(hex))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8(out).map_err(|_| "the URL-encoded policy document is not UTF-8".to_string())
-}
-
-fn hex(b: &u8) -> Option<u8> {
-    (*b as char).to_digit(16).map(|d| d as u8)
 }
 
 /// The statements of a document; malformed ones (no Effect, no Action) are skipped.

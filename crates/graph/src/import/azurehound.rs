@@ -4,7 +4,7 @@
 
 use super::field::{any, items, list, s};
 use super::msgraph::Entra;
-use crate::store::{EdgeKind, Graph};
+use crate::graph::{EdgeKind, Graph};
 use serde_json::Value;
 
 /// AzureHound kinds this importer reads, as v2 item kinds; `meta.type` file names map to them.

@@ -1,7 +1,7 @@
 //! Nodes every importer makes the same way: built-in roles with their powers over the
 //! tenant, and secrets held by an identity.
 
-use crate::store::{EdgeKind, Graph, NodeId, NodeKind};
+use crate::graph::{EdgeKind, Graph, NodeId, NodeKind};
 use crate::tiers::{role_powers, role_tier};
 use chrono::{DateTime, Utc};
 use model::Provider;

@@ -4,7 +4,7 @@
 
 use super::builtin;
 use super::field::{list, s, sp};
-use crate::store::{EdgeKind, Graph, NodeKind};
+use crate::graph::{EdgeKind, Graph, NodeKind};
 use model::Provider;
 use serde_json::Value;
 

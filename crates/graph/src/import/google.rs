@@ -4,7 +4,7 @@
 
 use super::builtin;
 use super::field::{b, s};
-use crate::store::{EdgeKind, Graph, NodeKind};
+use crate::graph::{EdgeKind, Graph, NodeKind};
 use model::Provider;
 use serde_json::Value;
 
@@ -114,7 +114,7 @@ impl Google<'_> {
             let holder = self.graph.ensure(P, &self.tenant, holder_kind, to, to);
             let role = if s(a, "scopeType") == Some("ORG_UNIT") {
                 // Over one organizational unit: the role's tier, not the whole customer.
-                let key = crate::store::node_key(P, &self.tenant, NodeKind::Role, &role_id);
+                let key = crate::graph::node_key(P, &self.tenant, NodeKind::Role, &role_id);
                 let base = self.graph.find(&key).and_then(|r| self.graph.node(r));
                 let name = base.map_or_else(|| role_id.clone(), |r| r.name.to_string());
                 let tier = base.and_then(|r| r.role_tier);

@@ -2,7 +2,7 @@
 //! control edges a team declares by hand (JSON or YAML; `docs/inventory.md`,
 //! `schemas/inventory.schema.json`). Recognised by its `factorwatch_inventory` marker.
 
-use crate::store::{EdgeKind, Graph, NodeId, NodeKind, Scope};
+use crate::graph::{EdgeKind, Graph, NodeId, NodeKind, Scope};
 use crate::tiers::{role_powers, role_tier};
 use chrono::{DateTime, Utc};
 use model::Provider;

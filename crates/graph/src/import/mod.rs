@@ -11,7 +11,7 @@ mod inventory;
 mod msgraph;
 mod okta;
 
-use crate::store::Graph;
+use crate::graph::Graph;
 use serde_json::Value;
 use thiserror::Error;
 

@@ -4,7 +4,7 @@
 
 use super::builtin;
 use super::field::{any, b, items, list, s, time};
-use crate::store::{EdgeKind, Graph, NodeId, NodeKind};
+use crate::graph::{EdgeKind, Graph, NodeId, NodeKind};
 use model::Provider;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -235,7 +235,7 @@ impl<'g> Entra<'g> {
 
     /// A principal known only by id: an existing group or identity, or a new person.
     pub(super) fn reference(&mut self, id: &str) -> NodeId {
-        let group = crate::store::node_key(P, &self.tenant, NodeKind::Group, id);
+        let group = crate::graph::node_key(P, &self.tenant, NodeKind::Group, id);
         if let Some(g) = self.graph.find(&group) {
             return g;
         }
@@ -290,8 +290,8 @@ impl<'g> Entra<'g> {
         let target = scope.trim_start_matches('/');
         let app_role = crate::tiers::role_powers(P, &name).iter().any(|(k, _)| *k == EdgeKind::CanAddCredentials);
         if app_role && !target.contains('/') {
-            let key = crate::store::node_key(P, &self.tenant, NodeKind::App, target);
-            let ident = crate::store::node_key(P, &self.tenant, NodeKind::Nhi, target);
+            let key = crate::graph::node_key(P, &self.tenant, NodeKind::App, target);
+            let ident = crate::graph::node_key(P, &self.tenant, NodeKind::Nhi, target);
             if let Some(nhi) = self.graph.find(&key).or_else(|| self.graph.find(&ident)) {
                 self.graph.link(scoped, nhi, EdgeKind::CanAddCredentials, None);
             }
@@ -397,11 +397,11 @@ impl<'g> Entra<'g> {
         self.apps
             .get(id)
             .copied()
-            .or_else(|| self.graph.find(&crate::store::node_key(P, &self.tenant, NodeKind::App, id)))
+            .or_else(|| self.graph.find(&crate::graph::node_key(P, &self.tenant, NodeKind::App, id)))
     }
 
     /// The service principal node by object id.
     pub(super) fn sp_by_id(&self, id: &str) -> Option<NodeId> {
-        self.graph.find(&crate::store::node_key(P, &self.tenant, NodeKind::Nhi, id))
+        self.graph.find(&crate::graph::node_key(P, &self.tenant, NodeKind::Nhi, id))
     }
 }

@@ -4,7 +4,7 @@
 
 use super::builtin;
 use super::field::{any, items, list, s, sp, time};
-use crate::store::{EdgeKind, Graph, NodeId, NodeKind};
+use crate::graph::{EdgeKind, Graph, NodeId, NodeKind};
 use model::Provider;
 use serde_json::Value;
 

@@ -1,4 +1,4 @@
-//! Auth0 (EVENTS.md §8): log stream records `{log_id, data:{…}}` and `/api/v2/logs`
+//! Auth0 (docs/events.md §8): log stream records `{log_id, data:{…}}` and `/api/v2/logs`
 //! objects share one mapping over the inner log object.
 
 use super::Result;
@@ -10,7 +10,7 @@ use model::{
     ActorRelation, Category, Event, Factor, FactorClass, Geo, Outcome, Principal, PrincipalKind, Provider, Tag, Text,
 };
 
-/// Auth0 authenticator types → strength class (EVENTS.md §10, Auth0 list), top-down.
+/// Auth0 authenticator types → strength class (docs/events.md §10, Auth0 list), top-down.
 const FACTOR_CLASSES: &[(&str, FactorClass)] = &[
     ("passkey", FactorClass::PhishingResistant),
     ("webauthn", FactorClass::PhishingResistant),
@@ -64,7 +64,7 @@ fn category(kind: &str, log: View<'_, '_>) -> Option<(Category, Outcome)> {
     })
 }
 
-/// Management API changes EVENTS.md lists, by their description.
+/// Management API changes docs/events.md lists, by their description.
 fn sapi_category(log: View<'_, '_>) -> Option<Category> {
     let description = log.get("description").str()?;
     let body = log.path("details.request.body");
@@ -134,7 +134,7 @@ fn map(log: View<'_, '_>, id: Option<&str>, shape: &'static str, ctx: &Ctx<'_>, 
 }
 
 /// A Management API call: a dashboard admin (`details.request.auth.user`) is a human
-/// acting on others; a call without one came from an API client, a service (EVENTS.md §0).
+/// acting on others; a call without one came from an API client, a service (docs/events.md §0).
 fn management_change(log: View<'_, '_>, e: &mut Event) {
     let request = log.path("details.request");
     let admin = request.path("auth.user");

@@ -1,4 +1,4 @@
-//! GitHub audit log (EVENTS.md §6): organization and enterprise streams, REST pages, old
+//! GitHub audit log (docs/events.md §6): organization and enterprise streams, REST pages, old
 //! exports whose details sit under `data`, and the user security log.
 
 use super::Result;
@@ -12,7 +12,7 @@ use model::{
 
 const SHAPE: &str = "github.audit";
 
-/// EVENTS.md §10, GitHub: passkey and security key; TOTP and GitHub Mobile; SMS; recovery codes.
+/// docs/events.md §10, GitHub: passkey and security key; TOTP and GitHub Mobile; SMS; recovery codes.
 const FACTORS: &[(&str, FactorClass)] = &[
     ("passkey", FactorClass::PhishingResistant),
     ("security_key", FactorClass::PhishingResistant),

@@ -1,4 +1,4 @@
-//! Microsoft 365 unified audit log (EVENTS.md §3), from the Management Activity API
+//! Microsoft 365 unified audit log (docs/events.md §3), from the Management Activity API
 //! (`CreationTime`, `Workload`) or Log Analytics `OfficeActivity` rows. Azure AD operations
 //! end in `.` (`Update user.`) and go through the Entra audit mapping; `UserLoggedIn` and
 //! `UserLoginFailed` are sign-ins. Everything else is not identity-relevant here.

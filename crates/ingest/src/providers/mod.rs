@@ -1,4 +1,4 @@
-//! One module per provider: native record → events (EVENTS.md §1-9). Providers read
+//! One module per provider: native record → events (docs/events.md §1-9). Providers read
 //! through [`View`] and never see bytes; they know nothing of files or detectors.
 
 use crate::context::{Ctx, Relevance};
@@ -15,7 +15,6 @@ mod github;
 mod google;
 mod m365;
 mod okta;
-mod okta_la;
 mod onelogin;
 
 pub type Result = std::result::Result<Relevance, RecordError>;
@@ -23,7 +22,7 @@ pub type Result = std::result::Result<Relevance, RecordError>;
 pub fn normalize(shape: Shape, rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
     match shape {
         Shape::OktaNative => okta::normalize(rec, ctx, out),
-        Shape::OktaLogAnalytics => okta_la::normalize(rec, ctx, out),
+        Shape::OktaLogAnalytics => okta::log_analytics(rec, ctx, out),
         Shape::EntraDiagnostic => entra::diagnostic(rec, ctx, out),
         Shape::EntraGraphAudit => entra::graph_audit(rec, ctx, out),
         Shape::EntraGraphSignin => entra::graph_signin(rec, ctx, out),

@@ -1,4 +1,4 @@
-//! OneLogin events API (EVENTS.md §9, docs only): numeric `event_type_id`s.
+//! OneLogin events API (docs/events.md §9, docs only): numeric `event_type_id`s.
 
 use super::Result;
 use crate::context::{Ctx, Relevance, classify_factor};
@@ -11,7 +11,7 @@ use model::{
 
 const SHAPE: &str = "onelogin";
 
-/// OneLogin factor descriptions → class. EVENTS.md §10 has no OneLogin column; these follow
+/// OneLogin factor descriptions → class. docs/events.md §10 has no OneLogin column; these follow
 /// the shared classes for the factor names OneLogin offers.
 const FACTOR_CLASSES: &[(&str, FactorClass)] = &[
     ("webauthn", FactorClass::PhishingResistant),

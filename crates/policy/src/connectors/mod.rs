@@ -1,4 +1,4 @@
-//! Provider connectors that execute remediation steps (DETECTIONS.md "Remediation plan"):
+//! Provider connectors that execute remediation steps (docs/detection-contract.md §8):
 //! Okta (list and delete factors, clear sessions, suspend) and Microsoft Graph (list and
 //! delete authentication methods, revoke sign-in sessions, remove app credentials).
 //!

@@ -63,17 +63,7 @@ pub struct PlannedRequest {
 
 /// A path segment from an id: ids are percent-encoded so that `../` or `?` in an id cannot
 /// change which endpoint is called.
-pub(crate) fn seg(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'@') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub(crate) use model::percent::path_segment as seg;
 
 #[cfg(test)]
 mod tests {

@@ -175,14 +175,7 @@ pub fn failed(e: impl std::fmt::Display) -> Response {
 }
 
 /// Percent-encodes a path segment.
-pub fn seg(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+pub use model::percent::path_segment as seg;
 
 /// The headers a form post came with are from this console (SameSite=Strict already keeps the
 /// cookie off cross-site requests; this refuses a forged Origin too).

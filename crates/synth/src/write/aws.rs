@@ -1,4 +1,4 @@
-//! AWS CloudTrail records (EVENTS.md §4), one per line as a log shipper writes them.
+//! AWS CloudTrail records (docs/events.md §4), one per line as a log shipper writes them.
 
 use super::{device, ip, people};
 use crate::World;

@@ -1,4 +1,4 @@
-//! Cisco Duo authentication log v2 records (EVENTS.md §7), one per line.
+//! Cisco Duo authentication log v2 records (docs/events.md §7), one per line.
 
 use super::{device, ip, people};
 use crate::World;

@@ -1,4 +1,4 @@
-//! Microsoft Entra ID diagnostic-setting records (EVENTS.md §2): audit and sign-in logs.
+//! Microsoft Entra ID diagnostic-setting records (docs/events.md §2): audit and sign-in logs.
 
 use super::{device, ip, people};
 use crate::World;

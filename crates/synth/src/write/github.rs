@@ -1,4 +1,4 @@
-//! GitHub enterprise audit-log stream records (EVENTS.md §6).
+//! GitHub enterprise audit-log stream records (docs/events.md §6).
 
 use super::{device, ip, people};
 use crate::World;

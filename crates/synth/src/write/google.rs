@@ -1,4 +1,4 @@
-//! Google Workspace Reports API activities (EVENTS.md §5), one activity per line.
+//! Google Workspace Reports API activities (docs/events.md §5), one activity per line.
 
 use super::{ip, people};
 use crate::World;

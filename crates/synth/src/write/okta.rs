@@ -1,4 +1,4 @@
-//! Okta System Log LogEvents (EVENTS.md §1), one per line.
+//! Okta System Log LogEvents (docs/events.md §1), one per line.
 
 use super::{device, ip, people};
 use crate::World;

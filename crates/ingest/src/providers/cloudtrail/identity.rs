@@ -5,7 +5,7 @@ use crate::context::classify_factor;
 use crate::json::View;
 use model::{Factor, FactorClass, Principal, PrincipalKind, Text};
 
-/// EVENTS.md §10, AWS column: device ARNs say `:u2f/` (FIDO) or `:mfa/` (virtual, TOTP app);
+/// docs/events.md §10, AWS column: device ARNs say `:u2f/` (FIDO) or `:mfa/` (virtual, TOTP app);
 /// `arn:aws:iam::…:mfa` without a name is a virtual device too.
 const FACTORS: &[(&str, FactorClass)] = &[
     (":u2f", FactorClass::PhishingResistant),

@@ -1,4 +1,4 @@
-//! AWS CloudTrail (EVENTS.md §4): IAM, console sign-in and STS records. Everything else
+//! AWS CloudTrail (docs/events.md §4): IAM, console sign-in and STS records. Everything else
 //! CloudTrail logs (EC2, S3, ...) is not about identity and is counted by event name.
 
 mod identity;

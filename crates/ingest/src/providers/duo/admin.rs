@@ -71,7 +71,7 @@ pub fn admin(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
     let mut e = ctx.event(Provider::Duo, ctx.tenant(Provider::Duo, None), &id, when, category, action);
     e.client = client(desc);
     let actor = if username.trim().is_empty() {
-        // Duo's own machinery (EVENTS.md §0): enrollment flows, directory sync.
+        // Duo's own machinery (docs/events.md §0): enrollment flows, directory sync.
         Principal::new(None, Some("Duo"), PrincipalKind::System)
     } else {
         Principal::new(None, Some(username.trim()), PrincipalKind::Human)

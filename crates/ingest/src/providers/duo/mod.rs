@@ -1,4 +1,4 @@
-//! Cisco Duo (EVENTS.md §7): administrator, authentication v2, activity and telephony logs.
+//! Cisco Duo (docs/events.md §7): administrator, authentication v2, activity and telephony logs.
 //! Duo records carry no tenant, so the tenant is the configured one or `duo`.
 
 mod activity;
@@ -17,7 +17,7 @@ use crate::values;
 use chrono::{DateTime, Utc};
 use model::{Client, Event, FactorClass, Geo, Risk, RiskLevel, Text};
 
-/// Duo factor names → strength class (EVENTS.md §10, Duo column), tried top-down.
+/// Duo factor names → strength class (docs/events.md §10, Duo column), tried top-down.
 /// `passcode` alone is ambiguous (app or hardware), so it is matched only in full names.
 pub(crate) const FACTOR_CLASSES: &[(&str, FactorClass)] = &[
     ("webauthn", FactorClass::PhishingResistant),
@@ -40,7 +40,7 @@ pub(crate) const FACTOR_CLASSES: &[(&str, FactorClass)] = &[
 ];
 
 /// Telephony records count SMS and call credits spent for a context; they name no user
-/// and repeat what the authentication log already says, so EVENTS.md does not list them.
+/// and repeat what the authentication log already says, so docs/events.md does not list them.
 pub fn telephony(rec: View<'_, '_>, _ctx: &Ctx<'_>, _out: &mut Vec<Event>) -> Result {
     let context = rec.get("context").str().unwrap_or("telephony");
     Ok(Relevance::NotRelevant(Text::from(context)))

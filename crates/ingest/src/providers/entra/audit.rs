@@ -1,4 +1,4 @@
-//! The one audit mapping (EVENTS.md §2 "Audit activity"), shared by the diagnostic, Graph
+//! The one audit mapping (docs/events.md §2 "Audit activity"), shared by the diagnostic, Graph
 //! and Log Analytics shapes and by Microsoft 365's Azure AD operations (§3).
 
 use super::{FACTOR_TABLE, is_system_app, mentions, starts_with_ignore_case, unquote};

@@ -1,5 +1,5 @@
 //! Application and service principal credentials: `KeyDescription` lists diffed by
-//! `KeyIdentifier` (EVENTS.md §2, `Update application - Certificates and secrets management`).
+//! `KeyIdentifier` (docs/events.md §2, `Update application - Certificates and secrets management`).
 
 use super::audit::{Audit, base};
 use crate::json::{View, decode_embedded};

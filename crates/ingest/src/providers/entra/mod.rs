@@ -1,4 +1,4 @@
-//! Microsoft Entra ID (EVENTS.md §2). Three shapes carry the same two record kinds:
+//! Microsoft Entra ID (docs/events.md §2). Three shapes carry the same two record kinds:
 //! diagnostic-setting records (fields under `properties`), Graph objects (the same fields
 //! at top level) and Log Analytics rows (PascalCase columns holding JSON strings). Each
 //! shape is read into one small struct ([`Audit`], [`signin::Signin`]) and mapped once.
@@ -17,7 +17,7 @@ use crate::context::{Ctx, Relevance, contains_ignore_case};
 use crate::json::View;
 use model::{Event, FactorClass};
 
-/// Entra method names → strength class (EVENTS.md §10), tried top-down: `passwordless
+/// Entra method names → strength class (docs/events.md §10), tried top-down: `passwordless
 /// phone` must be tried before `phone`, and `password` after it.
 pub(crate) const FACTOR_TABLE: &[(&str, FactorClass)] = &[
     ("fido2", FactorClass::PhishingResistant),
@@ -41,7 +41,7 @@ pub(crate) const FACTOR_TABLE: &[(&str, FactorClass)] = &[
     ("previously satisfied", FactorClass::Unknown),
 ];
 
-/// Microsoft first-party apps whose changes are the provider's own machinery (EVENTS.md §0
+/// Microsoft first-party apps whose changes are the provider's own machinery (docs/events.md §0
 /// "Actor relation"), never a human's or a customer app's.
 const SYSTEM_APPS: [&str; 4] =
     ["Device Registration Service", "Managed Service Identity", "Azure MFA StrongAuthenticationService", "MS-PIM"];

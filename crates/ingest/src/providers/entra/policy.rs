@@ -1,4 +1,4 @@
-//! Tenant policy changes (EVENTS.md §2): policy_weaken when the change drops MFA, disables
+//! Tenant policy changes (docs/events.md §2): policy_weaken when the change drops MFA, disables
 //! or deletes a policy, enables a weaker method or adds federation; else other, tagged
 //! `policy_change`. Read from the old and new values as text: the shapes of these
 //! values vary by policy and are not documented field by field.

@@ -1,4 +1,4 @@
-//! The one sign-in mapping (EVENTS.md §2 "Sign-in"), over the fields of any sign-in
+//! The one sign-in mapping (docs/events.md §2 "Sign-in"), over the fields of any sign-in
 //! shape: diagnostic records (`properties`), Graph `signIn` objects and Log Analytics rows.
 
 use super::read::column;
@@ -162,7 +162,7 @@ impl LaSigninColumns {
     }
 }
 
-/// Error codes with their own meaning (EVENTS.md §2); other non-zero codes are failures.
+/// Error codes with their own meaning (docs/events.md §2); other non-zero codes are failures.
 fn category_for(code: i64) -> Category {
     match code {
         0 => Category::SigninSuccess,

@@ -1,5 +1,5 @@
 //! `Update user` records that change MFA state through the legacy per-user properties
-//! (EVENTS.md §2): `StrongAuthenticationMethod`, `…PhoneAppDetail`, `…UserDetails` and
+//! (docs/events.md §2): `StrongAuthenticationMethod`, `…PhoneAppDetail`, `…UserDetails` and
 //! `…Requirement`. Old and new values are JSON written as strings.
 
 use super::audit::{Audit, base, factor};

@@ -1,9 +1,9 @@
-//! Google Workspace event names → categories (EVENTS.md §5), and factor classes (§10).
+//! Google Workspace event names → categories (docs/events.md §5), and factor classes (§10).
 
 use crate::context::classify_factor;
 use model::{Category, FactorClass};
 
-/// EVENTS.md §10, Google column, tried top-down. `password` is not a factor.
+/// docs/events.md §10, Google column, tried top-down. `password` is not a factor.
 const FACTORS: &[(&str, FactorClass)] = &[
     ("security_key", FactorClass::PhishingResistant),
     ("passkey", FactorClass::PhishingResistant),

@@ -1,4 +1,4 @@
-//! Google Workspace Reports API activities (EVENTS.md §5). One activity holds one or more
+//! Google Workspace Reports API activities (docs/events.md §5). One activity holds one or more
 //! `events`; each becomes its own event, with an id made of the activity id, the index and
 //! the event name so that two events of one activity never collapse into one.
 

@@ -1,5 +1,5 @@
-//! Okta event types → categories (EVENTS.md §1) and factor kinds → strength classes
-//! (EVENTS.md §10). Shared by the native System Log reader and the `Okta_CL` reader.
+//! Okta event types → categories (docs/events.md §1) and factor kinds → strength classes
+//! (docs/events.md §10). Shared by the native System Log reader and the `Okta_CL` reader.
 
 use crate::context::{classify_factor, contains_ignore_case};
 use model::{Category, FactorClass, Outcome};
@@ -29,7 +29,7 @@ pub enum Rule {
     IdpAdded,
 }
 
-/// The rule for an event type, or `None` for types EVENTS.md does not list.
+/// The rule for an event type, or `None` for types docs/events.md does not list.
 pub fn rule_for(event_type: &str) -> Option<Rule> {
     use Category as C;
     let rule = match event_type {
@@ -86,7 +86,7 @@ pub fn outcome(result: Option<&str>) -> Outcome {
     }
 }
 
-/// The password verified as a step of an MFA flow is not a factor (EVENTS.md §10).
+/// The password verified as a step of an MFA flow is not a factor (docs/events.md §10).
 pub const PASSWORD_FACTOR: &str = "PASSWORD_AS_FACTOR";
 
 /// Okta Verify number challenge answered wrongly (Classic Engine).
@@ -139,7 +139,7 @@ pub fn is_policy_removal(event_type: &str) -> bool {
     event_type.ends_with(".deactivate") || event_type.ends_with(".delete")
 }
 
-/// EVENTS.md §10, Okta column, tried top-down; OIE authenticator display names added after
+/// docs/events.md §10, Okta column, tried top-down; OIE authenticator display names added after
 /// the documented kinds (`Security Key or Biometric`, `Phone`, `Google Authenticator`).
 const FACTOR_CLASSES: &[(&str, FactorClass)] = &[
     (PASSWORD_FACTOR, FactorClass::Unknown),

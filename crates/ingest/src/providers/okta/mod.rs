@@ -1,12 +1,14 @@
-//! Okta System Log (EVENTS.md §1). This module reads native LogEvents; `okta_la` reads the
-//! same events flattened by Log Analytics. Both fill one [`Record`] and share the rest.
+//! Okta System Log (docs/events.md §1). This module reads native LogEvents; `log_analytics` reads
+//! the same events flattened by Log Analytics. Both fill one [`Record`] and share the rest.
 
+mod log_analytics;
 mod mapping;
 mod record;
 mod risk;
 
-pub(super) use record::{Actor, Record, emit};
-pub(super) use risk::RiskFields;
+pub(super) use log_analytics::normalize as log_analytics;
+use record::{Actor, Record, emit};
+use risk::RiskFields;
 
 use super::Result;
 use crate::context::Ctx;

@@ -1,5 +1,5 @@
 //! Okta's own risk verdicts, written by `debugData` as Java map strings rather than JSON:
-//! `behaviors` `{New Device=POSITIVE, New IP=NEGATIVE}`, `risk` `{level=LOW}` (EVENTS.md §1).
+//! `behaviors` `{New Device=POSITIVE, New IP=NEGATIVE}`, `risk` `{level=LOW}` (docs/events.md §1).
 
 use crate::json::{View, decode_embedded};
 use model::{Risk, RiskLevel, Text};

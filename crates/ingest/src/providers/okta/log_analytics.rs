@@ -1,10 +1,10 @@
-//! Okta System Log rows flattened by Log Analytics (`Okta_CL`, EVENTS.md §1): the native
+//! Okta System Log rows flattened by Log Analytics (`Okta_CL`, docs/events.md §1): the native
 //! path joined by `_` plus a type suffix (`published_t`, `uuid_g`); `target` and
 //! `request_ipChain` are JSON strings. Read into the shared Okta record; the mapping is
 //! the native one.
 
-use super::Result;
-use super::okta::{Actor, Record, RiskFields, emit};
+use super::{Actor, Record, RiskFields, emit};
+use crate::providers::Result;
 use crate::context::Ctx;
 use crate::error::RecordError;
 use crate::json::{View, decode_embedded};
