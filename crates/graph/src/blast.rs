@@ -11,6 +11,7 @@ const MAX_DEPTH: u8 = 8;
 /// One thing reached, and how.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reach {
+    /// What was reached.
     pub node: NodeId,
     /// The last edge of the path (None for the identity itself).
     pub via: Option<EdgeKind>,
@@ -18,19 +19,25 @@ pub struct Reach {
     pub path: Vec<NodeId>,
 }
 
+/// Everything an identity reaches, by kind, each with its explaining path.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BlastRadius {
+    /// Roles it holds, directly or through groups.
     pub roles: Vec<Reach>,
     /// Identities whose factors, passwords or roles it controls.
     pub identities: Vec<Reach>,
+    /// Non-human identities whose credentials it can add or rotate.
     pub nhi: Vec<Reach>,
+    /// Secrets it holds or controls.
     pub secrets: Vec<Reach>,
     /// Whole-tenant scopes reached ("every identity of acme.okta.com").
     pub scopes: Vec<Reach>,
+    /// Groups it is a member of.
     pub groups: Vec<Reach>,
 }
 
 impl BlastRadius {
+    /// Every reach: roles, identities, NHIs, secrets, scopes, then groups.
     pub fn all(&self) -> impl Iterator<Item = &Reach> {
         self.roles
             .iter()
@@ -41,6 +48,7 @@ impl BlastRadius {
             .chain(&self.groups)
     }
 
+    /// Whether it reaches nothing.
     pub fn is_empty(&self) -> bool {
         self.all().next().is_none()
     }

@@ -5,18 +5,25 @@ use model::{Provider, Text};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+/// A node's index in its graph.
 pub type NodeId = u32;
 
+/// What a node stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
+    /// A person.
     Human,
     /// A non-human identity: service principal, service account, IAM user for a workload,
     /// API token, bot, GitHub App.
     Nhi,
+    /// A role or admin privilege.
     Role,
+    /// A group.
     Group,
+    /// An application (app registration, OAuth app, integration).
     App,
+    /// A credential: client secret, certificate, API token, access key.
     Secret,
     /// Stands for every identity or NHI of a tenant ("every service principal").
     Scope,
@@ -26,24 +33,33 @@ pub enum NodeKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
+    /// Every identity of the tenant, people and NHIs.
     AllIdentities,
+    /// Every non-human identity and app of the tenant.
     AllNhi,
 }
 
+/// What an edge says about its source and target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EdgeKind {
+    /// Is a member of a group.
     MemberOf,
+    /// Holds a role.
     HasRole,
+    /// Owns an app, NHI or secret.
     Owns,
     /// Can add, remove or reset the target's authentication factors.
     CanResetFactors,
+    /// Can reset the target's password.
     CanResetPassword,
     /// Can grant roles to others (role administration).
     CanManageRoles,
     /// Can add or rotate the target NHI's credentials.
     CanAddCredentials,
+    /// Can act as the target (assume an AWS role): gets what the target can do.
     CanAssume,
+    /// Can hand the target role to a workload (AWS `iam:PassRole`).
     CanPassRole,
     /// An NHI's or app's secret (password credential, key, token, access key).
     HasSecret,
@@ -59,6 +75,7 @@ impl EdgeKind {
         )
     }
 
+    /// The edge in words, for paths shown to people (`can reset factors of`).
     pub fn words(self) -> &'static str {
         match self {
             EdgeKind::MemberOf => "member of",
@@ -75,16 +92,23 @@ impl EdgeKind {
     }
 }
 
+/// A node with its attributes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Node {
     /// Stable key: `provider:tenant:kind:id`.
     pub key: Text,
+    /// What it stands for.
     pub kind: NodeKind,
+    /// The provider it lives in.
     pub provider: Provider,
+    /// The tenant it lives in.
     pub tenant: Text,
+    /// The provider's id for it.
     pub id: Text,
+    /// Its name, for people.
     pub name: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// For scope nodes: what they stand for.
     pub scope: Option<Scope>,
     /// For roles: the tier the role itself confers (0 or 1), from the role tables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -94,8 +118,10 @@ pub struct Node {
     pub disabled: bool,
     /// For secrets: when it was created or last rotated, and when it expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// When it was created or last rotated.
     pub created: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// When it expires (None: never, or unknown).
     pub expires: Option<DateTime<Utc>>,
     /// For people: whether a phishing-resistant factor is bound (None: unknown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,10 +133,14 @@ pub struct Node {
     pub interactive_use: Option<DateTime<Utc>>,
 }
 
+/// A directed edge: `from` can do `kind` to `to`, or is `kind` of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Edge {
+    /// The source node.
     pub from: NodeId,
+    /// The target node.
     pub to: NodeId,
+    /// What the edge says.
     pub kind: EdgeKind,
     /// When the edge was learned from an event (None: from an inventory).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -134,6 +164,7 @@ pub struct Graph {
     by_name: HashMap<(Provider, String), NodeId>,
 }
 
+/// The stable key of a node: `provider:tenant:kind:id`.
 pub fn node_key(provider: Provider, tenant: &str, kind: NodeKind, id: &str) -> Text {
     let kind = match kind {
         NodeKind::Human | NodeKind::Nhi => "identity",
@@ -155,18 +186,22 @@ pub fn node_key(provider: Provider, tenant: &str, kind: NodeKind, id: &str) -> T
 }
 
 impl Graph {
+    /// An empty graph.
     pub fn new() -> Graph {
         Graph::default()
     }
 
+    /// How many nodes it has.
     pub fn len(&self) -> usize {
         self.nodes.len()
     }
 
+    /// Whether it has no node.
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }
 
+    /// How many live edges it has.
     pub fn edge_count(&self) -> usize {
         self.live.len()
     }
@@ -228,6 +263,8 @@ impl Graph {
         node
     }
 
+    /// Adds an edge, unless the same live edge exists; `learned` is the time of the event
+    /// it was learned from (None: from an inventory).
     pub fn link(&mut self, from: NodeId, to: NodeId, kind: EdgeKind, learned: Option<DateTime<Utc>>) {
         if self.live.contains_key(&(from, to, kind)) {
             return;
@@ -253,14 +290,17 @@ impl Graph {
         true
     }
 
+    /// The node with this id.
     pub fn node(&self, id: NodeId) -> Option<&Node> {
         self.nodes.get(id as usize)
     }
 
+    /// The node with this id, to change its attributes.
     pub fn node_mut(&mut self, id: NodeId) -> Option<&mut Node> {
         self.nodes.get_mut(id as usize)
     }
 
+    /// The node with this key ([`node_key`]).
     pub fn find(&self, key: &str) -> Option<NodeId> {
         self.index.get(key).copied()
     }
@@ -286,6 +326,7 @@ impl Graph {
             .map(|(i, _)| i as NodeId)
     }
 
+    /// Every node with its id, in id order.
     pub fn nodes(&self) -> impl Iterator<Item = (NodeId, &Node)> {
         self.nodes.iter().enumerate().map(|(i, n)| (i as NodeId, n))
     }
@@ -300,6 +341,7 @@ impl Graph {
         self.incoming.get(id as usize).into_iter().flatten().filter_map(|&i| self.live_edge(i))
     }
 
+    /// Every live edge, in the order they were added.
     pub fn edges(&self) -> impl Iterator<Item = &Edge> {
         (0..self.edges.len() as u32).filter_map(|i| self.live_edge(i))
     }

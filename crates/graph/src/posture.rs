@@ -33,6 +33,7 @@ pub enum Check {
 }
 
 impl Check {
+    /// Every check, in report order.
     pub const ALL: [Check; 5] = [
         Check::NoHumanOwner,
         Check::AdminsWithoutPhishingResistantMfa,
@@ -41,6 +42,7 @@ impl Check {
         Check::OverPrivileged,
     ];
 
+    /// The check's id (`P-1`).
     pub fn id(self) -> &'static str {
         match self {
             Check::NoHumanOwner => "P-1",
@@ -51,6 +53,7 @@ impl Check {
         }
     }
 
+    /// The check's title, for people.
     pub fn title(self) -> &'static str {
         match self {
             Check::NoHumanOwner => "NHI without a human owner",
@@ -87,12 +90,14 @@ impl Check {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    /// The check failed.
     Fail,
     /// P-2 only: some administrator's factors are unknown (`phishing_resistant` is None)
     /// and none is known to lack a phishing-resistant factor.
     Unknown,
 }
 
+/// Settings of the posture checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostureSettings {
     /// P-3: a secret created or last rotated longer ago than this is long-lived.
@@ -105,16 +110,21 @@ impl Default for PostureSettings {
     }
 }
 
+/// One posture check that did not pass, on one NHI.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PostureFinding {
     /// `P-1` … `P-5`.
     pub check: Check,
+    /// Failed, or undecided.
     pub status: Status,
+    /// The check's OWASP NHI Top 10 id.
     pub owasp_nhi: &'static str,
+    /// The check's NIST CSF 2.0 ids.
     pub csf: &'static [&'static str],
     /// The NHI (for P-3, whoever holds the secret, which may be a person's PAT; the secret
     /// itself when nothing holds it).
     pub nhi: NodeId,
+    /// The NHI's name.
     pub nhi_name: Text,
     /// P-3: the secret.
     #[serde(skip_serializing_if = "Option::is_none")]

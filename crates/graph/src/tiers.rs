@@ -81,6 +81,7 @@ pub fn tier_of(graph: &Graph, identity: NodeId) -> u8 {
     tier_of_reach(graph, &graph.blast_radius(identity))
 }
 
+/// The tier a blast radius gives: 0 or 1 when anything in it confers that tier, else 2.
 pub fn tier_of_reach(graph: &Graph, reach: &BlastRadius) -> u8 {
     let mut tier = 2u8;
     for r in reach.all() {

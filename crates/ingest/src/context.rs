@@ -30,10 +30,12 @@ impl Default for Options {
 }
 
 impl Options {
+    /// Names `provider`'s tenant for every event of the run (`--tenant okta=acme.okta.com`).
     pub fn set_tenant(&mut self, provider: Provider, tenant: &str) {
         self.tenants[provider as usize] = Some(Text::from(tenant));
     }
 
+    /// The tenant configured for `provider`, if any.
     pub fn tenant_override(&self, provider: Provider) -> Option<&Text> {
         self.tenants[provider as usize].as_ref()
     }

@@ -1,32 +1,107 @@
 use model::SourceRef;
 use std::fmt;
+use std::io;
+use std::sync::Arc;
 use thiserror::Error;
 
 /// Why one record, or one whole source, could not be read. Messages are lower-case, put
 /// what was found in backticks, and say what was expected.
 #[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
 pub enum RecordError {
+    /// The record does not parse as JSON; `reason` says where and how, in words.
     #[error("not JSON: {reason}")]
-    NotJson { reason: String },
+    NotJson {
+        /// What is wrong, truncation named as such.
+        reason: String,
+    },
+    /// The record's bytes are not UTF-8.
     #[error("invalid UTF-8 at byte {at} of the record")]
-    InvalidUtf8 { at: usize },
+    InvalidUtf8 {
+        /// The offset of the first invalid byte.
+        at: usize,
+    },
+    /// The record is longer than `Options::max_record_bytes` (or a document than
+    /// `max_document_bytes`).
     #[error("record of {size} bytes is over the {limit}-byte limit; skipped")]
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        /// The record's size in bytes (at least; reading stopped past the limit).
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The JSON value is not an object.
     #[error("expected a JSON object or an array of objects, found {found}")]
-    NotARecord { found: &'static str },
+    NotARecord {
+        /// What it is instead (`a number`).
+        found: &'static str,
+    },
+    /// No provider shape matches the record's keys (docs/events.md §0 "Fingerprints").
     #[error("unknown provider shape: found keys {keys}")]
-    UnknownShape { keys: String },
+    UnknownShape {
+        /// The first keys of the record, for the reader to recognise it.
+        keys: String,
+    },
+    /// A field the provider's mapping needs has the wrong type or value.
     #[error("malformed {shape} record: `{field}` {reason}")]
-    Invalid { shape: &'static str, field: &'static str, reason: String },
+    Invalid {
+        /// The shape's name (`aws.cloudtrail`).
+        shape: &'static str,
+        /// The field.
+        field: &'static str,
+        /// What was expected and what was found.
+        reason: String,
+    },
+    /// The source holds a NUL byte: it is not JSON text.
     #[error("binary data, not JSON text (NUL byte at offset {offset}); source skipped")]
-    Binary { offset: u64 },
+    Binary {
+        /// The offset of the NUL byte.
+        offset: u64,
+    },
+    /// The source holds no record.
     #[error("empty input: no records")]
     Empty,
-    #[error("read failed: {reason}; rest of the source skipped")]
-    Io { reason: String },
+    /// Reading the source failed; records read before the failure are kept.
+    #[error("{what}: {source}; rest of the source skipped")]
+    Io {
+        /// What was being done (`cannot open`, `gzip data is corrupt`).
+        what: &'static str,
+        /// The underlying error.
+        #[source]
+        source: SharedIoError,
+    },
+}
+
+/// An I/O error that diagnostics can be cloned and compared with (by kind and message).
+#[derive(Debug, Clone)]
+pub struct SharedIoError(Arc<io::Error>);
+
+impl From<io::Error> for SharedIoError {
+    fn from(e: io::Error) -> SharedIoError {
+        SharedIoError(Arc::new(e))
+    }
+}
+
+impl PartialEq for SharedIoError {
+    fn eq(&self, other: &SharedIoError) -> bool {
+        self.0.kind() == other.0.kind() && self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl fmt::Display for SharedIoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for SharedIoError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
 }
 
 impl RecordError {
+    /// A field of a `shape` record that is not what the mapping needs.
     pub fn invalid(shape: &'static str, field: &'static str, reason: impl Into<String>) -> RecordError {
         RecordError::Invalid { shape, field, reason: reason.into() }
     }
@@ -50,7 +125,9 @@ impl RecordError {
 /// A record error with where it happened.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
+    /// The record or source it happened at.
     pub at: SourceRef,
+    /// What went wrong.
     pub error: RecordError,
 }
 

@@ -40,10 +40,6 @@ impl<'v, 'a> View<'v, 'a> {
         self.ci
     }
 
-    pub fn node(&self) -> Option<&'v Json<'a>> {
-        self.node
-    }
-
     /// The field `key` of an object.
     pub fn get(self, key: &str) -> View<'v, 'a> {
         let Some(obj) = self.node.and_then(|n| n.as_object()) else { return View { node: None, ci: self.ci } };
@@ -88,10 +84,6 @@ impl<'v, 'a> View<'v, 'a> {
 
     pub fn is_array(&self) -> bool {
         self.node.is_some_and(|n| n.is_array())
-    }
-
-    pub fn is_string(&self) -> bool {
-        self.node.is_some_and(|n| n.is_str())
     }
 
     /// A trimmed string that is not an absent marker. Numbers are not strings here.

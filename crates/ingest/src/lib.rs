@@ -5,22 +5,24 @@
 //! ([`shape`]) and its provider module normalizes it ([`providers`]). Everything that goes
 //! wrong is a [`Diagnostic`] with the source and line, never a panic.
 
+#![warn(missing_docs)]
+
 pub mod collapse;
-pub mod context;
-pub mod error;
-pub mod framing;
-pub mod json;
-pub mod pipeline;
-pub mod reader;
+mod context;
+mod error;
+mod framing;
+mod json;
+mod pipeline;
+mod reader;
 pub mod record;
-pub mod shape;
-pub mod tally;
-pub mod values;
+mod shape;
+mod tally;
+mod values;
 
 mod providers;
 
-pub use context::{Options, Relevance};
-pub use error::{Diagnostic, RecordError};
+pub use context::Options;
+pub use error::{Diagnostic, RecordError, SharedIoError};
 pub use pipeline::Pipeline;
 pub use reader::{Input, expand_paths};
 pub use tally::Tally;

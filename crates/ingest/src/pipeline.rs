@@ -18,12 +18,15 @@ const BATCH_RECORDS: usize = 4096;
 /// Records one worker normalizes in a go.
 const CHUNK_RECORDS: usize = 256;
 
+/// A normalization run's settings and its de-duplication memory, kept across calls to
+/// [`Pipeline::run`] so that a repeat in a later input is still dropped.
 pub struct Pipeline {
     opts: Options,
     collapser: Collapser,
 }
 
 impl Pipeline {
+    /// A pipeline with `opts` and nothing seen yet.
     pub fn new(opts: Options) -> Pipeline {
         Pipeline { opts, collapser: Collapser::default() }
     }

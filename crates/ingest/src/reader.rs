@@ -23,12 +23,21 @@ const LOG_EXTENSIONS: [&str; 5] = [".json", ".ndjson", ".jsonl", ".log", ".gz"];
 /// One source of records.
 #[derive(Debug)]
 pub enum Input {
+    /// A file.
     Path(PathBuf),
+    /// The process's standard input.
     Stdin,
-    Memory { name: String, bytes: Vec<u8> },
+    /// Bytes already in memory (a request body), with the name pointers use.
+    Memory {
+        /// The source name in pointers and diagnostics.
+        name: String,
+        /// The raw bytes, possibly gzipped.
+        bytes: Vec<u8>,
+    },
 }
 
 impl Input {
+    /// The name pointers and diagnostics use for this source.
     pub fn name(&self) -> Arc<str> {
         match self {
             Input::Path(p) => Arc::from(p.to_string_lossy().as_ref()),
@@ -54,7 +63,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
             problems.push(source_problem(
                 Arc::from(path.to_string_lossy().as_ref()),
                 1,
-                io_error("cannot open", "no such file or directory"),
+                io_error("cannot open", io::Error::new(io::ErrorKind::NotFound, "no such file or directory")),
             ));
         }
     }
@@ -65,11 +74,7 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<Diagnostic>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            problems.push(source_problem(
-                Arc::from(dir.to_string_lossy().as_ref()),
-                1,
-                io_error("cannot list", &e.to_string()),
-            ));
+            problems.push(source_problem(Arc::from(dir.to_string_lossy().as_ref()), 1, io_error("cannot list", e)));
             return;
         }
     };
@@ -88,8 +93,8 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<Diagnostic>) {
     }
 }
 
-fn io_error(what: &str, reason: &str) -> RecordError {
-    RecordError::Io { reason: format!("{what}: {reason}") }
+fn io_error(what: &'static str, source: io::Error) -> RecordError {
+    RecordError::Io { what, source: source.into() }
 }
 
 fn source_problem(source: Arc<str>, line: u64, error: RecordError) -> Diagnostic {
@@ -116,21 +121,19 @@ impl SourceReader {
         let name = input.name();
         let problem = |error| source_problem(name.clone(), 1, error);
         let raw: Box<dyn Read + Send> = match input {
-            Input::Path(path) => {
-                Box::new(File::open(&path).map_err(|e| problem(io_error("cannot open", &e.to_string())))?)
-            }
+            Input::Path(path) => Box::new(File::open(&path).map_err(|e| problem(io_error("cannot open", e)))?),
             Input::Stdin => Box::new(io::stdin()),
             Input::Memory { bytes, .. } => Box::new(io::Cursor::new(bytes)),
         };
         let mut reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(256 * 1024, raw));
-        let head = reader.fill_buf().map_err(|e| problem(io_error("read failed", &e.to_string())))?;
+        let head = reader.fill_buf().map_err(|e| problem(io_error("read failed", e)))?;
         let gzip = head.starts_with(&GZIP_MAGIC);
         if gzip {
             reader = Box::new(BufReader::with_capacity(256 * 1024, MultiGzDecoder::new(reader)));
         }
-        let head = reader.fill_buf().map_err(|e| {
-            problem(io_error(if gzip { "gzip data is corrupt" } else { "read failed" }, &e.to_string()))
-        })?;
+        let head = reader
+            .fill_buf()
+            .map_err(|e| problem(io_error(if gzip { "gzip data is corrupt" } else { "read failed" }, e)))?;
         if framing::skip_bom_and_space(head).is_empty() && head.len() < 4096 {
             return Err(problem(RecordError::Empty));
         }
@@ -156,12 +159,8 @@ impl SourceReader {
         Ok(source)
     }
 
-    pub fn mode(&self) -> Mode {
-        self.mode
-    }
-
-    fn read_error(&self, e: &io::Error) -> RecordError {
-        io_error(if self.gzip { "gzip data is corrupt" } else { "read failed" }, &e.to_string())
+    fn read_error(&self, e: io::Error) -> RecordError {
+        io_error(if self.gzip { "gzip data is corrupt" } else { "read failed" }, e)
     }
 
     /// Reads a whole array or pretty-printed document and queues its records.
@@ -169,7 +168,7 @@ impl SourceReader {
         let mut doc = Vec::new();
         let read = (&mut self.reader).take(limit + 1).read_to_end(&mut doc);
         if let Err(e) = read {
-            return Err(source_problem(self.name.clone(), 1, self.read_error(&e)));
+            return Err(source_problem(self.name.clone(), 1, self.read_error(e)));
         }
         if doc.len() as u64 > limit {
             let error = RecordError::TooLarge { size: doc.len() as u64, limit };
@@ -226,7 +225,7 @@ impl SourceReader {
                 }
                 Err(e) => {
                     self.done = true;
-                    return Some(Err(source_problem(self.name.clone(), line, self.read_error(&e))));
+                    return Some(Err(source_problem(self.name.clone(), line, self.read_error(e))));
                 }
             }
         }

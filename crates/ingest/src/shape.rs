@@ -28,30 +28,6 @@ pub enum Shape {
 }
 
 impl Shape {
-    pub fn name(self) -> &'static str {
-        match self {
-            Shape::OktaNative => "okta.native",
-            Shape::OktaLogAnalytics => "okta.la",
-            Shape::EntraDiagnostic => "entra.diag",
-            Shape::EntraGraphAudit => "entra.graph.audit",
-            Shape::EntraGraphSignin => "entra.graph.signin",
-            Shape::EntraLogAnalyticsAudit => "entra.la.audit",
-            Shape::EntraLogAnalyticsSignin => "entra.la.signin",
-            Shape::M365Api => "m365.ual",
-            Shape::M365LogAnalytics => "m365.la",
-            Shape::CloudTrail => "aws.cloudtrail",
-            Shape::GoogleActivity => "gws.activity",
-            Shape::GithubAudit => "github.audit",
-            Shape::DuoAuth => "duo.auth",
-            Shape::DuoActivity => "duo.activity",
-            Shape::DuoTelephony => "duo.telephony",
-            Shape::DuoAdmin => "duo.admin",
-            Shape::Auth0Stream => "auth0.stream",
-            Shape::Auth0Api => "auth0.api",
-            Shape::OneLogin => "onelogin",
-        }
-    }
-
     pub fn provider(self) -> Provider {
         match self {
             Shape::OktaNative | Shape::OktaLogAnalytics => Provider::Okta,

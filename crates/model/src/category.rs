@@ -5,34 +5,52 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
+    /// A factor bound to an identity.
     FactorAdd,
+    /// A factor removed from an identity.
     FactorRemove,
     /// All factors of an identity removed at once.
     FactorReset,
     /// A factor's phone number, device or secret replaced.
     FactorUpdate,
+    /// A recovery method (recovery e-mail or phone, questions, recovery codes) changed.
     RecoveryChange,
+    /// The identity changed its own password.
     PasswordChange,
+    /// The password was reset by someone else or by a recovery flow.
     PasswordReset,
+    /// Sessions or refresh tokens revoked.
     SessionRevoke,
+    /// A role, admin privilege, group with rights or ownership granted.
     RoleGrant,
+    /// A role, admin privilege, group with rights or ownership removed.
     RoleRevoke,
+    /// A secret issued: API token, access key, client secret, certificate, app password.
     SecretIssue,
+    /// A secret replaced by a new one.
     SecretRotate,
+    /// A secret revoked or deactivated.
     SecretRevoke,
+    /// A successful sign-in.
     SigninSuccess,
+    /// A failed sign-in.
     SigninFailure,
+    /// A second factor asked for or passed.
     MfaChallenge,
+    /// A second factor refused, timed out or reported as fraud.
     MfaDeny,
     /// A tenant, org or identity-wide MFA or sign-on policy weakened.
     PolicyWeaken,
+    /// A device registered to an identity.
     DeviceRegister,
     /// The provider's own risk verdict.
     RiskSignal,
+    /// Recognised and kept for context; never a change of state.
     Other,
 }
 
 impl Category {
+    /// Every category, in declaration order.
     pub const ALL: [Category; 21] = [
         Category::FactorAdd,
         Category::FactorRemove,
@@ -57,6 +75,7 @@ impl Category {
         Category::Other,
     ];
 
+    /// The category's name in the event format (`factor_add`).
     pub fn as_str(self) -> &'static str {
         match self {
             Category::FactorAdd => "factor_add",
@@ -104,13 +123,17 @@ impl fmt::Display for Category {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    /// The action took effect.
     Success,
+    /// The action was refused or failed.
     Failure,
+    /// The record does not say (a challenge sent, a step skipped).
     #[default]
     Unknown,
 }
 
 impl Outcome {
+    /// The outcome's name in the event format (`success`).
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Success => "success",

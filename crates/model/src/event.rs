@@ -8,30 +8,39 @@ use std::sync::Arc;
 /// these at the edge; nothing downstream reads provider JSON again.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
+    /// The provider whose log the event came from.
     pub provider: Provider,
     /// The organisation, directory, account or customer the event belongs to.
     pub tenant: Text,
     /// The provider's own event id, the key for de-duplication with `provider`, `tenant`,
     /// `action` and `time`. Derived by hashing where the provider gives none.
     pub id: Text,
+    /// When it happened, by the provider's clock, in UTC (never the time it was received).
     pub time: DateTime<Utc>,
+    /// What kind of identity event it is (docs/detection-contract.md §1).
     pub category: Category,
     /// The provider's name for what happened (`user.mfa.factor.activate`, `EnableMFADevice`).
     pub action: Text,
+    /// Whether the provider says it took effect.
     pub outcome: Outcome,
     /// The provider's reason text for the outcome, where it explains the event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Text>,
+    /// Who acted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor: Option<Principal>,
     /// The identity the event is about. For sign-ins and self-service changes it is the actor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Principal>,
+    /// How the actor relates to the target (docs/events.md §0 "Actor relation").
     pub relation: ActorRelation,
+    /// The factor the event is about or was made with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub factor: Option<Factor>,
+    /// Where the request came from.
     #[serde(skip_serializing_if = "Client::is_empty", default)]
     pub client: Client,
+    /// The provider's session id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<Text>,
     /// Groups the records of one operation (Okta `transaction.id`, Entra `correlationId`).
@@ -40,8 +49,10 @@ pub struct Event {
     /// What the change was made to, where it is not an identity: a role, secret, policy, app.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<Text>,
+    /// The provider's own risk verdict.
     #[serde(skip_serializing_if = "Risk::is_empty", default)]
     pub risk: Risk,
+    /// Facts the category does not carry.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub tags: Vec<Tag>,
     /// Where the raw record is: `file:line`, or a message id.
@@ -54,6 +65,7 @@ impl Event {
         self.target.as_ref().or(self.actor.as_ref())
     }
 
+    /// Whether the event carries `tag`.
     pub fn has_tag(&self, tag: Tag) -> bool {
         self.tags.contains(&tag)
     }
@@ -62,6 +74,7 @@ impl Event {
 /// The provider's own risk verdict on an event.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Risk {
+    /// The level the provider gave, where it gave one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<RiskLevel>,
     /// Named detections (`unfamiliarFeatures`, `New Device`, `user_marked_fraud`).
@@ -70,22 +83,29 @@ pub struct Risk {
 }
 
 impl Risk {
+    /// Whether the provider gave no verdict.
     pub fn is_empty(&self) -> bool {
         self.level.is_none() && self.markers.is_empty()
     }
 
-    /// Medium or higher, or any named detection: what docs/detection-contract.md §5 calls provider risk.
+    /// Medium or higher, or any named detection: what docs/detection-contract.md §5 calls
+    /// provider risk.
     pub fn is_elevated(&self) -> bool {
         self.level.is_some_and(|l| l >= RiskLevel::Medium) || !self.markers.is_empty()
     }
 }
 
+/// How risky the provider judged an event, lowest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskLevel {
+    /// The provider found no risk.
     None,
+    /// Low risk.
     Low,
+    /// Medium risk.
     Medium,
+    /// High risk.
     High,
 }
 
@@ -137,16 +157,21 @@ pub enum Tag {
 /// record of an envelope on that line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SourceRef {
+    /// The file, or the name given to an input held in memory.
     pub source: Arc<str>,
+    /// The line the record starts on, from 1.
     pub line: u64,
+    /// The record's position in an envelope or array on that line, from 0.
     pub index: Option<u32>,
 }
 
 impl SourceRef {
+    /// A pointer to the record at `source:line`.
     pub fn new(source: Arc<str>, line: u64) -> SourceRef {
         SourceRef { source, line, index: None }
     }
 
+    /// A pointer to the `index`-th record of an envelope on the same line.
     pub fn with_index(&self, index: u32) -> SourceRef {
         SourceRef { source: self.source.clone(), line: self.line, index: Some(index) }
     }

@@ -1,6 +1,8 @@
 //! factorwatch's shared vocabulary: the normalized [`Event`] every provider's log becomes,
 //! and the small types it is made of. Plain data, no I/O.
 
+#![warn(missing_docs)]
+
 mod category;
 mod client;
 mod event;

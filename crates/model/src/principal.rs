@@ -6,9 +6,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PrincipalKind {
+    /// A person.
     Human,
+    /// A non-human identity: service principal, app, API token, access key, bot.
     Nhi,
+    /// The provider's own machinery.
     System,
+    /// The record does not say.
     #[default]
     Unknown,
 }
@@ -17,14 +21,18 @@ pub enum PrincipalKind {
 /// human-readable login (email, UPN, alternate id), never used as a key when an id exists.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Principal {
+    /// The provider's immutable id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Text>,
+    /// The login or display name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<Text>,
+    /// Person, non-human identity or system.
     pub kind: PrincipalKind,
 }
 
 impl Principal {
+    /// A principal from what a record gives; `None` when it gives neither id nor name.
     pub fn new(id: Option<&str>, name: Option<&str>, kind: PrincipalKind) -> Option<Principal> {
         if id.is_none() && name.is_none() {
             return None;
@@ -67,6 +75,7 @@ pub enum ActorRelation {
 }
 
 impl ActorRelation {
+    /// The relation's name in the event format (`self`, `delegated`).
     pub fn as_str(self) -> &'static str {
         match self {
             ActorRelation::SelfService => "self",

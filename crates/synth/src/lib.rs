@@ -2,22 +2,24 @@
 //! native log shape, with attack stories and benign look-alikes embedded, a config for the
 //! tenant and the ground truth (docs/gen.md).
 //!
-//! Generation plans small `Copy` records ([`event::Ev`]) from one seeded ChaCha RNG, sorts
+//! Generation plans small `Copy` records (`event::Ev`) from one seeded ChaCha RNG, sorts
 //! each source by time, and formats the native JSON lines directly into buffered files.
 
-pub mod background;
-pub mod clock;
-pub mod config;
-pub mod decisions;
-pub mod event;
-pub mod ids;
-pub mod lookalikes;
-pub mod places;
-pub mod plan;
-pub mod stories;
-pub mod tenant;
-pub mod truth;
-pub mod write;
+#![warn(missing_docs)]
+
+mod background;
+mod clock;
+mod config;
+mod decisions;
+mod event;
+mod ids;
+mod lookalikes;
+mod places;
+mod plan;
+mod stories;
+mod tenant;
+mod truth;
+mod write;
 
 use chrono::{DateTime, Utc};
 use clock::{DAY, HOUR, MINUTE};
@@ -31,13 +33,18 @@ use tenant::{MIN_USERS, Tenant, User, cast};
 /// The fewest days the stories fit in (a week of baseline, the stories, three silent days).
 pub const MIN_DAYS: u32 = 14;
 
+/// What to generate.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The RNG seed: the same seed and settings give the same files, byte for byte.
     pub seed: u64,
+    /// How many people the tenant has (at least the stories' cast).
     pub users: u32,
+    /// How many days of logs, from `start` (at least [`MIN_DAYS`]).
     pub days: u32,
     /// About how many lines to write in all (at least the stories' own).
     pub events: usize,
+    /// The first day's midnight, UTC.
     pub start: DateTime<Utc>,
 }
 
@@ -53,14 +60,24 @@ impl Default for Config {
     }
 }
 
+/// Why a tenant could not be generated.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SynthError {
-    #[error("`--days {0}` is too short: the stories need at least {MIN_DAYS} days")]
+    /// The tenant spans fewer days than the stories need.
+    #[error("a tenant of {0} days is too short: the stories need at least {MIN_DAYS} days")]
     TooFewDays(u32),
-    #[error("`--users {0}` is too few: the stories need at least {MIN_USERS} people")]
+    /// The tenant has fewer people than the stories' cast.
+    #[error("a tenant of {0} people is too small: the stories need at least {MIN_USERS} people")]
     TooFewUsers(u32),
+    /// An output file could not be written.
     #[error("cannot write `{path}`: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 /// What was written.
@@ -68,18 +85,21 @@ pub enum SynthError {
 pub struct Summary {
     /// (file relative to the output directory, lines).
     pub files: Vec<(&'static str, usize)>,
+    /// Attack stories embedded.
     pub stories: usize,
+    /// Benign look-alikes embedded.
     pub lookalikes: usize,
 }
 
 impl Summary {
+    /// Log lines written in all.
     pub fn lines(&self) -> usize {
         self.files.iter().map(|(_, n)| n).sum()
     }
 }
 
 /// The tenant and the period: what stories, background and writers share.
-pub struct World {
+pub(crate) struct World {
     pub tenant: Tenant,
     pub seed: u64,
     pub start: i64,

@@ -126,11 +126,3 @@ impl Net {
         self.site.place()
     }
 }
-
-/// Great-circle distance in km.
-pub fn distance_km(a: &Place, b: &Place) -> f64 {
-    let (la1, la2) = (a.lat.to_radians(), b.lat.to_radians());
-    let (dla, dlo) = ((b.lat - a.lat).to_radians(), (b.lon - a.lon).to_radians());
-    let h = (dla / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlo / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().asin()
-}

@@ -15,21 +15,62 @@ use crate::graph::Graph;
 use serde_json::Value;
 use thiserror::Error;
 
+/// Why a document could not be imported. The graph is left as it was.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum ImportError {
-    #[error("`{source_name}` is not JSON or YAML: {reason}")]
-    NotJson { source_name: String, reason: String },
+    /// The document starts like JSON but does not parse as JSON.
+    #[error("`{source_name}` is not JSON or YAML: invalid JSON: {source}")]
+    NotJson {
+        /// The file or input name.
+        source_name: String,
+        /// The parser's error.
+        source: serde_json::Error,
+    },
+    /// The document is not JSON, and does not parse as YAML either.
+    #[error("`{source_name}` is not JSON or YAML: invalid YAML: {source}")]
+    NotYaml {
+        /// The file or input name.
+        source_name: String,
+        /// The parser's error.
+        source: serde_norway::Error,
+    },
+    /// The document parses, but as a scalar, not an object or a list.
+    #[error("`{source_name}` is not JSON or YAML: neither a JSON nor a YAML object or list")]
+    NotADocument {
+        /// The file or input name.
+        source_name: String,
+    },
+    /// No importer recognises the document's shape.
     #[error("`{source_name}`: unknown inventory shape (expected one of: {expected}); found {found}")]
-    UnknownShape { source_name: String, expected: String, found: String },
+    UnknownShape {
+        /// The file or input name.
+        source_name: String,
+        /// The formats that were tried.
+        expected: String,
+        /// What the document holds instead (its first keys).
+        found: String,
+    },
+    /// The document is in a known format but breaks one of its rules.
     #[error("`{source_name}` ({format}): {reason}")]
-    Invalid { source_name: String, format: &'static str, reason: String },
+    Invalid {
+        /// The file or input name.
+        source_name: String,
+        /// The format it was read as.
+        format: &'static str,
+        /// What is wrong, and where in the document.
+        reason: String,
+    },
 }
 
 /// What an import added.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Imported {
+    /// The format the document was read as.
     pub format: &'static str,
+    /// Nodes added.
     pub nodes: usize,
+    /// Edges added.
     pub edges: usize,
 }
 
@@ -53,7 +94,14 @@ const FORMATS: &[Format] = &[
 
 /// Detects the format of a document (JSON, or YAML for the inventory) and imports it.
 pub fn import(graph: &mut Graph, source_name: &str, text: &str) -> Result<Imported, ImportError> {
-    let doc = parse(text).map_err(|reason| ImportError::NotJson { source_name: source_name.to_string(), reason })?;
+    let doc = parse(text).map_err(|failure| {
+        let source_name = source_name.to_string();
+        match failure {
+            ParseFailure::Json(source) => ImportError::NotJson { source_name, source },
+            ParseFailure::Yaml(source) => ImportError::NotYaml { source_name, source },
+            ParseFailure::Scalar => ImportError::NotADocument { source_name },
+        }
+    })?;
     let Some(format) = FORMATS.iter().find(|f| (f.matches)(&doc)) else {
         return Err(ImportError::UnknownShape {
             source_name: source_name.to_string(),
@@ -73,20 +121,26 @@ pub fn import(graph: &mut Graph, source_name: &str, text: &str) -> Result<Import
     Ok(Imported { format: format.name, nodes: graph.len() - nodes, edges: graph.edge_count().saturating_sub(edges) })
 }
 
+enum ParseFailure {
+    Json(serde_json::Error),
+    Yaml(serde_norway::Error),
+    Scalar,
+}
+
 /// JSON, else YAML (the inventory may be written in either). A document that starts like
 /// JSON keeps the JSON error; anything else that is not YAML either gets the YAML one.
-fn parse(text: &str) -> Result<Value, String> {
+fn parse(text: &str) -> Result<Value, ParseFailure> {
     let json = match serde_json::from_str::<Value>(text) {
         Ok(doc) => return Ok(doc),
         Err(e) => e,
     };
     if text.trim_start().starts_with(['{', '[']) {
-        return Err(format!("invalid JSON: {json}"));
+        return Err(ParseFailure::Json(json));
     }
     match serde_norway::from_str::<Value>(text) {
         Ok(doc @ (Value::Object(_) | Value::Array(_))) => Ok(doc),
-        Ok(_) => Err("neither a JSON nor a YAML object or list".to_string()),
-        Err(e) => Err(format!("invalid YAML: {e}")),
+        Ok(_) => Err(ParseFailure::Scalar),
+        Err(e) => Err(ParseFailure::Yaml(e)),
     }
 }
 

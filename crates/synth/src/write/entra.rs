@@ -41,9 +41,7 @@ pub fn audit(w: &mut impl Write, world: &World, e: &Ev) -> io::Result<()> {
             "User registered Authenticator App with Notification and Code",
         ),
         Act::EntraAddSpCredentials => ("ApplicationManagement", "Core Directory", "Update", ""),
-        Act::EntraResetPasswordByAdmin | Act::EntraChangePassword => {
-            ("UserManagement", "Self-service Password Management", "Update", "")
-        }
+        Act::EntraChangePassword => ("UserManagement", "Self-service Password Management", "Update", ""),
         _ => ("Device", "Core Directory", "Update", ""),
     };
     let correlation = head(w, world, e, op, "AuditLogs")?;

@@ -4,10 +4,10 @@
 //! the native one.
 
 use super::{Actor, Record, RiskFields, emit};
-use crate::providers::Result;
 use crate::context::Ctx;
 use crate::error::RecordError;
 use crate::json::{View, decode_embedded};
+use crate::providers::Result;
 use crate::shape::la_column;
 use crate::values::parse_time;
 use model::Event;
