@@ -1,47 +1,92 @@
-//! The store as the async server sees it: a few connections, each used by one blocking task
-//! at a time, so that a slow query never stalls the async workers.
+//! The store as the async server sees it: a pool of connections (r2d2), each used by one
+//! blocking task at a time, so that a slow query never stalls the async workers.
+//!
+//! A connection the database closed (a PostgreSQL restart) is dropped when it comes back,
+//! and the pool opens a new one in the background to keep its size: the request that met
+//! the closed connection fails, the ones after it are served again.
 
 use std::sync::{Arc, Mutex};
 use store::{Store, StoreError};
 use tokio::sync::Semaphore;
 
+/// One store connection, as the pool hands it out.
 pub type DynStore = Box<dyn Store + Send>;
 
-/// A small pool of store connections. Cloning shares the pool.
+/// Opens one more connection, for the pool to replace one that broke.
+pub type Opener = Box<dyn Fn() -> Result<DynStore, StoreError> + Send + Sync>;
+
+/// A pool of store connections. Cloning shares the pool.
 #[derive(Clone)]
 pub struct Db {
-    free: Arc<Connections>,
+    pool: Arc<Pool>,
+    // Requests wait for a connection here, asynchronously, rather than each holding a
+    // blocking thread while the pool is busy.
     permits: Arc<Semaphore>,
 }
 
-/// The connections, closed on a plain thread when the last handle goes: a synchronous
-/// client (PostgreSQL's runs its own runtime) must not be closed on an async worker.
-struct Connections(Mutex<Vec<DynStore>>);
+/// Hands the pool its connections: those opened before it started first, then new ones.
+struct Connector {
+    opened: Mutex<Vec<DynStore>>,
+    open: Option<Opener>,
+}
 
-impl std::ops::Deref for Connections {
-    type Target = Mutex<Vec<DynStore>>;
-    fn deref(&self) -> &Self::Target {
-        &self.0
+impl r2d2::ManageConnection for Connector {
+    type Connection = DynStore;
+    type Error = StoreError;
+
+    fn connect(&self) -> Result<DynStore, StoreError> {
+        if let Some(conn) = self.opened.lock().ok().and_then(|mut opened| opened.pop()) {
+            return Ok(conn);
+        }
+        match &self.open {
+            Some(open) => open(),
+            None => Err(StoreError::unavailable("a connection was lost and this store cannot open another")),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DynStore) -> Result<(), StoreError> {
+        conn.schema_version().map(drop)
+    }
+
+    fn has_broken(&self, conn: &mut DynStore) -> bool {
+        conn.is_closed()
     }
 }
 
-impl Drop for Connections {
+/// The r2d2 pool, dropped on a plain thread when the last handle goes: a synchronous client
+/// (PostgreSQL's runs its own runtime) must not be closed on an async worker.
+struct Pool(Option<r2d2::Pool<Connector>>);
+
+impl Drop for Pool {
     fn drop(&mut self) {
-        let connections = match self.0.get_mut() {
-            Ok(list) => std::mem::take(list),
-            Err(poisoned) => std::mem::take(poisoned.into_inner()),
-        };
-        if !connections.is_empty() {
-            let _ = std::thread::spawn(move || drop(connections)).join();
+        if let Some(pool) = self.0.take() {
+            let _ = std::thread::spawn(move || drop(pool)).join();
         }
     }
 }
 
 impl Db {
-    /// A pool over already opened connections (at least one).
-    pub fn new(connections: Vec<DynStore>) -> Db {
-        let permits = Arc::new(Semaphore::new(connections.len()));
-        Db { free: Arc::new(Connections(Mutex::new(connections))), permits }
+    /// A pool over already opened connections (at least one). A connection that breaks is
+    /// replaced by `open` when given; without it the pool shrinks.
+    pub fn new(connections: Vec<DynStore>, open: Option<Opener>) -> Result<Db, StoreError> {
+        let size = u32::try_from(connections.len()).unwrap_or(u32::MAX).max(1);
+        let connector = Connector { opened: Mutex::new(connections), open };
+        let pool = r2d2::Pool::builder()
+            .max_size(size)
+            .min_idle(Some(size))
+            // A round trip per checkout would cost every request; a closed connection is
+            // noticed when it comes back instead (`has_broken`).
+            .test_on_check_out(false)
+            // Connections live as long as they work: no reaping of idle or old ones.
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .build(connector)
+            .map_err(unavailable)?;
+        Ok(Db { pool: Arc::new(Pool(Some(pool))), permits: Arc::new(Semaphore::new(size as usize)) })
+    }
+
+    fn pool(&self) -> Result<&r2d2::Pool<Connector>, StoreError> {
+        self.pool.0.as_ref().ok_or_else(shut_down)
     }
 
     /// Runs `work` on a connection, on a blocking thread.
@@ -50,56 +95,28 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut dyn Store) -> Result<T, StoreError> + Send + 'static,
     {
-        let closed = || StoreError::Database("the store is shut down".into());
-        let permit = self.permits.clone().acquire_owned().await.map_err(|_| closed())?;
-        let free = self.free.clone();
+        let permit = self.permits.clone().acquire_owned().await.map_err(|_| shut_down())?;
+        let db = self.clone();
         let joined = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            let mut conn = take(&free)?;
-            let result = work(conn.as_mut());
-            give_back(&free, conn);
-            result
+            db.run_blocking(work)
         })
         .await;
-        joined.map_err(|e| StoreError::Database(format!("store task failed: {e}")))?
+        joined.map_err(|e| StoreError::unavailable(format!("a store task failed: {e}")))?
     }
 
-    /// Runs `work` on a connection from a thread that is not async (the detection worker).
+    /// Runs `work` on a connection from a thread that may block (the detection worker, a
+    /// blocking task), waiting for a free connection if needed.
     pub fn run_blocking<T>(&self, work: impl FnOnce(&mut dyn Store) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let closed = || StoreError::Database("the store is shut down".into());
-        let permit = match self.permits.clone().try_acquire_owned() {
-            Ok(permit) => permit,
-            Err(tokio::sync::TryAcquireError::Closed) => return Err(closed()),
-            // All connections busy: wait for one to come back. A blocking thread of the
-            // runtime waits on the semaphore; a plain thread (the detection worker) polls.
-            Err(tokio::sync::TryAcquireError::NoPermits) => match tokio::runtime::Handle::try_current() {
-                Ok(handle) => handle.block_on(self.permits.clone().acquire_owned()).map_err(|_| closed())?,
-                Err(_) => loop {
-                    match self.permits.clone().try_acquire_owned() {
-                        Ok(permit) => break permit,
-                        Err(tokio::sync::TryAcquireError::Closed) => return Err(closed()),
-                        Err(tokio::sync::TryAcquireError::NoPermits) => {
-                            std::thread::sleep(std::time::Duration::from_micros(200))
-                        }
-                    }
-                },
-            },
-        };
-        let _permit = permit;
-        let mut conn = take(&self.free)?;
-        let result = work(conn.as_mut());
-        give_back(&self.free, conn);
-        result
+        let mut conn = self.pool()?.get().map_err(unavailable)?;
+        work(conn.as_mut())
     }
 }
 
-fn take(free: &Mutex<Vec<DynStore>>) -> Result<DynStore, StoreError> {
-    let mut guard = free.lock().map_err(|_| StoreError::Database("store pool poisoned".into()))?;
-    guard.pop().ok_or_else(|| StoreError::Database("store pool is empty".into()))
+fn shut_down() -> StoreError {
+    StoreError::unavailable("the store is shut down")
 }
 
-fn give_back(free: &Mutex<Vec<DynStore>>, conn: DynStore) {
-    if let Ok(mut guard) = free.lock() {
-        guard.push(conn);
-    }
+fn unavailable(e: r2d2::Error) -> StoreError {
+    StoreError::unavailable(e.to_string())
 }

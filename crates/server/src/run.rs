@@ -19,23 +19,39 @@ use tokio::sync::Semaphore;
 /// Opens `count` connections to the configured store (PostgreSQL by URL, else the SQLite
 /// file in the data folder), migrating it on the first.
 pub fn open_store(config: &ServiceConfig, count: usize) -> anyhow::Result<Vec<DynStore>> {
+    let location = StoreLocation::of(config)?;
     let mut stores: Vec<DynStore> = Vec::with_capacity(count);
     for _ in 0..count.max(1) {
-        let store: DynStore = match &config.server.database_url {
-            Some(url) => Box::new(store::Postgres::connect(url)?),
-            None => {
-                let path = config.data_dir()?.join(store::DB_FILE);
-                Box::new(store::Sqlite::open(&path)?)
-            }
-        };
-        stores.push(store);
-    }
-    // Requests never fold the SQLite log themselves: a checkpoint costs milliseconds, and
-    // the service's checkpointer does it in the background.
-    for store in &mut stores {
-        store.defer_checkpoints()?;
+        stores.push(location.connect()?);
     }
     Ok(stores)
+}
+
+/// Where the configured store is, resolved once: the pool reopens connections there.
+#[derive(Clone)]
+enum StoreLocation {
+    Postgres(String),
+    Sqlite(std::path::PathBuf),
+}
+
+impl StoreLocation {
+    fn of(config: &ServiceConfig) -> anyhow::Result<StoreLocation> {
+        Ok(match &config.server.database_url {
+            Some(url) => StoreLocation::Postgres(url.clone()),
+            None => StoreLocation::Sqlite(config.data_dir()?.join(store::DB_FILE)),
+        })
+    }
+
+    fn connect(&self) -> Result<DynStore, store::StoreError> {
+        let mut store: DynStore = match self {
+            StoreLocation::Postgres(url) => Box::new(store::Postgres::connect(url)?),
+            StoreLocation::Sqlite(path) => Box::new(store::Sqlite::open(path)?),
+        };
+        // Requests never fold the SQLite log themselves: a checkpoint costs milliseconds,
+        // and the service's checkpointer does it in the background.
+        store.defer_checkpoints()?;
+        Ok(store)
+    }
 }
 
 /// A secret from an environment variable or a file (trailing newline dropped).
@@ -87,7 +103,7 @@ fn checkpointer(app: &AppState) {
 /// A running service.
 pub struct Service {
     pub state: AppState,
-    worker: std::thread::JoinHandle<Result<(), store::StoreError>>,
+    worker: std::thread::JoinHandle<anyhow::Result<()>>,
     sinks: tokio::task::JoinHandle<()>,
     sinks_stop: tokio::sync::watch::Sender<bool>,
 }
@@ -109,7 +125,8 @@ impl Service {
         // does in reading order, so that a change split across requests collapses too.
         ingest_options.keep_duplicates = true;
         let (wake_tx, wake_rx) = std::sync::mpsc::sync_channel(1);
-        let db = Db::new(stores);
+        let location = StoreLocation::of(&config)?;
+        let db = Db::new(stores, Some(Box::new(move || location.connect())))?;
         let gating = Arc::new(Gating::new(&config, db.clone())?);
         let state = AppState {
             db,
@@ -190,7 +207,7 @@ impl Service {
         let _ = self.sinks.await;
         match result {
             Ok(Ok(Ok(()))) => Ok(()),
-            Ok(Ok(Err(e))) => Err(e.into()),
+            Ok(Ok(Err(e))) => Err(e),
             Ok(Err(_)) | Err(_) => Err(anyhow::anyhow!("the detection worker panicked")),
         }
     }

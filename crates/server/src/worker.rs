@@ -63,7 +63,7 @@ impl Worker {
     }
 
     /// Runs until the service stops and every stored event has been through detection.
-    pub fn run(mut self) -> Result<(), StoreError> {
+    pub fn run(mut self) -> anyhow::Result<()> {
         self.restore()?;
         let server = &self.app.config.server;
         let (flush_after, snapshot_every) = (server.flush_after, server.snapshot_every);
@@ -106,7 +106,7 @@ impl Worker {
     }
 
     /// Detection state from the last snapshot, or from nothing (replaying every event).
-    fn restore(&mut self) -> Result<(), StoreError> {
+    fn restore(&mut self) -> anyhow::Result<()> {
         let config = &self.app.config.detect;
         let snapshot = self.app.db.run_blocking(|s| s.load_snapshot())?;
         let restored = snapshot.and_then(|(seq, bytes)| {
@@ -132,7 +132,7 @@ impl Worker {
             None => {
                 let graph = self.app.db.run_blocking(|s| s.load_graph())?;
                 let engine = detect::Engine::with_graph(config, graph)
-                    .map_err(|e| StoreError::Database(format!("detection settings: {e}")))?;
+                    .map_err(|e| anyhow::anyhow!("detection settings: {e}"))?;
                 (0, Stream::new(engine, config.stream.lateness))
             }
         };

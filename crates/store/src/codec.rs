@@ -16,7 +16,7 @@ pub(crate) fn unstamp(text: &str) -> Option<DateTime<Utc>> {
 }
 
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Database(format!("cannot encode a record: {e}")))
+    serde_json::to_string(value).map_err(StoreError::Encode)
 }
 
 pub(crate) fn parse<T: serde::de::DeserializeOwned>(id: &str, body: &str) -> Result<T, StoreError> {

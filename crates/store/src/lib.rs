@@ -1,29 +1,35 @@
-//! Persistence for events, incidents and findings behind one trait, [`Store`]. SQLite
-//! ([`Sqlite`]) is the embedded default; PostgreSQL ([`Postgres`]) is chosen by URL. The store
-//! never decides anything: it keeps what it was given and answers queries.
+//! Persistence for events, incidents and findings. SQLite ([`Sqlite`]) is the embedded
+//! default; PostgreSQL ([`Postgres`]) is chosen by URL. The store never decides anything: it
+//! keeps what it was given and answers queries.
+//!
+//! Each role is its own trait ([`Events`], [`Findings`], [`IdentityGraph`], [`Tokens`],
+//! [`Deliveries`], [`Audit`], [`Ledger`], [`Campaigns`], [`Maintenance`]), implemented by both
+//! backends, so that code that needs one role asks for that role; [`Store`] is all of them,
+//! for callers that hold a whole connection.
+#![warn(missing_docs)]
 
 mod codec;
-mod migrations;
+mod error;
 mod paths;
 mod postgres;
-mod postgres_migrations;
 mod queries;
 mod records;
+mod roles;
 mod rows;
+mod sql;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use paths::{DB_FILE, data_dir_from, default_data_dir};
+pub use error::StoreError;
+pub use paths::{DB_FILE, default_data_dir};
 pub use postgres::Postgres;
 pub use records::{
     AuditEntry, CampaignRecord, Comment, Delivery, DeliveryState, Detections, IncidentRecord, LedgerRecord,
     LedgerWrite, Page, Query, Role, SourceStat, Status, TokenRecord,
 };
+pub use roles::{Audit, Campaigns, Deliveries, Events, Findings, IdentityGraph, Ledger, Maintenance, Store};
 pub use sqlite::Sqlite;
-
-use chrono::{DateTime, Utc};
-use model::{Event, Finding, Incident, Provider};
 
 // The server moves stores to worker threads: both backends must stay `Send`.
 const _: () = {
@@ -32,22 +38,12 @@ const _: () = {
     send::<Postgres>();
 };
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("database: {0}")]
-    Database(String),
-    #[error("database `{path}`: {reason}")]
-    Open { path: String, reason: String },
-    #[error("database schema version {found} is newer than this factorwatch knows ({known}); upgrade factorwatch")]
-    TooNew { found: i64, known: i64 },
-    #[error("stored record `{id}` is not readable: {reason}")]
-    Corrupt { id: String, reason: String },
-}
-
 /// What one save wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Saved {
+    /// Incidents written.
     pub incidents: usize,
+    /// Findings written.
     pub findings: usize,
 }
 
@@ -55,188 +51,8 @@ pub struct Saved {
 /// (or repeated within the batch), which were left as they were.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Appended {
+    /// Events stored for the first time.
     pub stored: usize,
+    /// Events already stored, left as they were.
     pub duplicates: usize,
-}
-
-/// Where events, incidents and findings are kept. Saving is an upsert by id: saving the same
-/// finding twice keeps one row, with the latest content.
-pub trait Store {
-    /// Writes incidents and findings in one transaction.
-    fn save_report(&mut self, incidents: &[Incident], findings: &[Finding]) -> Result<Saved, StoreError>;
-
-    /// The incident queue: highest risk first, then earliest, at most `limit`.
-    fn incidents(&self, limit: usize) -> Result<Vec<Incident>, StoreError>;
-
-    /// The findings of one incident, in time order.
-    fn findings_for(&self, incident: &str) -> Result<Vec<Finding>, StoreError>;
-
-    /// The schema version the database is at.
-    fn schema_version(&self) -> Result<i64, StoreError>;
-
-    /// Replaces the stored identity graph with `graph`, in one transaction.
-    fn save_graph(&mut self, graph: &graph::Graph) -> Result<(), StoreError>;
-
-    /// The stored identity graph (empty when none was saved).
-    fn load_graph(&self) -> Result<graph::Graph, StoreError>;
-
-    /// Stores events durably, all or none, in one transaction: when this returns `Ok` they
-    /// are committed. An event is identified by (provider, tenant, provider event id,
-    /// action, time, category); one already stored is counted as a duplicate and left as
-    /// it was. Each new event gets the next sequence number.
-    fn append_events(&mut self, events: &[Event]) -> Result<Appended, StoreError>;
-
-    /// Up to `limit` stored events with a sequence number above `seq`, in sequence order:
-    /// for replay after a restart (`events_after(0, n)` reads from the first).
-    fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError>;
-
-    /// The sequence number of the last stored event; 0 when none is stored.
-    fn last_event_seq(&self) -> Result<i64, StoreError>;
-
-    // --- the service: stream detections, the queue, the audit log, tokens, sinks ---
-
-    /// Writes what the stream detector produced, all or none (see [`Detections`]); returns
-    /// the ids of findings that were not stored before.
-    fn apply_detections(&mut self, detections: &Detections<'_>) -> Result<Vec<String>, StoreError>;
-
-    /// The latest detection snapshot and the event sequence number it covers.
-    fn load_snapshot(&self) -> Result<Option<(i64, Vec<u8>)>, StoreError>;
-
-    /// Incidents matching `query`, highest risk first, then earliest, then id.
-    fn query_incidents(&self, query: &Query) -> Result<Page<IncidentRecord>, StoreError>;
-
-    /// One incident with its status.
-    fn incident(&self, id: &str) -> Result<Option<IncidentRecord>, StoreError>;
-
-    /// Findings matching `query` (`status` is ignored), newest first, then id.
-    fn query_findings(&self, query: &Query) -> Result<Page<Finding>, StoreError>;
-
-    /// One finding.
-    fn finding(&self, id: &str) -> Result<Option<Finding>, StoreError>;
-
-    /// Sets an incident's status and appends `audit` (its seq is assigned) in one
-    /// transaction. `Ok(false)` when no such incident is stored.
-    fn set_status(&mut self, incident: &str, status: Status, audit: &AuditEntry) -> Result<bool, StoreError>;
-
-    /// Adds a comment and its audit entry in one transaction; returns the stored comment,
-    /// or `None` when no such incident is stored.
-    fn add_comment(
-        &mut self,
-        incident: &str,
-        author: &str,
-        text: &str,
-        time: DateTime<Utc>,
-        audit: &AuditEntry,
-    ) -> Result<Option<Comment>, StoreError>;
-
-    /// An incident's comments, oldest first.
-    fn comments(&self, incident: &str) -> Result<Vec<Comment>, StoreError>;
-
-    /// Appends to the audit log; returns the entry's sequence number.
-    fn append_audit(&mut self, entry: &AuditEntry) -> Result<i64, StoreError>;
-
-    /// Audit entries, newest first; only those about `target` when given.
-    fn audit_log(&self, target: Option<&str>, offset: usize, limit: usize) -> Result<Page<AuditEntry>, StoreError>;
-
-    /// Stores a new token record (its id and hash must be new).
-    fn create_token(&mut self, token: &TokenRecord) -> Result<(), StoreError>;
-
-    /// The token with this hash, revoked or not.
-    fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError>;
-
-    /// Every token, oldest first.
-    fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError>;
-
-    /// Marks a token revoked at `time`; `Ok(false)` when no such token id exists.
-    fn revoke_token(&mut self, id: &str, time: DateTime<Utc>) -> Result<bool, StoreError>;
-
-    /// Pending deliveries of `sink` due at `now`, oldest first, at most `limit`.
-    fn due_deliveries(&self, sink: &str, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>, StoreError>;
-
-    /// Deliveries of `sink` in `state`, oldest first, at most `limit`.
-    fn deliveries(&self, sink: &str, state: DeliveryState, limit: usize) -> Result<Vec<Delivery>, StoreError>;
-
-    /// Records an attempt: delivered, or failed with `error` and retried at `retry_at`
-    /// (`None`: given up, kept as failed for replay).
-    fn record_attempt(
-        &mut self,
-        delivery: i64,
-        outcome: Result<(), (&str, Option<DateTime<Utc>>)>,
-    ) -> Result<(), StoreError>;
-
-    /// Makes failed deliveries of `sink` pending again, due now; returns how many.
-    fn replay_failed(&mut self, sink: &str, now: DateTime<Utc>) -> Result<usize, StoreError>;
-
-    /// Counts of stored events per provider, tenant and category, with their time span.
-    fn source_stats(&self) -> Result<Vec<SourceStat>, StoreError>;
-
-    /// Stored events of `provider` with these provider event ids (any tenant), oldest first:
-    /// the evidence behind a finding.
-    fn events_by_ids(&self, provider: Provider, ids: &[&str]) -> Result<Vec<Event>, StoreError>;
-
-    /// The latest stored events about one identity (the event's subject, matched by
-    /// immutable id or by login, case-insensitive), newest first; only `categories` when
-    /// not empty (`signin_success`, …).
-    fn identity_events(
-        &self,
-        provider: Provider,
-        tenant: &str,
-        identity: &str,
-        categories: &[&str],
-        limit: usize,
-    ) -> Result<Vec<(i64, Event)>, StoreError>;
-
-    /// Leaves folding the write-ahead log into the database to [`Store::checkpoint`], so
-    /// that no request's commit pays for it (SQLite; nothing to do elsewhere).
-    fn defer_checkpoints(&mut self) -> Result<(), StoreError> {
-        Ok(())
-    }
-
-    /// Folds what it can of the write-ahead log into the database without waiting for
-    /// readers or writers (SQLite; nothing to do elsewhere).
-    fn checkpoint(&mut self) -> Result<(), StoreError> {
-        Ok(())
-    }
-
-    // --- the decision point's ledger (decisions, approvals, revalidation campaigns) ---
-
-    /// Stores a decision; `false` when its id is already stored (nothing changes).
-    fn insert_decision(&mut self, record: &LedgerRecord) -> Result<bool, StoreError>;
-
-    /// Writes a decision with what it opened (an approval, audit records) in one
-    /// transaction: all or nothing. `false`, writing nothing, when a decision or approval id
-    /// is already stored.
-    fn write_ledger(&mut self, writes: &[LedgerWrite]) -> Result<bool, StoreError>;
-
-    /// The body of decision `id`.
-    fn decision(&self, id: &str) -> Result<Option<String>, StoreError>;
-
-    /// The bodies of the decisions about an identity, oldest first.
-    fn decisions_for(&self, provider: Provider, tenant: &str, identity: &str) -> Result<Vec<String>, StoreError>;
-
-    /// Stores a new approval; `false` when its id is already stored (nothing changes).
-    fn insert_approval(&mut self, record: &LedgerRecord) -> Result<bool, StoreError>;
-
-    /// The body of approval `id`.
-    fn approval(&self, id: &str) -> Result<Option<String>, StoreError>;
-
-    /// The bodies of the approvals about an identity, oldest first.
-    fn approvals_for(&self, provider: Provider, tenant: &str, identity: &str) -> Result<Vec<String>, StoreError>;
-
-    /// Approvals newest first, those in `state` only when given.
-    fn list_approvals(&self, state: Option<&str>, offset: usize, limit: usize) -> Result<Page<String>, StoreError>;
-
-    /// Replaces approval `record.id` only if its stored version is `expected_version`
-    /// (compare and swap): `false` when someone else changed it first, or it is not stored.
-    fn update_approval(&mut self, record: &LedgerRecord, expected_version: i64) -> Result<bool, StoreError>;
-
-    /// Stores a campaign: a new one when `expected_version` is `None`, else a replacement
-    /// of the stored one at that version. `false` when the id is taken or the version moved.
-    fn save_campaign(&mut self, record: &CampaignRecord, expected_version: Option<i64>) -> Result<bool, StoreError>;
-
-    /// Campaign `id`.
-    fn campaign(&self, id: &str) -> Result<Option<CampaignRecord>, StoreError>;
-
-    /// The latest `limit` campaigns, newest first.
-    fn campaigns(&self, limit: usize) -> Result<Vec<CampaignRecord>, StoreError>;
 }

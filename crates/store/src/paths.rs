@@ -13,7 +13,7 @@ pub fn default_data_dir() -> Option<PathBuf> {
 }
 
 /// [`default_data_dir`] from the three variables' values; empty values count as unset.
-pub fn data_dir_from(
+pub(crate) fn data_dir_from(
     data_dir: Option<OsString>,
     xdg_data_home: Option<OsString>,
     home: Option<OsString>,

@@ -1,5 +1,6 @@
 //! The SQL of the filtered queries, written once for both backends: the same tables,
-//! columns and filters, with each backend's placeholders (`?1` or `$1`).
+//! columns and filters, in SQLite's spelling (`?1`; PostgreSQL renumbers with
+//! [`crate::sql::dollar`]).
 
 use crate::codec::{login, severity_rank, stamp};
 use crate::records::{Page, Query};
@@ -15,15 +16,6 @@ pub(crate) enum Param {
     Int(i64),
 }
 
-/// How a backend spells the n-th placeholder.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Style {
-    /// SQLite: `?1`.
-    Question,
-    /// PostgreSQL: `$1`.
-    Dollar,
-}
-
 /// A statement and the values of its placeholders, in order.
 #[derive(Debug)]
 pub(crate) struct Select {
@@ -31,24 +23,17 @@ pub(crate) struct Select {
     pub params: Vec<Param>,
 }
 
+#[derive(Default)]
 struct Builder {
-    style: Style,
     conditions: Vec<String>,
     params: Vec<Param>,
 }
 
 impl Builder {
-    fn new(style: Style) -> Builder {
-        Builder { style, conditions: Vec::new(), params: Vec::new() }
-    }
-
     /// Adds a value and returns its placeholder.
     fn bind(&mut self, value: Param) -> String {
         self.params.push(value);
-        match self.style {
-            Style::Question => format!("?{}", self.params.len()),
-            Style::Dollar => format!("${}", self.params.len()),
-        }
+        format!("?{}", self.params.len())
     }
 
     fn text(&mut self, value: &str) -> String {
@@ -114,8 +99,8 @@ pub(crate) fn page<T>(mut rows: Vec<T>, offset: usize, limit: usize) -> Page<T> 
 
 /// Incidents matching `query`, in queue order. Columns: id, body, status, status changed
 /// (the last two NULL while the status was never set).
-pub(crate) fn incidents(query: &Query, style: Style) -> Select {
-    let mut b = Builder::new(style);
+pub(crate) fn incidents(query: &Query) -> Select {
+    let mut b = Builder::default();
     b.common(query);
     if let Some(detector) = &query.detector {
         let p = b.text(detector);
@@ -143,8 +128,8 @@ pub(crate) fn incidents(query: &Query, style: Style) -> Select {
 }
 
 /// Findings matching `query` (its status ignored), newest first. Columns: id, body.
-pub(crate) fn findings(query: &Query, style: Style) -> Select {
-    let mut b = Builder::new(style);
+pub(crate) fn findings(query: &Query) -> Select {
+    let mut b = Builder::default();
     b.common(query);
     if let Some(detector) = &query.detector {
         let p = b.text(detector);
@@ -170,9 +155,8 @@ pub(crate) fn identity_events(
     identity: &str,
     categories: &[&str],
     limit: usize,
-    style: Style,
 ) -> Select {
-    let mut b = Builder::new(style);
+    let mut b = Builder::default();
     let (p, t) = (b.text(provider.as_str()), b.text(tenant));
     b.and(format!("provider = {p} AND tenant = {t}"));
     let (id, name) = (b.text(identity), b.text(&login(identity)));
@@ -187,8 +171,8 @@ pub(crate) fn identity_events(
 }
 
 /// Events of one provider by provider event id (at most 500 ids). Columns: seq, body.
-pub(crate) fn events_by_ids(provider: Provider, ids: &[&str], style: Style) -> Select {
-    let mut b = Builder::new(style);
+pub(crate) fn events_by_ids(provider: Provider, ids: &[&str]) -> Select {
+    let mut b = Builder::default();
     let p = b.text(provider.as_str());
     b.and(format!("provider = {p}"));
     let list: Vec<String> = ids.iter().take(500).map(|id| b.text(id)).collect();
@@ -203,8 +187,8 @@ pub(crate) fn events_by_ids(provider: Provider, ids: &[&str], style: Style) -> S
 
 /// The audit log, newest first, about `target` when given. Columns: seq, time, actor,
 /// action, target, detail.
-pub(crate) fn audit_log(target: Option<&str>, offset: usize, limit: usize, style: Style) -> Select {
-    let mut b = Builder::new(style);
+pub(crate) fn audit_log(target: Option<&str>, offset: usize, limit: usize) -> Select {
+    let mut b = Builder::default();
     if let Some(target) = target {
         let p = b.text(target);
         b.and(format!("target = {p}"));
@@ -237,15 +221,15 @@ mod tests {
     #[test]
     fn placeholders_follow_the_backend_and_the_order_of_values() {
         let query = Query { severity: Some(Severity::High), tenant: Some("contoso".into()), ..Query::default() };
-        let sqlite = incidents(&query, Style::Question);
+        let sqlite = incidents(&query);
         assert!(sqlite.sql.contains("t.severity_rank >= ?1 AND t.tenant = ?2"), "{}", sqlite.sql);
         assert!(sqlite.sql.contains("LIMIT ?3 OFFSET ?4"), "{}", sqlite.sql);
         assert_eq!(
             sqlite.params,
             [Param::Int(3), Param::Text("contoso".into()), Param::Int(DEFAULT_LIMIT as i64 + 1), Param::Int(0)]
         );
-        let postgres = incidents(&query, Style::Dollar);
-        assert!(postgres.sql.contains("t.severity_rank >= $1 AND t.tenant = $2"), "{}", postgres.sql);
+        let postgres = crate::sql::dollar(&sqlite.sql);
+        assert!(postgres.contains("t.severity_rank >= $1 AND t.tenant = $2"), "{postgres}");
     }
 }
 

@@ -9,16 +9,22 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    /// Not looked at yet.
     #[default]
     Open,
+    /// An analyst is on it.
     Acknowledged,
+    /// Dealt with.
     Resolved,
+    /// Not a threat after all.
     FalsePositive,
 }
 
 impl Status {
+    /// Every status, in queue order.
     pub const ALL: [Status; 4] = [Status::Open, Status::Acknowledged, Status::Resolved, Status::FalsePositive];
 
+    /// The status's name, as stored and shown.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Open => "open",
@@ -28,6 +34,7 @@ impl Status {
         }
     }
 
+    /// The status named `text`.
     pub fn parse(text: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|s| s.as_str() == text)
     }
@@ -36,8 +43,10 @@ impl Status {
 /// An incident with where it stands in the queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IncidentRecord {
+    /// The incident.
     #[serde(flatten)]
     pub incident: Incident,
+    /// Where it stands.
     pub status: Status,
     /// When the status last changed (the incident's first time while never changed).
     pub status_changed: DateTime<Utc>,
@@ -52,7 +61,9 @@ pub struct Query {
     pub detector: Option<String>,
     /// The identity's immutable id or its name (login), exactly, case-insensitive.
     pub identity: Option<String>,
+    /// Of this provider.
     pub provider: Option<Provider>,
+    /// Of this tenant.
     pub tenant: Option<String>,
     /// Incidents only: in this status.
     pub status: Option<Status>,
@@ -69,17 +80,24 @@ pub struct Query {
 /// One page of answers, and the offset of the next page when there is one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page<T> {
+    /// The answers on this page.
     pub items: Vec<T>,
+    /// Where the next page starts; `None` on the last.
     pub next_offset: Option<usize>,
 }
 
 /// A comment an analyst left on an incident.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comment {
+    /// Assigned by the store.
     pub id: i64,
+    /// The incident commented on.
     pub incident: String,
+    /// Who wrote it (a token name).
     pub author: String,
+    /// When.
     pub time: DateTime<Utc>,
+    /// What it says.
     pub text: String,
 }
 
@@ -88,6 +106,7 @@ pub struct Comment {
 pub struct AuditEntry {
     /// Assigned by the store; 0 before it is stored.
     pub seq: i64,
+    /// When it happened.
     pub time: DateTime<Utc>,
     /// The token name (or `system`) that acted.
     pub actor: String,
@@ -95,6 +114,7 @@ pub struct AuditEntry {
     pub action: String,
     /// What was acted on: an incident id, a token id, …
     pub target: String,
+    /// What changed, as JSON.
     pub detail: serde_json::Value,
 }
 
@@ -115,8 +135,10 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, least trusted first.
     pub const ALL: [Role; 5] = [Role::Ingest, Role::Viewer, Role::Analyst, Role::Approver, Role::Admin];
 
+    /// The role's name, as stored and configured.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Ingest => "ingest",
@@ -127,6 +149,7 @@ impl Role {
         }
     }
 
+    /// The role named `text`.
     pub fn parse(text: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == text)
     }
@@ -139,10 +162,13 @@ pub struct TokenRecord {
     pub id: String,
     /// Who or what holds it: `alice`, `okta-hook`.
     pub name: String,
+    /// What it may do.
     pub role: Role,
     /// Lower-case hex SHA-256 of the secret token.
     pub hash: String,
+    /// When it was made.
     pub created: DateTime<Utc>,
+    /// When it was revoked, if it was.
     pub revoked: Option<DateTime<Utc>>,
 }
 
@@ -150,12 +176,16 @@ pub struct TokenRecord {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryState {
+    /// To be sent, now or at its next attempt.
     Pending,
+    /// Sent and acknowledged.
     Delivered,
+    /// Given up on after its attempts; replay makes it pending again.
     Failed,
 }
 
 impl DeliveryState {
+    /// The state's name, as stored.
     pub fn as_str(self) -> &'static str {
         match self {
             DeliveryState::Pending => "pending",
@@ -164,6 +194,7 @@ impl DeliveryState {
         }
     }
 
+    /// The state named `text`.
     pub fn parse(text: &str) -> Option<DeliveryState> {
         [DeliveryState::Pending, DeliveryState::Delivered, DeliveryState::Failed]
             .into_iter()
@@ -174,13 +205,19 @@ impl DeliveryState {
 /// One finding to send to one sink.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Delivery {
+    /// Assigned by the store.
     pub id: i64,
+    /// The sink's name.
     pub sink: String,
+    /// The finding's id.
     pub finding: String,
+    /// Where it stands.
     pub state: DeliveryState,
+    /// Attempts made in the current series (replay starts a new one).
     pub attempts: u32,
     /// Not to be tried before this time.
     pub next_attempt: DateTime<Utc>,
+    /// Why the last attempt failed.
     pub last_error: Option<String>,
 }
 
@@ -205,12 +242,17 @@ pub struct Detections<'a> {
 /// Events seen from one provider, tenant and category.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceStat {
+    /// The provider.
     pub provider: Provider,
+    /// The tenant.
     pub tenant: String,
+    /// The event category (`signin_success`, …).
     pub category: String,
+    /// How many are stored.
     pub events: u64,
-    /// Event times of the first and last.
+    /// The first event's time.
     pub first: DateTime<Utc>,
+    /// The last event's time.
     pub last: DateTime<Utc>,
 }
 
@@ -218,9 +260,13 @@ pub struct SourceStat {
 /// columns it is found by. The store does not read the body; the policy crate owns its shape.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LedgerRecord {
+    /// The decision's or approval's id.
     pub id: String,
+    /// The provider of the identity it is about.
     pub provider: Provider,
+    /// The tenant of the identity it is about.
     pub tenant: String,
+    /// The identity it is about.
     pub identity: String,
     /// When it was made (a decision's time, an approval's request time).
     pub time: DateTime<Utc>,
@@ -228,22 +274,30 @@ pub struct LedgerRecord {
     pub state: String,
     /// Approvals: bumped on every change, the compare-and-swap key. Decisions: 0.
     pub version: i64,
+    /// The whole record, as JSON.
     pub body: String,
 }
 
 /// A revalidation campaign, kept whole as JSON and replaced on `version`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CampaignRecord {
+    /// The campaign's id.
     pub id: String,
+    /// When it was started.
     pub time: DateTime<Utc>,
+    /// Bumped on every change, the compare-and-swap key.
     pub version: i64,
+    /// The whole campaign, as JSON.
     pub body: String,
 }
 
-/// One write of the decision point, for [`crate::Store::write_ledger`].
+/// One write of the decision point, for [`crate::Ledger::write_ledger`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum LedgerWrite {
+    /// A new decision.
     Decision(LedgerRecord),
+    /// A new approval.
     Approval(LedgerRecord),
+    /// An audit entry.
     Audit(AuditEntry),
 }

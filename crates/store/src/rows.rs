@@ -130,3 +130,32 @@ pub(crate) fn source_stat(
         last: time(&id, last)?,
     })
 }
+
+/// The columns of a `graph_edges` row.
+pub(crate) struct EdgeRow {
+    pub from: String,
+    pub to: String,
+    pub kind: String,
+    pub learned: Option<String>,
+}
+
+/// Links a stored edge into `g`, whose nodes are already loaded.
+pub(crate) fn link_edge(g: &mut graph::Graph, edge: EdgeRow) -> Result<(), StoreError> {
+    let id = format!("{} -> {}", edge.from, edge.to);
+    let kind: graph::EdgeKind =
+        serde_json::from_value(serde_json::Value::String(edge.kind)).map_err(|e| corrupt(&id, e.to_string()))?;
+    let learned = edge.learned.and_then(|t| unstamp(&t));
+    let (Some(from), Some(to)) = (g.find(&edge.from), g.find(&edge.to)) else {
+        return Err(corrupt(&id, "edge names a node that is not stored".into()));
+    };
+    g.link(from, to, kind, learned);
+    Ok(())
+}
+
+/// An edge kind as its column holds it: its name (`member_of`).
+pub(crate) fn edge_kind(kind: graph::EdgeKind) -> Result<String, StoreError> {
+    match serde_json::to_value(kind).map_err(StoreError::Encode)? {
+        serde_json::Value::String(name) => Ok(name),
+        other => Ok(other.to_string()),
+    }
+}

@@ -4,6 +4,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+/// The machine's test database.
 pub const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 /// `FACTORWATCH_TEST_POSTGRES`, else the machine's test database.
@@ -11,6 +12,7 @@ pub fn test_url() -> String {
     std::env::var("FACTORWATCH_TEST_POSTGRES").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| DEFAULT_URL.into())
 }
 
+/// A schema of its own for one test, dropped with it.
 pub struct PgSchema {
     base: String,
     name: String,

@@ -1,7 +1,7 @@
 //! Opening the embedded database creates its folder and puts it in write-ahead-log mode.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use store::{Sqlite, Store};
+use store::{Events, Maintenance, Sqlite};
 
 #[test]
 fn opening_creates_the_folder_of_a_new_database() {

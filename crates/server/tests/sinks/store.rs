@@ -50,7 +50,7 @@ async fn the_store_backed_outbox_fails_replays_and_delivers_a_stored_finding() {
         })
         .unwrap();
     assert_eq!(new, vec!["f-1".to_string()]);
-    let db = Db::new(vec![Box::new(sqlite)]);
+    let db = Db::new(vec![Box::new(sqlite)], None).unwrap();
 
     let receiver = Receiver::start(vec![Reply::status(400)]).await;
     let toml = format!("[[sinks]]\nname = \"soc\"\nkind = \"webhook\"\nurl = \"{}\"\n{FAST_RETRY}\n", receiver.url);

@@ -5,14 +5,13 @@ use crate::StoreError;
 use crate::codec::stamp;
 use crate::records::{Delivery, DeliveryState};
 use crate::rows::DeliveryRow;
+use crate::sql::{self, dollar};
 use chrono::{DateTime, Utc};
 use postgres::Client;
 use postgres::types::ToSql;
 
-const COLUMNS: &str = "SELECT id, sink, finding, state, attempts, next_attempt, last_error FROM deliveries";
-
-fn read(client: &mut Client, filter: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Delivery>, StoreError> {
-    let rows = client.query(&format!("{COLUMNS} {filter}"), params).map_err(db)?;
+fn read(client: &mut Client, select: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Delivery>, StoreError> {
+    let rows = client.query(&*dollar(select), params).map_err(db)?;
     rows.iter()
         .map(|r| {
             DeliveryRow {
@@ -35,11 +34,7 @@ pub(super) fn due(
     now: DateTime<Utc>,
     limit: usize,
 ) -> Result<Vec<Delivery>, StoreError> {
-    read(
-        client,
-        "WHERE sink = $1 AND state = 'pending' AND next_attempt <= $2 ORDER BY id LIMIT $3",
-        &[&sink, &stamp(now), &limit_of(limit)],
-    )
+    read(client, sql::DUE_DELIVERIES, &[&sink, &stamp(now), &limit_of(limit)])
 }
 
 pub(super) fn in_state(
@@ -48,7 +43,7 @@ pub(super) fn in_state(
     state: DeliveryState,
     limit: usize,
 ) -> Result<Vec<Delivery>, StoreError> {
-    read(client, "WHERE sink = $1 AND state = $2 ORDER BY id LIMIT $3", &[&sink, &state.as_str(), &limit_of(limit)])
+    read(client, sql::DELIVERIES_IN_STATE, &[&sink, &state.as_str(), &limit_of(limit)])
 }
 
 /// An attempt on a delivery that is no longer stored (its finding was retracted while it
@@ -59,29 +54,17 @@ pub(super) fn record_attempt(
     outcome: Result<(), (&str, Option<DateTime<Utc>>)>,
 ) -> Result<(), StoreError> {
     match outcome {
-        Ok(()) => client
-            .execute("UPDATE deliveries SET state = 'delivered', attempts = attempts + 1 WHERE id = $1", &[&delivery]),
-        Err((error, Some(retry_at))) => client.execute(
-            "UPDATE deliveries SET state = 'pending', attempts = attempts + 1, last_error = $2, next_attempt = $3
-             WHERE id = $1",
-            &[&delivery, &error, &stamp(retry_at)],
-        ),
-        Err((error, None)) => client.execute(
-            "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = $2 WHERE id = $1",
-            &[&delivery, &error],
-        ),
+        Ok(()) => client.execute(&*dollar(sql::DELIVERED), &[&delivery]),
+        Err((error, Some(retry_at))) => {
+            client.execute(&*dollar(sql::RETRY_LATER), &[&delivery, &error, &stamp(retry_at)])
+        }
+        Err((error, None)) => client.execute(&*dollar(sql::GIVE_UP), &[&delivery, &error]),
     }
     .map_err(db)?;
     Ok(())
 }
 
-/// Replayed deliveries start a new series of attempts (see the SQLite store).
 pub(super) fn replay_failed(client: &mut Client, sink: &str, now: DateTime<Utc>) -> Result<usize, StoreError> {
-    let changed = client
-        .execute(
-            "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt = $2 WHERE sink = $1 AND state = 'failed'",
-            &[&sink, &stamp(now)],
-        )
-        .map_err(db)?;
+    let changed = client.execute(&*dollar(sql::REPLAY_FAILED), &[&sink, &stamp(now)]).map_err(db)?;
     Ok(usize::try_from(changed).unwrap_or(usize::MAX))
 }

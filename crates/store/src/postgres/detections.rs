@@ -5,6 +5,7 @@ use super::reports::{put_findings, put_incidents};
 use crate::StoreError;
 use crate::codec::stamp;
 use crate::records::Detections;
+use crate::sql::{self, dollar};
 use chrono::Utc;
 use postgres::Client;
 use std::collections::HashSet;
@@ -53,21 +54,14 @@ pub(super) fn apply(client: &mut Client, d: &Detections<'_>) -> Result<Vec<Strin
         tx.execute("DELETE FROM incident_detectors WHERE incident = ANY($1)", &[&d.drop_incidents]).map_err(db)?;
         tx.execute("DELETE FROM incidents WHERE id = ANY($1)", &[&d.drop_incidents]).map_err(db)?;
     }
-    // The same snapshot again keeps the row as it was, `saved` included.
     if let Some((seq, data)) = d.snapshot {
-        tx.execute(
-            "INSERT INTO snapshots (id, seq, data, saved) VALUES (1, $1, $2, $3)
-             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, data = excluded.data, saved = excluded.saved
-             WHERE snapshots.seq <> excluded.seq OR snapshots.data <> excluded.data",
-            &[&seq, &data, &now],
-        )
-        .map_err(db)?;
+        tx.execute(&*dollar(sql::PUT_SNAPSHOT), &[&seq, &data, &now]).map_err(db)?;
     }
     tx.commit().map_err(db)?;
     Ok(new)
 }
 
 pub(super) fn snapshot(client: &mut Client) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
-    let row = client.query_opt("SELECT seq, data FROM snapshots WHERE id = 1", &[]).map_err(db)?;
+    let row = client.query_opt(sql::SNAPSHOT, &[]).map_err(db)?;
     row.map(|r| Ok((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?))).transpose()
 }

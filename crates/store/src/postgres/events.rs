@@ -3,9 +3,10 @@
 
 use super::{bind, db, from_value, limit_of, to_value};
 use crate::codec::{EventKey, seq_id, subject_of};
-use crate::queries::{self, Style};
+use crate::queries;
 use crate::records::SourceStat;
 use crate::rows::source_stat;
+use crate::sql::{self, dollar};
 use crate::{Appended, StoreError};
 use model::{Event, Provider};
 use postgres::{Client, Row};
@@ -16,13 +17,7 @@ pub(super) fn append(client: &mut Client, events: &[Event]) -> Result<Appended, 
     // without this a later number could commit before an earlier one, and a reader
     // following `events_after` would skip the earlier for good.
     tx.batch_execute("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE").map_err(db)?;
-    let put = tx
-        .prepare(
-            "INSERT INTO events (provider, tenant, event_id, action, time, category, subject_id, subject_name, body)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-             ON CONFLICT (provider, tenant, event_id, action, time, category) DO NOTHING",
-        )
-        .map_err(db)?;
+    let put = tx.prepare(&dollar(sql::INSERT_EVENT)).map_err(db)?;
     let mut stored = 0u64;
     for event in events {
         let k = EventKey::of(event);
@@ -55,9 +50,7 @@ fn event(row: &Row) -> Result<(i64, Event), StoreError> {
 }
 
 pub(super) fn after(client: &mut Client, seq: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError> {
-    let rows = client
-        .query("SELECT seq, body FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", &[&seq, &limit_of(limit)])
-        .map_err(db)?;
+    let rows = client.query(&*dollar(sql::EVENTS_AFTER), &[&seq, &limit_of(limit)]).map_err(db)?;
     rows.iter().map(event).collect()
 }
 
@@ -87,13 +80,13 @@ pub(super) fn about(
     categories: &[&str],
     limit: usize,
 ) -> Result<Vec<(i64, Event)>, StoreError> {
-    let select = queries::identity_events(provider, tenant, identity, categories, limit, Style::Dollar);
-    let rows = client.query(&select.sql, &bind(&select.params)).map_err(db)?;
+    let select = queries::identity_events(provider, tenant, identity, categories, limit);
+    let rows = client.query(&*dollar(&select.sql), &bind(&select.params)).map_err(db)?;
     rows.iter().map(event).collect()
 }
 
 pub(super) fn by_ids(client: &mut Client, provider: Provider, ids: &[&str]) -> Result<Vec<Event>, StoreError> {
-    let select = queries::events_by_ids(provider, ids, Style::Dollar);
-    let rows = client.query(&select.sql, &bind(&select.params)).map_err(db)?;
+    let select = queries::events_by_ids(provider, ids);
+    let rows = client.query(&*dollar(&select.sql), &bind(&select.params)).map_err(db)?;
     rows.iter().map(|row| event(row).map(|(_, e)| e)).collect()
 }

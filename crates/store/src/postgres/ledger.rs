@@ -1,39 +1,34 @@
 //! The decision point's ledger: decisions, approvals (replaced by compare-and-swap on their
 //! version) and revalidation campaigns.
 
-use super::{db, limit_of};
+use super::{db, is_conflict, limit_of};
 use crate::StoreError;
 use crate::codec::stamp;
 use crate::queries;
 pub(super) use crate::queries::LedgerTable as Table;
 use crate::records::{CampaignRecord, LedgerRecord, LedgerWrite, Page};
 use crate::rows::time;
+use crate::sql::{self, dollar};
 use model::Provider;
-use postgres::error::SqlState;
 use postgres::{Client, GenericClient, Row};
 
 fn inserted(result: Result<u64, postgres::Error>) -> Result<bool, StoreError> {
     match result {
         Ok(n) => Ok(n == 1),
-        Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => Ok(false),
+        Err(e) if is_conflict(&e) => Ok(false),
         Err(e) => Err(db(e)),
     }
 }
 
 pub(super) fn insert(client: &mut impl GenericClient, table: Table, r: &LedgerRecord) -> Result<bool, StoreError> {
-    let sql = format!(
-        "INSERT INTO {} (id, provider, tenant, identity, time, state, version, body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        table.name()
-    );
     inserted(client.execute(
-        &sql,
+        &*dollar(&sql::insert_ledger(table)),
         &[&r.id, &r.provider.as_str(), &r.tenant, &r.identity, &stamp(r.time), &r.state, &r.version, &r.body],
     ))
 }
 
 pub(super) fn body(client: &mut Client, table: Table, id: &str) -> Result<Option<String>, StoreError> {
-    let row = client.query_opt(&format!("SELECT body FROM {} WHERE id = $1", table.name()), &[&id]).map_err(db)?;
+    let row = client.query_opt(&*dollar(&sql::ledger_body(table)), &[&id]).map_err(db)?;
     row.map(|r| r.try_get(0).map_err(db)).transpose()
 }
 
@@ -44,11 +39,9 @@ pub(super) fn bodies_for(
     tenant: &str,
     identity: &str,
 ) -> Result<Vec<String>, StoreError> {
-    let sql = format!(
-        "SELECT body FROM {} WHERE provider = $1 AND tenant = $2 AND identity = $3 ORDER BY time, id",
-        table.name()
-    );
-    let rows = client.query(&sql, &[&provider.as_str(), &tenant, &identity]).map_err(db)?;
+    let rows = client
+        .query(&*dollar(&sql::ledger_bodies_for(table)), &[&provider.as_str(), &tenant, &identity])
+        .map_err(db)?;
     rows.iter().map(|r| r.try_get(0).map_err(db)).collect()
 }
 
@@ -59,23 +52,15 @@ pub(super) fn list_approvals(
     limit: usize,
 ) -> Result<Page<String>, StoreError> {
     let limit = queries::page_limit(limit);
-    let rows = client
-        .query(
-            "SELECT body FROM approvals WHERE ($1::TEXT IS NULL OR state = $1)
-             ORDER BY time DESC, id LIMIT $2 OFFSET $3",
-            &[&state, &limit_of(limit + 1), &limit_of(offset)],
-        )
-        .map_err(db)?;
+    let rows =
+        client.query(&*dollar(sql::LIST_APPROVALS), &[&state, &limit_of(limit + 1), &limit_of(offset)]).map_err(db)?;
     let bodies = rows.iter().map(|r| r.try_get(0).map_err(db)).collect::<Result<Vec<String>, _>>()?;
     Ok(queries::page(bodies, offset, limit))
 }
 
 pub(super) fn update_approval(client: &mut Client, r: &LedgerRecord, expected: i64) -> Result<bool, StoreError> {
     let changed = client
-        .execute(
-            "UPDATE approvals SET state = $2, version = $3, body = $4 WHERE id = $1 AND version = $5",
-            &[&r.id, &r.state, &r.version, &r.body, &expected],
-        )
+        .execute(&*dollar(sql::UPDATE_APPROVAL), &[&r.id, &r.state, &r.version, &r.body, &expected])
         .map_err(db)?;
     Ok(changed == 1)
 }
@@ -86,17 +71,10 @@ pub(super) fn save_campaign(
     expected: Option<i64>,
 ) -> Result<bool, StoreError> {
     match expected {
-        None => inserted(client.execute(
-            "INSERT INTO campaigns (id, time, version, body) VALUES ($1, $2, $3, $4)",
-            &[&r.id, &stamp(r.time), &r.version, &r.body],
-        )),
+        None => inserted(client.execute(&*dollar(sql::INSERT_CAMPAIGN), &[&r.id, &stamp(r.time), &r.version, &r.body])),
         Some(version) => {
-            let changed = client
-                .execute(
-                    "UPDATE campaigns SET version = $2, body = $3 WHERE id = $1 AND version = $4",
-                    &[&r.id, &r.version, &r.body, &version],
-                )
-                .map_err(db)?;
+            let changed =
+                client.execute(&*dollar(sql::UPDATE_CAMPAIGN), &[&r.id, &r.version, &r.body, &version]).map_err(db)?;
             Ok(changed == 1)
         }
     }
@@ -110,17 +88,12 @@ fn campaign_record(r: &Row) -> Result<CampaignRecord, StoreError> {
 }
 
 pub(super) fn campaign(client: &mut Client, id: &str) -> Result<Option<CampaignRecord>, StoreError> {
-    let row = client.query_opt("SELECT id, time, version, body FROM campaigns WHERE id = $1", &[&id]).map_err(db)?;
+    let row = client.query_opt(&*dollar(sql::CAMPAIGN), &[&id]).map_err(db)?;
     row.as_ref().map(campaign_record).transpose()
 }
 
 pub(super) fn campaigns(client: &mut Client, limit: usize) -> Result<Vec<CampaignRecord>, StoreError> {
-    let rows = client
-        .query(
-            "SELECT id, time, version, body FROM campaigns ORDER BY time DESC, id LIMIT $1",
-            &[&limit_of(queries::page_limit(limit))],
-        )
-        .map_err(db)?;
+    let rows = client.query(&*dollar(sql::CAMPAIGNS), &[&limit_of(queries::page_limit(limit))]).map_err(db)?;
     rows.iter().map(campaign_record).collect()
 }
 

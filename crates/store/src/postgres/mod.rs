@@ -1,26 +1,31 @@
 //! The PostgreSQL store, chosen by URL. It keeps the same records as [`crate::Sqlite`] and
-//! answers the same queries; the schema is in `postgres_migrations`. Each concern's SQL is
-//! in its own file; this one connects, migrates and routes the trait's methods.
+//! answers the same queries, running the statements of [`crate::sql`]; its schema is in
+//! `migrations`. Each concern's code is in its own file; this one connects, migrates and
+//! routes the roles' methods.
 
 mod deliveries;
 mod detections;
 mod events;
 mod identity_graph;
 mod ledger;
+mod migrations;
 mod reports;
 mod tokens;
 mod triage;
 
 use crate::codec::stamp;
-use crate::postgres_migrations::{MIGRATIONS, latest};
 use crate::queries::Param;
 use crate::records::{
     AuditEntry, CampaignRecord, Comment, Delivery, DeliveryState, Detections, IncidentRecord, LedgerRecord,
     LedgerWrite, Page, Query, SourceStat, Status, TokenRecord,
 };
-use crate::{Appended, Saved, Store, StoreError};
+use crate::roles::{Audit, Campaigns, Deliveries, Events, Findings, IdentityGraph, Ledger, Maintenance, Tokens};
+use crate::sql::{self, dollar};
+use crate::{Appended, Saved, StoreError};
 use chrono::{DateTime, Utc};
+use migrations::{MIGRATIONS, latest};
 use model::{Event, Finding, Incident, Provider};
+use postgres::error::SqlState;
 use postgres::types::ToSql;
 use postgres::{Client, NoTls};
 use serde_json::Value;
@@ -30,35 +35,24 @@ use std::sync::{Mutex, MutexGuard};
 /// not migrate it at once.
 const MIGRATION_LOCK: i64 = 0x6677_6d69_6772_6174; // "fwmigrat"
 
+/// A connection to a PostgreSQL database.
 pub struct Postgres {
-    // The trait reads through `&self`; the client needs `&mut`. The mutex also makes the
+    // The roles read through `&self`; the client needs `&mut`. The mutex also makes the
     // store `Sync`, for sharing behind an `Arc`.
     client: Mutex<Client>,
 }
 
 fn db(e: postgres::Error) -> StoreError {
-    StoreError::Database(match e.as_db_error() {
-        Some(d) => format!("{}: {}", d.severity(), d.message()),
-        None => with_causes(&e),
-    })
+    StoreError::Postgres(e)
 }
 
-/// The error's text followed by each cause's, `a: b: c`, skipping causes it already shows.
-fn with_causes(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        let more = c.to_string();
-        if !text.contains(&more) {
-            text = format!("{text}: {more}");
-        }
-        cause = c.source();
-    }
-    text
+/// Whether `e` is a unique or primary key violation: the record is already stored.
+fn is_conflict(e: &postgres::Error) -> bool {
+    e.code() == Some(&SqlState::UNIQUE_VIOLATION)
 }
 
 fn to_value<T: serde::Serialize>(value: &T) -> Result<Value, StoreError> {
-    serde_json::to_value(value).map_err(|e| StoreError::Database(format!("cannot encode a record: {e}")))
+    serde_json::to_value(value).map_err(StoreError::Encode)
 }
 
 fn from_value<T: serde::de::DeserializeOwned>(id: &str, body: Value) -> Result<T, StoreError> {
@@ -94,24 +88,30 @@ pub(crate) fn redact(url: &str) -> String {
     }
 }
 
+fn poisoned() -> StoreError {
+    StoreError::unavailable("the connection was poisoned by a panic")
+}
+
 impl Postgres {
     /// Connects to the database at `url` (`postgres://user@host:5432/name`, or a key=value
     /// string) and brings it to the latest schema. Tables go in the connection's
     /// `search_path`; `?options=-c%20search_path%3Dname` in the URL picks a schema.
     pub fn connect(url: &str) -> Result<Postgres, StoreError> {
-        let client = Client::connect(url, NoTls)
-            .map_err(|e| StoreError::Open { path: redact(url), reason: db(e).to_string() })?;
+        let config: postgres::Config = url.parse().map_err(|source| StoreError::BadUrl { url: redact(url), source })?;
+        let client = config
+            .connect(NoTls)
+            .map_err(|source| StoreError::Open { location: redact(url), source: Box::new(source) })?;
         let mut store = Postgres { client: Mutex::new(client) };
         store.migrate()?;
         Ok(store)
     }
 
     fn client(&self) -> Result<MutexGuard<'_, Client>, StoreError> {
-        self.client.lock().map_err(|_| StoreError::Database("the connection was poisoned by a panic".into()))
+        self.client.lock().map_err(|_| poisoned())
     }
 
     fn client_mut(&mut self) -> Result<&mut Client, StoreError> {
-        self.client.get_mut().map_err(|_| StoreError::Database("the connection was poisoned by a panic".into()))
+        self.client.get_mut().map_err(|_| poisoned())
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
@@ -127,7 +127,7 @@ impl Postgres {
             return Err(StoreError::TooNew { found: current, known: latest() });
         }
         tx.commit().map_err(db)?;
-        for (index, sql) in MIGRATIONS.iter().enumerate() {
+        for (index, migration) in MIGRATIONS.iter().enumerate() {
             let version = i64::try_from(index).unwrap_or(i64::MAX).saturating_add(1);
             let mut tx = client.transaction().map_err(db)?;
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(db)?;
@@ -135,12 +135,8 @@ impl Postgres {
             if version <= version_in(&mut tx)? {
                 continue;
             }
-            tx.batch_execute(sql).map_err(db)?;
-            tx.execute(
-                "INSERT INTO schema_version (version, applied) VALUES ($1, $2)",
-                &[&version, &stamp(Utc::now())],
-            )
-            .map_err(db)?;
+            tx.batch_execute(migration).map_err(db)?;
+            tx.execute(&*dollar(sql::RECORD_VERSION), &[&version, &stamp(Utc::now())]).map_err(db)?;
             tx.commit().map_err(db)?;
         }
         Ok(())
@@ -148,11 +144,45 @@ impl Postgres {
 }
 
 fn version_in(client: &mut impl postgres::GenericClient) -> Result<i64, StoreError> {
-    let row = client.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[]).map_err(db)?;
+    let row = client.query_one(sql::SCHEMA_VERSION, &[]).map_err(db)?;
     row.try_get(0).map_err(db)
 }
 
-impl Store for Postgres {
+impl Events for Postgres {
+    fn append_events(&mut self, events: &[Event]) -> Result<Appended, StoreError> {
+        events::append(self.client_mut()?, events)
+    }
+
+    fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError> {
+        events::after(&mut *self.client()?, seq, limit)
+    }
+
+    fn last_event_seq(&self) -> Result<i64, StoreError> {
+        let row = self.client()?.query_one(sql::LAST_EVENT_SEQ, &[]).map_err(db)?;
+        row.try_get(0).map_err(db)
+    }
+
+    fn source_stats(&self) -> Result<Vec<SourceStat>, StoreError> {
+        events::source_stats(&mut *self.client()?)
+    }
+
+    fn events_by_ids(&self, provider: Provider, ids: &[&str]) -> Result<Vec<Event>, StoreError> {
+        events::by_ids(&mut *self.client()?, provider, ids)
+    }
+
+    fn identity_events(
+        &self,
+        provider: Provider,
+        tenant: &str,
+        identity: &str,
+        categories: &[&str],
+        limit: usize,
+    ) -> Result<Vec<(i64, Event)>, StoreError> {
+        events::about(&mut *self.client()?, provider, tenant, identity, categories, limit)
+    }
+}
+
+impl Findings for Postgres {
     fn save_report(&mut self, incidents: &[Incident], findings: &[Finding]) -> Result<Saved, StoreError> {
         reports::save(self.client_mut()?, incidents, findings)
     }
@@ -163,31 +193,6 @@ impl Store for Postgres {
 
     fn findings_for(&self, incident: &str) -> Result<Vec<Finding>, StoreError> {
         reports::findings_for(&mut *self.client()?, incident)
-    }
-
-    fn schema_version(&self) -> Result<i64, StoreError> {
-        version_in(&mut *self.client()?)
-    }
-
-    fn save_graph(&mut self, g: &graph::Graph) -> Result<(), StoreError> {
-        identity_graph::write(self.client_mut()?, g)
-    }
-
-    fn load_graph(&self) -> Result<graph::Graph, StoreError> {
-        identity_graph::read(&mut *self.client()?)
-    }
-
-    fn append_events(&mut self, events: &[Event]) -> Result<Appended, StoreError> {
-        events::append(self.client_mut()?, events)
-    }
-
-    fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError> {
-        events::after(&mut *self.client()?, seq, limit)
-    }
-
-    fn last_event_seq(&self) -> Result<i64, StoreError> {
-        let row = self.client()?.query_one("SELECT COALESCE(MAX(seq), 0) FROM events", &[]).map_err(db)?;
-        row.try_get(0).map_err(db)
     }
 
     fn apply_detections(&mut self, detections: &Detections<'_>) -> Result<Vec<String>, StoreError> {
@@ -232,15 +237,19 @@ impl Store for Postgres {
     fn comments(&self, incident: &str) -> Result<Vec<Comment>, StoreError> {
         triage::comments(&mut *self.client()?, incident)
     }
+}
 
-    fn append_audit(&mut self, entry: &AuditEntry) -> Result<i64, StoreError> {
-        triage::append_audit(self.client_mut()?, entry)
+impl IdentityGraph for Postgres {
+    fn save_graph(&mut self, g: &graph::Graph) -> Result<(), StoreError> {
+        identity_graph::write(self.client_mut()?, g)
     }
 
-    fn audit_log(&self, target: Option<&str>, offset: usize, limit: usize) -> Result<Page<AuditEntry>, StoreError> {
-        triage::audit_log(&mut *self.client()?, target, offset, limit)
+    fn load_graph(&self) -> Result<graph::Graph, StoreError> {
+        identity_graph::read(&mut *self.client()?)
     }
+}
 
+impl Tokens for Postgres {
     fn create_token(&mut self, token: &TokenRecord) -> Result<(), StoreError> {
         tokens::create(self.client_mut()?, token)
     }
@@ -256,7 +265,9 @@ impl Store for Postgres {
     fn revoke_token(&mut self, id: &str, time: DateTime<Utc>) -> Result<bool, StoreError> {
         tokens::revoke(self.client_mut()?, id, time)
     }
+}
 
+impl Deliveries for Postgres {
     fn due_deliveries(&self, sink: &str, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>, StoreError> {
         deliveries::due(&mut *self.client()?, sink, now, limit)
     }
@@ -276,26 +287,19 @@ impl Store for Postgres {
     fn replay_failed(&mut self, sink: &str, now: DateTime<Utc>) -> Result<usize, StoreError> {
         deliveries::replay_failed(self.client_mut()?, sink, now)
     }
+}
 
-    fn source_stats(&self) -> Result<Vec<SourceStat>, StoreError> {
-        events::source_stats(&mut *self.client()?)
+impl Audit for Postgres {
+    fn append_audit(&mut self, entry: &AuditEntry) -> Result<i64, StoreError> {
+        triage::append_audit(self.client_mut()?, entry)
     }
 
-    fn events_by_ids(&self, provider: Provider, ids: &[&str]) -> Result<Vec<Event>, StoreError> {
-        events::by_ids(&mut *self.client()?, provider, ids)
+    fn audit_log(&self, target: Option<&str>, offset: usize, limit: usize) -> Result<Page<AuditEntry>, StoreError> {
+        triage::audit_log(&mut *self.client()?, target, offset, limit)
     }
+}
 
-    fn identity_events(
-        &self,
-        provider: Provider,
-        tenant: &str,
-        identity: &str,
-        categories: &[&str],
-        limit: usize,
-    ) -> Result<Vec<(i64, Event)>, StoreError> {
-        events::about(&mut *self.client()?, provider, tenant, identity, categories, limit)
-    }
-
+impl Ledger for Postgres {
     fn insert_decision(&mut self, record: &LedgerRecord) -> Result<bool, StoreError> {
         ledger::insert(self.client_mut()?, ledger::Table::Decisions, record)
     }
@@ -331,7 +335,9 @@ impl Store for Postgres {
     fn update_approval(&mut self, record: &LedgerRecord, expected_version: i64) -> Result<bool, StoreError> {
         ledger::update_approval(self.client_mut()?, record, expected_version)
     }
+}
 
+impl Campaigns for Postgres {
     fn save_campaign(&mut self, record: &CampaignRecord, expected_version: Option<i64>) -> Result<bool, StoreError> {
         ledger::save_campaign(self.client_mut()?, record, expected_version)
     }
@@ -342,6 +348,16 @@ impl Store for Postgres {
 
     fn campaigns(&self, limit: usize) -> Result<Vec<CampaignRecord>, StoreError> {
         ledger::campaigns(&mut *self.client()?, limit)
+    }
+}
+
+impl Maintenance for Postgres {
+    fn schema_version(&self) -> Result<i64, StoreError> {
+        version_in(&mut *self.client()?)
+    }
+
+    fn is_closed(&self) -> bool {
+        self.client.lock().map_or(true, |client| client.is_closed())
     }
 }
 

@@ -3,9 +3,10 @@
 
 use super::{bind, db, from_value, limit_of, to_value};
 use crate::codec::{login, severity_rank, stamp};
-use crate::queries::{self, Style};
+use crate::queries;
 use crate::records::{IncidentRecord, Page, Query};
 use crate::rows::incident_record;
+use crate::sql::{self, dollar};
 use crate::{Saved, StoreError};
 use model::{Finding, Incident};
 use postgres::{Client, GenericClient, Row};
@@ -23,22 +24,9 @@ pub(super) fn put_incidents(tx: &mut impl GenericClient, incidents: &[Incident])
     if incidents.is_empty() {
         return Ok(());
     }
-    let put = tx
-        .prepare(
-            "INSERT INTO incidents
-               (id, provider, tenant, identity, identity_name, risk_score, severity, severity_rank, first, last, body)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-             ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, tenant = excluded.tenant,
-               identity = excluded.identity, identity_name = excluded.identity_name,
-               risk_score = excluded.risk_score, severity = excluded.severity,
-               severity_rank = excluded.severity_rank, first = excluded.first, last = excluded.last,
-               body = excluded.body",
-        )
-        .map_err(db)?;
-    let clear = tx.prepare("DELETE FROM incident_detectors WHERE incident = $1").map_err(db)?;
-    let detector = tx
-        .prepare("INSERT INTO incident_detectors (incident, detector) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-        .map_err(db)?;
+    let put = tx.prepare(&dollar(sql::PUT_INCIDENT)).map_err(db)?;
+    let clear = tx.prepare(&dollar(sql::CLEAR_DETECTORS)).map_err(db)?;
+    let detector = tx.prepare(&dollar(sql::PUT_DETECTOR)).map_err(db)?;
     for i in incidents {
         tx.execute(
             &put,
@@ -70,17 +58,7 @@ pub(super) fn put_findings(tx: &mut impl GenericClient, findings: &[Finding]) ->
     if findings.is_empty() {
         return Ok(());
     }
-    let put = tx
-        .prepare(
-            "INSERT INTO findings (id, incident, detector, provider, tenant, identity, identity_name, severity,
-               severity_rank, time, body)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-             ON CONFLICT (id) DO UPDATE SET incident = excluded.incident, detector = excluded.detector,
-               provider = excluded.provider, tenant = excluded.tenant, identity = excluded.identity,
-               identity_name = excluded.identity_name, severity = excluded.severity,
-               severity_rank = excluded.severity_rank, time = excluded.time, body = excluded.body",
-        )
-        .map_err(db)?;
+    let put = tx.prepare(&dollar(sql::PUT_FINDING)).map_err(db)?;
     for f in findings {
         tx.execute(
             &put,
@@ -113,45 +91,35 @@ fn record(row: &Row) -> Result<IncidentRecord, StoreError> {
 }
 
 pub(super) fn queue(client: &mut Client, limit: usize) -> Result<Vec<Incident>, StoreError> {
-    let rows = client
-        .query("SELECT id, body FROM incidents ORDER BY risk_score DESC, first, id LIMIT $1", &[&limit_of(limit)])
-        .map_err(db)?;
+    let rows = client.query(&*dollar(sql::INCIDENT_QUEUE), &[&limit_of(limit)]).map_err(db)?;
     rows.iter().map(body).collect()
 }
 
 pub(super) fn findings_for(client: &mut Client, incident: &str) -> Result<Vec<Finding>, StoreError> {
-    let rows = client
-        .query("SELECT id, body FROM findings WHERE incident = $1 ORDER BY time, id", &[&incident])
-        .map_err(db)?;
+    let rows = client.query(&*dollar(sql::FINDINGS_OF_INCIDENT), &[&incident]).map_err(db)?;
     rows.iter().map(body).collect()
 }
 
 pub(super) fn query_incidents(client: &mut Client, query: &Query) -> Result<Page<IncidentRecord>, StoreError> {
-    let select = queries::incidents(query, Style::Dollar);
-    let rows = client.query(&select.sql, &bind(&select.params)).map_err(db)?;
+    let select = queries::incidents(query);
+    let rows = client.query(&*dollar(&select.sql), &bind(&select.params)).map_err(db)?;
     let records = rows.iter().map(record).collect::<Result<Vec<_>, _>>()?;
     Ok(queries::page(records, query.offset, query.limit))
 }
 
 pub(super) fn incident(client: &mut Client, id: &str) -> Result<Option<IncidentRecord>, StoreError> {
-    let row = client
-        .query_opt(
-            "SELECT t.id, t.body, s.status, s.changed FROM incidents t
-             LEFT JOIN incident_status s ON s.incident = t.id WHERE t.id = $1",
-            &[&id],
-        )
-        .map_err(db)?;
+    let row = client.query_opt(&*dollar(sql::INCIDENT_WITH_STATUS), &[&id]).map_err(db)?;
     row.as_ref().map(record).transpose()
 }
 
 pub(super) fn query_findings(client: &mut Client, query: &Query) -> Result<Page<Finding>, StoreError> {
-    let select = queries::findings(query, Style::Dollar);
-    let rows = client.query(&select.sql, &bind(&select.params)).map_err(db)?;
+    let select = queries::findings(query);
+    let rows = client.query(&*dollar(&select.sql), &bind(&select.params)).map_err(db)?;
     let findings = rows.iter().map(body).collect::<Result<Vec<_>, _>>()?;
     Ok(queries::page(findings, query.offset, query.limit))
 }
 
 pub(super) fn finding(client: &mut Client, id: &str) -> Result<Option<Finding>, StoreError> {
-    let row = client.query_opt("SELECT id, body FROM findings WHERE id = $1", &[&id]).map_err(db)?;
+    let row = client.query_opt(&*dollar(sql::FINDING), &[&id]).map_err(db)?;
     row.as_ref().map(body).transpose()
 }

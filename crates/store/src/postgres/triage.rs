@@ -4,9 +4,10 @@
 use super::{bind, db};
 use crate::StoreError;
 use crate::codec::stamp;
-use crate::queries::{self, Style};
+use crate::queries;
 use crate::records::{AuditEntry, Comment, Page, Status};
 use crate::rows::{audit, comment};
+use crate::sql::{self, dollar};
 use chrono::{DateTime, Utc};
 use postgres::{Client, GenericClient};
 
@@ -27,12 +28,7 @@ pub(super) fn set_status(
     if !hold_incident(&mut tx, incident)? {
         return Ok(false);
     }
-    tx.execute(
-        "INSERT INTO incident_status (incident, status, changed) VALUES ($1, $2, $3)
-         ON CONFLICT (incident) DO UPDATE SET status = excluded.status, changed = excluded.changed",
-        &[&incident, &status.as_str(), &stamp(entry.time)],
-    )
-    .map_err(db)?;
+    tx.execute(&*dollar(sql::PUT_STATUS), &[&incident, &status.as_str(), &stamp(entry.time)]).map_err(db)?;
     append_audit(&mut tx, entry)?;
     tx.commit().map_err(db)?;
     Ok(true)
@@ -50,12 +46,7 @@ pub(super) fn add_comment(
     if !hold_incident(&mut tx, incident)? {
         return Ok(None);
     }
-    let row = tx
-        .query_one(
-            "INSERT INTO comments (incident, author, time, text) VALUES ($1, $2, $3, $4) RETURNING id",
-            &[&incident, &author, &stamp(time), &text],
-        )
-        .map_err(db)?;
+    let row = tx.query_one(&*dollar(sql::INSERT_COMMENT), &[&incident, &author, &stamp(time), &text]).map_err(db)?;
     let id: i64 = row.try_get(0).map_err(db)?;
     append_audit(&mut tx, entry)?;
     tx.commit().map_err(db)?;
@@ -63,12 +54,7 @@ pub(super) fn add_comment(
 }
 
 pub(super) fn comments(client: &mut Client, incident: &str) -> Result<Vec<Comment>, StoreError> {
-    let rows = client
-        .query(
-            "SELECT id, incident, author, time, text FROM comments WHERE incident = $1 ORDER BY time, id",
-            &[&incident],
-        )
-        .map_err(db)?;
+    let rows = client.query(&*dollar(sql::COMMENTS), &[&incident]).map_err(db)?;
     rows.iter()
         .map(|r| {
             let time: String = r.try_get(3).map_err(db)?;
@@ -86,7 +72,7 @@ pub(super) fn comments(client: &mut Client, incident: &str) -> Result<Vec<Commen
 pub(super) fn append_audit(client: &mut impl GenericClient, entry: &AuditEntry) -> Result<i64, StoreError> {
     let row = client
         .query_one(
-            "INSERT INTO audit_log (time, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5) RETURNING seq",
+            &*dollar(sql::INSERT_AUDIT),
             &[&stamp(entry.time), &entry.actor, &entry.action, &entry.target, &entry.detail],
         )
         .map_err(db)?;
@@ -99,8 +85,8 @@ pub(super) fn audit_log(
     offset: usize,
     limit: usize,
 ) -> Result<Page<AuditEntry>, StoreError> {
-    let select = queries::audit_log(target, offset, limit, Style::Dollar);
-    let rows = client.query(&select.sql, &bind(&select.params)).map_err(db)?;
+    let select = queries::audit_log(target, offset, limit);
+    let rows = client.query(&*dollar(&select.sql), &bind(&select.params)).map_err(db)?;
     let entries = rows
         .iter()
         .map(|r| {

@@ -5,10 +5,9 @@ use crate::StoreError;
 use crate::codec::stamp;
 use crate::records::{Delivery, DeliveryState};
 use crate::rows::DeliveryRow;
+use crate::sql;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Params, Row, params};
-
-const COLUMNS: &str = "SELECT id, sink, finding, state, attempts, next_attempt, last_error FROM deliveries";
 
 fn delivery_row(r: &Row<'_>) -> rusqlite::Result<DeliveryRow> {
     Ok(DeliveryRow {
@@ -22,8 +21,8 @@ fn delivery_row(r: &Row<'_>) -> rusqlite::Result<DeliveryRow> {
     })
 }
 
-fn read(conn: &Connection, filter: &str, params: impl Params) -> Result<Vec<Delivery>, StoreError> {
-    let mut query = conn.prepare(&format!("{COLUMNS} {filter}")).map_err(db)?;
+fn read(conn: &Connection, select: &str, params: impl Params) -> Result<Vec<Delivery>, StoreError> {
+    let mut query = conn.prepare(select).map_err(db)?;
     let rows = query.query_map(params, delivery_row).map_err(db)?;
     rows.map(|row| row.map_err(db).and_then(DeliveryRow::record)).collect()
 }
@@ -34,11 +33,7 @@ pub(super) fn due(
     now: DateTime<Utc>,
     limit: usize,
 ) -> Result<Vec<Delivery>, StoreError> {
-    read(
-        conn,
-        "WHERE sink = ?1 AND state = 'pending' AND next_attempt <= ?2 ORDER BY id LIMIT ?3",
-        params![sink, stamp(now), int(limit)],
-    )
+    read(conn, sql::DUE_DELIVERIES, params![sink, stamp(now), int(limit)])
 }
 
 pub(super) fn in_state(
@@ -47,7 +42,7 @@ pub(super) fn in_state(
     state: DeliveryState,
     limit: usize,
 ) -> Result<Vec<Delivery>, StoreError> {
-    read(conn, "WHERE sink = ?1 AND state = ?2 ORDER BY id LIMIT ?3", params![sink, state.as_str(), int(limit)])
+    read(conn, sql::DELIVERIES_IN_STATE, params![sink, state.as_str(), int(limit)])
 }
 
 /// An attempt on a delivery that is no longer stored (its finding was retracted while it
@@ -58,31 +53,14 @@ pub(super) fn record_attempt(
     outcome: Result<(), (&str, Option<DateTime<Utc>>)>,
 ) -> Result<(), StoreError> {
     match outcome {
-        Ok(()) => conn.execute(
-            "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1 WHERE id = ?1",
-            params![delivery],
-        ),
-        Err((error, Some(retry_at))) => conn.execute(
-            "UPDATE deliveries SET state = 'pending', attempts = attempts + 1, last_error = ?2, next_attempt = ?3
-             WHERE id = ?1",
-            params![delivery, error, stamp(retry_at)],
-        ),
-        Err((error, None)) => conn.execute(
-            "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
-            params![delivery, error],
-        ),
+        Ok(()) => conn.execute(sql::DELIVERED, params![delivery]),
+        Err((error, Some(retry_at))) => conn.execute(sql::RETRY_LATER, params![delivery, error, stamp(retry_at)]),
+        Err((error, None)) => conn.execute(sql::GIVE_UP, params![delivery, error]),
     }
     .map_err(db)?;
     Ok(())
 }
 
-/// Replayed deliveries start a new series of attempts (the count goes back to 0, so a sink
-/// that gives up after n attempts tries n times again); the last error stays until the
-/// next attempt.
 pub(super) fn replay_failed(conn: &Connection, sink: &str, now: DateTime<Utc>) -> Result<usize, StoreError> {
-    conn.execute(
-        "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt = ?2 WHERE sink = ?1 AND state = 'failed'",
-        params![sink, stamp(now)],
-    )
-    .map_err(db)
+    conn.execute(sql::REPLAY_FAILED, params![sink, stamp(now)]).map_err(db)
 }

@@ -5,6 +5,7 @@ use super::reports::{put_findings, put_incidents};
 use crate::StoreError;
 use crate::codec::stamp;
 use crate::records::Detections;
+use crate::sql;
 use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::collections::HashSet;
@@ -49,21 +50,14 @@ pub(super) fn apply(conn: &mut Connection, d: &Detections<'_>) -> Result<Vec<Str
             retract.execute(params![id]).map_err(db)?;
         }
         put_incidents(&tx, d.incidents)?;
-        let mut drop_detectors = tx.prepare("DELETE FROM incident_detectors WHERE incident = ?1").map_err(db)?;
+        let mut drop_detectors = tx.prepare(sql::CLEAR_DETECTORS).map_err(db)?;
         let mut drop_incident = tx.prepare("DELETE FROM incidents WHERE id = ?1").map_err(db)?;
         for id in d.drop_incidents {
             drop_detectors.execute(params![id]).map_err(db)?;
             drop_incident.execute(params![id]).map_err(db)?;
         }
-        // The same snapshot again keeps the row as it was, `saved` included.
         if let Some((seq, data)) = d.snapshot {
-            tx.execute(
-                "INSERT INTO snapshots (id, seq, data, saved) VALUES (1, ?1, ?2, ?3)
-                 ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, data = excluded.data, saved = excluded.saved
-                 WHERE snapshots.seq <> excluded.seq OR snapshots.data <> excluded.data",
-                params![seq, data, now],
-            )
-            .map_err(db)?;
+            tx.execute(sql::PUT_SNAPSHOT, params![seq, data, now]).map_err(db)?;
         }
     }
     tx.commit().map_err(db)?;
@@ -71,7 +65,5 @@ pub(super) fn apply(conn: &mut Connection, d: &Detections<'_>) -> Result<Vec<Str
 }
 
 pub(super) fn snapshot(conn: &Connection) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
-    conn.query_row("SELECT seq, data FROM snapshots WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()
-        .map_err(db)
+    conn.query_row(sql::SNAPSHOT, [], |r| Ok((r.get(0)?, r.get(1)?))).optional().map_err(db)
 }

@@ -3,9 +3,10 @@
 
 use super::{db, int};
 use crate::codec::{EventKey, parse, seq_id, subject_of, to_json};
-use crate::queries::{self, Style};
+use crate::queries;
 use crate::records::SourceStat;
 use crate::rows::source_stat;
+use crate::sql;
 use crate::{Appended, StoreError};
 use model::{Event, Provider};
 use rusqlite::{Connection, Row, TransactionBehavior, params, params_from_iter};
@@ -14,13 +15,7 @@ pub(super) fn append(conn: &mut Connection, events: &[Event]) -> Result<Appended
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
     let mut stored = 0;
     {
-        let mut put = tx
-            .prepare(
-                "INSERT INTO events (provider, tenant, event_id, action, time, category, subject_id, subject_name, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (provider, tenant, event_id, action, time, category) DO NOTHING",
-            )
-            .map_err(db)?;
+        let mut put = tx.prepare(sql::INSERT_EVENT).map_err(db)?;
         for event in events {
             let k = EventKey::of(event);
             let (subject_id, subject_name) = subject_of(event);
@@ -52,7 +47,7 @@ fn event((seq, body): (i64, String)) -> Result<(i64, Event), StoreError> {
 }
 
 pub(super) fn after(conn: &Connection, seq: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError> {
-    let mut query = conn.prepare("SELECT seq, body FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2").map_err(db)?;
+    let mut query = conn.prepare(sql::EVENTS_AFTER).map_err(db)?;
     let rows = query.query_map(params![seq, int(limit)], seq_body).map_err(db)?;
     rows.map(|row| row.map_err(db).and_then(event)).collect()
 }
@@ -86,14 +81,14 @@ pub(super) fn about(
     categories: &[&str],
     limit: usize,
 ) -> Result<Vec<(i64, Event)>, StoreError> {
-    let select = queries::identity_events(provider, tenant, identity, categories, limit, Style::Question);
+    let select = queries::identity_events(provider, tenant, identity, categories, limit);
     let mut query = conn.prepare(&select.sql).map_err(db)?;
     let rows = query.query_map(params_from_iter(&select.params), seq_body).map_err(db)?;
     rows.map(|row| row.map_err(db).and_then(event)).collect()
 }
 
 pub(super) fn by_ids(conn: &Connection, provider: Provider, ids: &[&str]) -> Result<Vec<Event>, StoreError> {
-    let select = queries::events_by_ids(provider, ids, Style::Question);
+    let select = queries::events_by_ids(provider, ids);
     let mut query = conn.prepare(&select.sql).map_err(db)?;
     let rows = query.query_map(params_from_iter(&select.params), seq_body).map_err(db)?;
     rows.map(|row| row.map_err(db).and_then(event).map(|(_, e)| e)).collect()

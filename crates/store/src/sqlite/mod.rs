@@ -1,35 +1,44 @@
-//! The embedded store: one SQLite file. Each concern's SQL is in its own file; this one
-//! opens and migrates the database and routes the trait's methods.
+//! The embedded store: one SQLite file. Each concern's code is in its own file, running the
+//! statements of [`crate::sql`]; this one opens and migrates the database and routes the
+//! roles' methods.
 
 mod deliveries;
 mod detections;
 mod events;
 mod identity_graph;
 mod ledger;
+mod migrations;
 mod reports;
 mod tokens;
 mod triage;
 
 use crate::codec::stamp;
-use crate::migrations::{MIGRATIONS, latest};
 use crate::queries::Param;
 use crate::records::{
     AuditEntry, CampaignRecord, Comment, Delivery, DeliveryState, Detections, IncidentRecord, LedgerRecord,
     LedgerWrite, Page, Query, SourceStat, Status, TokenRecord,
 };
-use crate::{Appended, Saved, Store, StoreError};
+use crate::roles::{Audit, Campaigns, Deliveries, Events, Findings, IdentityGraph, Ledger, Maintenance, Tokens};
+use crate::{Appended, Saved, StoreError, sql};
 use chrono::{DateTime, Utc};
+use migrations::{MIGRATIONS, latest};
 use model::{Event, Finding, Incident, Provider};
 use rusqlite::types::{ToSqlOutput, Value};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use std::path::Path;
 
+/// A connection to the embedded database.
 pub struct Sqlite {
     conn: Connection,
 }
 
 fn db(e: rusqlite::Error) -> StoreError {
-    StoreError::Database(e.to_string())
+    StoreError::Sqlite(e)
+}
+
+/// Whether `e` is a unique or primary key violation: the record is already stored.
+fn is_conflict(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation)
 }
 
 /// A count or limit as SQLite's integer.
@@ -49,27 +58,30 @@ impl rusqlite::ToSql for Param {
 impl Sqlite {
     /// Opens (creating it and its directory if needed) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Sqlite, StoreError> {
-        let open_error = |reason: String| StoreError::Open { path: path.display().to_string(), reason };
+        let location = || path.display().to_string();
+        let open_error = |e: rusqlite::Error| StoreError::Open { location: location(), source: Box::new(e) };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| open_error(format!("cannot create its folder: {e}")))?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::BadPath { path: location(), source })?;
         }
-        let conn = Connection::open(path).map_err(|e| open_error(e.to_string()))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| open_error(e.to_string()))?;
+        let conn = Connection::open(path).map_err(open_error)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(open_error)?;
         // The service reads while it writes: with a write-ahead log readers do not wait for
         // the writer. With `synchronous = NORMAL` a commit survives a crash of the process
         // (only a power loss may take the last commits back), at a fraction of FULL's fsyncs.
-        let mode: String =
-            conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| open_error(e.to_string()))?;
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(open_error)?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(open_error(format!("cannot use a write-ahead log: the journal mode stays `{mode}`")));
+            let reason = format!("cannot use a write-ahead log: the journal mode stays `{mode}`");
+            return Err(StoreError::Open { location: location(), source: reason.into() });
         }
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| open_error(e.to_string()))?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_error)?;
         Sqlite::with_connection(conn)
     }
 
     /// An in-memory database, for tests and dry runs.
     pub fn in_memory() -> Result<Sqlite, StoreError> {
-        Sqlite::with_connection(Connection::open_in_memory().map_err(db)?)
+        let conn = Connection::open_in_memory()
+            .map_err(|e| StoreError::Open { location: ":memory:".into(), source: Box::new(e) })?;
+        Sqlite::with_connection(conn)
     }
 
     fn with_connection(conn: Connection) -> Result<Sqlite, StoreError> {
@@ -96,18 +108,47 @@ impl Sqlite {
             }
             let tx = self.conn.transaction().map_err(db)?;
             tx.execute_batch(sql).map_err(db)?;
-            tx.execute(
-                "INSERT INTO schema_version (version, applied) VALUES (?1, ?2)",
-                params![version, stamp(Utc::now())],
-            )
-            .map_err(db)?;
+            tx.execute(sql::RECORD_VERSION, params![version, stamp(Utc::now())]).map_err(db)?;
             tx.commit().map_err(db)?;
         }
         Ok(())
     }
 }
 
-impl Store for Sqlite {
+impl Events for Sqlite {
+    fn append_events(&mut self, events: &[Event]) -> Result<Appended, StoreError> {
+        events::append(&mut self.conn, events)
+    }
+
+    fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError> {
+        events::after(&self.conn, seq, limit)
+    }
+
+    fn last_event_seq(&self) -> Result<i64, StoreError> {
+        self.conn.query_row(sql::LAST_EVENT_SEQ, [], |r| r.get(0)).map_err(db)
+    }
+
+    fn source_stats(&self) -> Result<Vec<SourceStat>, StoreError> {
+        events::source_stats(&self.conn)
+    }
+
+    fn events_by_ids(&self, provider: Provider, ids: &[&str]) -> Result<Vec<Event>, StoreError> {
+        events::by_ids(&self.conn, provider, ids)
+    }
+
+    fn identity_events(
+        &self,
+        provider: Provider,
+        tenant: &str,
+        identity: &str,
+        categories: &[&str],
+        limit: usize,
+    ) -> Result<Vec<(i64, Event)>, StoreError> {
+        events::about(&self.conn, provider, tenant, identity, categories, limit)
+    }
+}
+
+impl Findings for Sqlite {
     fn save_report(&mut self, incidents: &[Incident], findings: &[Finding]) -> Result<Saved, StoreError> {
         reports::save(&mut self.conn, incidents, findings)
     }
@@ -118,36 +159,6 @@ impl Store for Sqlite {
 
     fn findings_for(&self, incident: &str) -> Result<Vec<Finding>, StoreError> {
         reports::findings_for(&self.conn, incident)
-    }
-
-    fn schema_version(&self) -> Result<i64, StoreError> {
-        let version: Option<i64> = self
-            .conn
-            .query_row("SELECT MAX(version) FROM schema_version", [], |r| r.get(0))
-            .optional()
-            .map_err(db)?
-            .flatten();
-        Ok(version.unwrap_or(0))
-    }
-
-    fn save_graph(&mut self, graph: &graph::Graph) -> Result<(), StoreError> {
-        identity_graph::write(&mut self.conn, graph)
-    }
-
-    fn load_graph(&self) -> Result<graph::Graph, StoreError> {
-        identity_graph::read(&self.conn)
-    }
-
-    fn append_events(&mut self, events: &[Event]) -> Result<Appended, StoreError> {
-        events::append(&mut self.conn, events)
-    }
-
-    fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError> {
-        events::after(&self.conn, seq, limit)
-    }
-
-    fn last_event_seq(&self) -> Result<i64, StoreError> {
-        self.conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0)).map_err(db)
     }
 
     fn apply_detections(&mut self, detections: &Detections<'_>) -> Result<Vec<String>, StoreError> {
@@ -192,15 +203,19 @@ impl Store for Sqlite {
     fn comments(&self, incident: &str) -> Result<Vec<Comment>, StoreError> {
         triage::comments(&self.conn, incident)
     }
+}
 
-    fn append_audit(&mut self, entry: &AuditEntry) -> Result<i64, StoreError> {
-        triage::append_audit(&self.conn, entry)
+impl IdentityGraph for Sqlite {
+    fn save_graph(&mut self, graph: &graph::Graph) -> Result<(), StoreError> {
+        identity_graph::write(&mut self.conn, graph)
     }
 
-    fn audit_log(&self, target: Option<&str>, offset: usize, limit: usize) -> Result<Page<AuditEntry>, StoreError> {
-        triage::audit_log(&self.conn, target, offset, limit)
+    fn load_graph(&self) -> Result<graph::Graph, StoreError> {
+        identity_graph::read(&self.conn)
     }
+}
 
+impl Tokens for Sqlite {
     fn create_token(&mut self, token: &TokenRecord) -> Result<(), StoreError> {
         tokens::create(&self.conn, token)
     }
@@ -216,7 +231,9 @@ impl Store for Sqlite {
     fn revoke_token(&mut self, id: &str, time: DateTime<Utc>) -> Result<bool, StoreError> {
         tokens::revoke(&self.conn, id, time)
     }
+}
 
+impl Deliveries for Sqlite {
     fn due_deliveries(&self, sink: &str, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>, StoreError> {
         deliveries::due(&self.conn, sink, now, limit)
     }
@@ -236,37 +253,21 @@ impl Store for Sqlite {
     fn replay_failed(&mut self, sink: &str, now: DateTime<Utc>) -> Result<usize, StoreError> {
         deliveries::replay_failed(&self.conn, sink, now)
     }
+}
 
-    fn source_stats(&self) -> Result<Vec<SourceStat>, StoreError> {
-        events::source_stats(&self.conn)
+impl Audit for Sqlite {
+    fn append_audit(&mut self, entry: &AuditEntry) -> Result<i64, StoreError> {
+        triage::append_audit(&self.conn, entry)
     }
 
-    fn events_by_ids(&self, provider: Provider, ids: &[&str]) -> Result<Vec<Event>, StoreError> {
-        events::by_ids(&self.conn, provider, ids)
+    fn audit_log(&self, target: Option<&str>, offset: usize, limit: usize) -> Result<Page<AuditEntry>, StoreError> {
+        triage::audit_log(&self.conn, target, offset, limit)
     }
+}
 
-    fn identity_events(
-        &self,
-        provider: Provider,
-        tenant: &str,
-        identity: &str,
-        categories: &[&str],
-        limit: usize,
-    ) -> Result<Vec<(i64, Event)>, StoreError> {
-        events::about(&self.conn, provider, tenant, identity, categories, limit)
-    }
-
+impl Ledger for Sqlite {
     fn insert_decision(&mut self, record: &LedgerRecord) -> Result<bool, StoreError> {
         ledger::insert(&self.conn, ledger::Table::Decisions, record)
-    }
-
-    fn defer_checkpoints(&mut self) -> Result<(), StoreError> {
-        self.conn.pragma_update(None, "wal_autocheckpoint", 0).map_err(db)
-    }
-
-    fn checkpoint(&mut self) -> Result<(), StoreError> {
-        // PASSIVE: copies what no reader still needs, and never blocks a writer.
-        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())).map_err(db)
     }
 
     fn write_ledger(&mut self, writes: &[LedgerWrite]) -> Result<bool, StoreError> {
@@ -300,7 +301,9 @@ impl Store for Sqlite {
     fn update_approval(&mut self, record: &LedgerRecord, expected_version: i64) -> Result<bool, StoreError> {
         ledger::update_approval(&self.conn, record, expected_version)
     }
+}
 
+impl Campaigns for Sqlite {
     fn save_campaign(&mut self, record: &CampaignRecord, expected_version: Option<i64>) -> Result<bool, StoreError> {
         ledger::save_campaign(&self.conn, record, expected_version)
     }
@@ -311,5 +314,20 @@ impl Store for Sqlite {
 
     fn campaigns(&self, limit: usize) -> Result<Vec<CampaignRecord>, StoreError> {
         ledger::campaigns(&self.conn, limit)
+    }
+}
+
+impl Maintenance for Sqlite {
+    fn schema_version(&self) -> Result<i64, StoreError> {
+        self.conn.query_row(sql::SCHEMA_VERSION, [], |r| r.get(0)).map_err(db)
+    }
+
+    fn defer_checkpoints(&mut self) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0).map_err(db)
+    }
+
+    fn checkpoint(&mut self) -> Result<(), StoreError> {
+        // PASSIVE: copies what no reader still needs, and never blocks a writer.
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())).map_err(db)
     }
 }

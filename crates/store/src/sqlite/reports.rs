@@ -3,9 +3,10 @@
 
 use super::db;
 use crate::codec::{login, parse, severity_rank, stamp, to_json};
-use crate::queries::{self, Style};
+use crate::queries;
 use crate::records::{IncidentRecord, Page, Query};
 use crate::rows::incident_record;
+use crate::sql;
 use crate::{Saved, StoreError};
 use model::{Finding, Incident};
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
@@ -20,22 +21,9 @@ pub(super) fn save(conn: &mut Connection, incidents: &[Incident], findings: &[Fi
 
 /// Upserts incidents by id with their detectors; their status rows are not touched.
 pub(super) fn put_incidents(conn: &Connection, incidents: &[Incident]) -> Result<(), StoreError> {
-    let mut put = conn
-        .prepare_cached(
-            "INSERT INTO incidents
-               (id, provider, tenant, identity, identity_name, risk_score, severity, severity_rank, first, last, body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-             ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, tenant = excluded.tenant,
-               identity = excluded.identity, identity_name = excluded.identity_name,
-               risk_score = excluded.risk_score, severity = excluded.severity,
-               severity_rank = excluded.severity_rank, first = excluded.first, last = excluded.last,
-               body = excluded.body",
-        )
-        .map_err(db)?;
-    let mut clear = conn.prepare_cached("DELETE FROM incident_detectors WHERE incident = ?1").map_err(db)?;
-    let mut detector = conn
-        .prepare_cached("INSERT OR IGNORE INTO incident_detectors (incident, detector) VALUES (?1, ?2)")
-        .map_err(db)?;
+    let mut put = conn.prepare_cached(sql::PUT_INCIDENT).map_err(db)?;
+    let mut clear = conn.prepare_cached(sql::CLEAR_DETECTORS).map_err(db)?;
+    let mut detector = conn.prepare_cached(sql::PUT_DETECTOR).map_err(db)?;
     for i in incidents {
         put.execute(params![
             i.id,
@@ -61,17 +49,7 @@ pub(super) fn put_incidents(conn: &Connection, incidents: &[Incident]) -> Result
 
 /// Upserts findings by id.
 pub(super) fn put_findings(conn: &Connection, findings: &[Finding]) -> Result<(), StoreError> {
-    let mut put = conn
-        .prepare_cached(
-            "INSERT INTO findings (id, incident, detector, provider, tenant, identity, identity_name, severity,
-               severity_rank, time, body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-             ON CONFLICT (id) DO UPDATE SET incident = excluded.incident, detector = excluded.detector,
-               provider = excluded.provider, tenant = excluded.tenant, identity = excluded.identity,
-               identity_name = excluded.identity_name, severity = excluded.severity,
-               severity_rank = excluded.severity_rank, time = excluded.time, body = excluded.body",
-        )
-        .map_err(db)?;
+    let mut put = conn.prepare_cached(sql::PUT_FINDING).map_err(db)?;
     for f in findings {
         put.execute(params![
             f.id,
@@ -96,14 +74,13 @@ fn id_body(r: &Row<'_>) -> rusqlite::Result<(String, String)> {
 }
 
 pub(super) fn queue(conn: &Connection, limit: usize) -> Result<Vec<Incident>, StoreError> {
-    let mut query =
-        conn.prepare("SELECT id, body FROM incidents ORDER BY risk_score DESC, first, id LIMIT ?1").map_err(db)?;
+    let mut query = conn.prepare(sql::INCIDENT_QUEUE).map_err(db)?;
     let rows = query.query_map(params![super::int(limit)], id_body).map_err(db)?;
     rows.map(|row| row.map_err(db).and_then(|(id, body)| parse(&id, &body))).collect()
 }
 
 pub(super) fn findings_for(conn: &Connection, incident: &str) -> Result<Vec<Finding>, StoreError> {
-    let mut query = conn.prepare("SELECT id, body FROM findings WHERE incident = ?1 ORDER BY time, id").map_err(db)?;
+    let mut query = conn.prepare(sql::FINDINGS_OF_INCIDENT).map_err(db)?;
     let rows = query.query_map(params![incident], id_body).map_err(db)?;
     rows.map(|row| row.map_err(db).and_then(|(id, body)| parse(&id, &body))).collect()
 }
@@ -119,7 +96,7 @@ fn record((id, body, status, changed): IncidentRow) -> Result<IncidentRecord, St
 }
 
 pub(super) fn query_incidents(conn: &Connection, query: &Query) -> Result<Page<IncidentRecord>, StoreError> {
-    let select = queries::incidents(query, Style::Question);
+    let select = queries::incidents(query);
     let mut statement = conn.prepare(&select.sql).map_err(db)?;
     let rows = statement.query_map(params_from_iter(&select.params), incident_row).map_err(db)?;
     let records = rows.map(|row| row.map_err(db).and_then(record)).collect::<Result<Vec<_>, _>>()?;
@@ -127,20 +104,11 @@ pub(super) fn query_incidents(conn: &Connection, query: &Query) -> Result<Page<I
 }
 
 pub(super) fn incident(conn: &Connection, id: &str) -> Result<Option<IncidentRecord>, StoreError> {
-    conn.query_row(
-        "SELECT t.id, t.body, s.status, s.changed FROM incidents t
-         LEFT JOIN incident_status s ON s.incident = t.id WHERE t.id = ?1",
-        params![id],
-        incident_row,
-    )
-    .optional()
-    .map_err(db)?
-    .map(record)
-    .transpose()
+    conn.query_row(sql::INCIDENT_WITH_STATUS, params![id], incident_row).optional().map_err(db)?.map(record).transpose()
 }
 
 pub(super) fn query_findings(conn: &Connection, query: &Query) -> Result<Page<Finding>, StoreError> {
-    let select = queries::findings(query, Style::Question);
+    let select = queries::findings(query);
     let mut statement = conn.prepare(&select.sql).map_err(db)?;
     let rows = statement.query_map(params_from_iter(&select.params), id_body).map_err(db)?;
     let findings =
@@ -149,7 +117,7 @@ pub(super) fn query_findings(conn: &Connection, query: &Query) -> Result<Page<Fi
 }
 
 pub(super) fn finding(conn: &Connection, id: &str) -> Result<Option<Finding>, StoreError> {
-    conn.query_row("SELECT id, body FROM findings WHERE id = ?1", params![id], id_body)
+    conn.query_row(sql::FINDING, params![id], id_body)
         .optional()
         .map_err(db)?
         .map(|(id, body)| parse(&id, &body))

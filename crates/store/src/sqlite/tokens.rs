@@ -1,14 +1,13 @@
 //! API tokens, kept by the hash of their secret.
 
-use super::db;
+use super::{db, is_conflict};
 use crate::StoreError;
 use crate::codec::stamp;
 use crate::records::TokenRecord;
 use crate::rows::TokenRow;
+use crate::sql;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, params};
-
-const COLUMNS: &str = "SELECT id, name, role, hash, created, revoked FROM tokens";
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 fn token_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
     Ok(TokenRow {
@@ -23,20 +22,18 @@ fn token_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
 
 pub(super) fn create(conn: &Connection, token: &TokenRecord) -> Result<(), StoreError> {
     let inserted = conn.execute(
-        "INSERT INTO tokens (id, name, role, hash, created, revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        sql::INSERT_TOKEN,
         params![token.id, token.name, token.role.as_str(), token.hash, stamp(token.created), token.revoked.map(stamp)],
     );
     match inserted {
         Ok(_) => Ok(()),
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::ConstraintViolation => {
-            Err(StoreError::Database(format!("token `{}` is not new: its id or its hash is already stored", token.id)))
-        }
+        Err(e) if is_conflict(&e) => Err(StoreError::Conflict { what: format!("token `{}`", token.id) }),
         Err(e) => Err(db(e)),
     }
 }
 
 pub(super) fn by_hash(conn: &Connection, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-    conn.query_row(&format!("{COLUMNS} WHERE hash = ?1"), params![hash], token_row)
+    conn.query_row(sql::TOKEN_BY_HASH, params![hash], token_row)
         .optional()
         .map_err(db)?
         .map(TokenRow::record)
@@ -44,15 +41,12 @@ pub(super) fn by_hash(conn: &Connection, hash: &str) -> Result<Option<TokenRecor
 }
 
 pub(super) fn all(conn: &Connection) -> Result<Vec<TokenRecord>, StoreError> {
-    let mut query = conn.prepare(&format!("{COLUMNS} ORDER BY created, id")).map_err(db)?;
+    let mut query = conn.prepare(sql::TOKENS).map_err(db)?;
     let rows = query.query_map([], token_row).map_err(db)?;
     rows.map(|row| row.map_err(db).and_then(TokenRow::record)).collect()
 }
 
-/// The first revocation's time is kept: revoking again changes nothing.
 pub(super) fn revoke(conn: &Connection, id: &str, time: DateTime<Utc>) -> Result<bool, StoreError> {
-    let changed = conn
-        .execute("UPDATE tokens SET revoked = COALESCE(revoked, ?2) WHERE id = ?1", params![id, stamp(time)])
-        .map_err(db)?;
+    let changed = conn.execute(sql::REVOKE_TOKEN, params![id, stamp(time)]).map_err(db)?;
     Ok(changed > 0)
 }

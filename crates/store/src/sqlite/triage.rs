@@ -4,9 +4,10 @@
 use super::db;
 use crate::StoreError;
 use crate::codec::{parse, stamp, to_json};
-use crate::queries::{self, Style};
+use crate::queries;
 use crate::records::{AuditEntry, Comment, Page, Status};
 use crate::rows::{audit, comment};
+use crate::sql;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, TransactionBehavior, params, params_from_iter};
 
@@ -26,12 +27,7 @@ pub(super) fn set_status(
     if !incident_exists(&tx, incident)? {
         return Ok(false);
     }
-    tx.execute(
-        "INSERT INTO incident_status (incident, status, changed) VALUES (?1, ?2, ?3)
-         ON CONFLICT (incident) DO UPDATE SET status = excluded.status, changed = excluded.changed",
-        params![incident, status.as_str(), stamp(entry.time)],
-    )
-    .map_err(db)?;
+    tx.execute(sql::PUT_STATUS, params![incident, status.as_str(), stamp(entry.time)]).map_err(db)?;
     append_audit(&tx, entry)?;
     tx.commit().map_err(db)?;
     Ok(true)
@@ -49,22 +45,15 @@ pub(super) fn add_comment(
     if !incident_exists(&tx, incident)? {
         return Ok(None);
     }
-    let id: i64 = tx
-        .query_row(
-            "INSERT INTO comments (incident, author, time, text) VALUES (?1, ?2, ?3, ?4) RETURNING id",
-            params![incident, author, stamp(time), text],
-            |r| r.get(0),
-        )
-        .map_err(db)?;
+    let id: i64 =
+        tx.query_row(sql::INSERT_COMMENT, params![incident, author, stamp(time), text], |r| r.get(0)).map_err(db)?;
     append_audit(&tx, entry)?;
     tx.commit().map_err(db)?;
     Ok(Some(Comment { id, incident: incident.to_string(), author: author.to_string(), time, text: text.to_string() }))
 }
 
 pub(super) fn comments(conn: &Connection, incident: &str) -> Result<Vec<Comment>, StoreError> {
-    let mut query = conn
-        .prepare("SELECT id, incident, author, time, text FROM comments WHERE incident = ?1 ORDER BY time, id")
-        .map_err(db)?;
+    let mut query = conn.prepare(sql::COMMENTS).map_err(db)?;
     let rows = query
         .query_map(params![incident], |r| {
             Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get(4)?))
@@ -79,7 +68,7 @@ pub(super) fn comments(conn: &Connection, incident: &str) -> Result<Vec<Comment>
 
 pub(super) fn append_audit(conn: &Connection, entry: &AuditEntry) -> Result<i64, StoreError> {
     conn.query_row(
-        "INSERT INTO audit_log (time, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING seq",
+        sql::INSERT_AUDIT,
         params![stamp(entry.time), entry.actor, entry.action, entry.target, to_json(&entry.detail)?],
         |r| r.get(0),
     )
@@ -92,7 +81,7 @@ pub(super) fn audit_log(
     offset: usize,
     limit: usize,
 ) -> Result<Page<AuditEntry>, StoreError> {
-    let select = queries::audit_log(target, offset, limit, Style::Question);
+    let select = queries::audit_log(target, offset, limit);
     let mut query = conn.prepare(&select.sql).map_err(db)?;
     let rows = query
         .query_map(params_from_iter(&select.params), |r| {
