@@ -10,6 +10,7 @@ pub mod context;
 pub mod error;
 pub mod framing;
 pub mod json;
+pub mod observe;
 pub mod pipeline;
 pub mod reader;
 pub mod record;
@@ -21,6 +22,7 @@ mod providers;
 
 pub use context::{Options, Relevance};
 pub use error::{Diagnostic, RecordError};
+pub use observe::{NoObserver, RecordObserver};
 pub use pipeline::Pipeline;
 pub use reader::{Input, expand_paths};
 pub use tally::Tally;
@@ -34,6 +36,20 @@ pub fn normalize_bytes(name: &str, bytes: Vec<u8>, opts: &Options) -> (Vec<Event
     let input = Input::Memory { name: name.to_string(), bytes };
     let tally = Pipeline::new(opts.clone()).run(vec![input], &mut |e| events.push(e));
     (events, tally)
+}
+
+/// [`normalize_bytes`] with `observer` shown each recognized record; returns its hits too.
+pub fn normalize_bytes_observed<O: RecordObserver>(
+    name: &str,
+    bytes: Vec<u8>,
+    opts: &Options,
+    observer: &O,
+) -> (Vec<Event>, Vec<O::Hit>, Tally) {
+    let (mut events, mut hits) = (Vec::new(), Vec::new());
+    let input = Input::Memory { name: name.to_string(), bytes };
+    let tally =
+        Pipeline::new(opts.clone()).run_observed(vec![input], observer, &mut |e| events.push(e), &mut |h| hits.push(h));
+    (events, hits, tally)
 }
 
 /// [`normalize_bytes`] for text.
