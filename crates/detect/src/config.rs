@@ -26,6 +26,17 @@ pub struct Config {
     pub gating: Gating,
     /// Sources expected to send events, for blind-spot detection (FW-011).
     pub sources: BTreeMap<String, Source>,
+    /// Sigma rules run on the native records beside the detectors.
+    pub sigma: Sigma,
+}
+
+/// Sigma rules (docs/sigma.md): their findings join the detectors' in the same incidents.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Sigma {
+    /// A folder of Sigma rules (or one rule file); `hunt --rules` and `serve --rules` win.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules: Option<PathBuf>,
 }
 
 /// Identity lists. An entry names an identity as `provider:tenant:id`, `provider:id`, an

@@ -52,5 +52,6 @@ pub fn build(draft: Draft, identity: FindingIdentity, key: &IdentityKey, time: D
         mappings: mappings(draft.detector, draft.conditions),
         incident: String::new(),
         remediation: Vec::new(),
+        rule: None,
     }
 }

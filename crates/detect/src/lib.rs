@@ -7,6 +7,7 @@
 //! show its state. Detectors never parse JSON: they read [`model::Event`]s and identity
 //! state.
 
+mod adopt;
 pub mod config;
 pub mod detector;
 pub mod finding;

@@ -176,6 +176,12 @@ impl Stream {
         std::mem::take(&mut self.engine.findings)
     }
 
+    /// [`Engine::adopt`] on the stream's engine: the finding comes out of the next
+    /// [`Stream::take_findings`].
+    pub fn adopt(&mut self, finding: Finding) {
+        self.engine.adopt(finding);
+    }
+
     /// FW-011 blind spots as they stand now (at the latest event processed), not
     /// remembered: a later call gives a newer reading. The same ids as
     /// [`Engine::finish`] gives at the same point.

@@ -64,6 +64,10 @@ pub enum Command {
     /// Open a revalidation campaign on the service: privileged identities' factors bound
     /// without approval or longer ago than the period, for approvers to attest or revoke.
     Revalidate(RevalidateArgs),
+
+    /// Sigma rules: check that a folder loads (`lint`), see what fires on logs (`test`).
+    #[command(subcommand)]
+    Rules(RulesCommand),
 }
 
 /// Where the service is and which token to use. The token is read from an environment
@@ -133,6 +137,33 @@ pub struct ServeArgs {
     /// The data folder (the embedded database) instead of the configured one.
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+
+    /// A folder of Sigma rules to run on ingested records; overrides `[sigma] rules`.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Load a folder of Sigma rules and say which load and which are skipped, and why.
+    /// Exit status 1 when a rule is skipped.
+    Lint {
+        /// A folder of rules (read recursively) or one rule file.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Run Sigma rules over logs and print which rules fire on which records.
+    Test {
+        /// A folder of rules (read recursively) or one rule file.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Log files or folders, as `hunt` reads them.
+        #[arg(long, value_name = "PATH", required = true)]
+        events: Vec<PathBuf>,
+        /// Print JSON lines (one per match) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -216,6 +247,11 @@ pub struct HuntArgs {
     /// a line; docs/policy.md) that gating checks bindings against. Needs gating on.
     #[arg(long, value_name = "FILE")]
     pub decisions: Option<PathBuf>,
+
+    /// A folder of Sigma rules (or one rule file) to run on the native records beside the
+    /// detectors; their findings join the same incidents. Overrides `[sigma] rules`.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
 
     /// Exit with status 1 when any record was malformed, unrecognized or unreadable.
     #[arg(long)]

@@ -29,6 +29,8 @@ pub struct Hunt {
     /// Files that are not logs even where a folder given holds them (the ledger export
     /// given to `--decisions`, often kept beside the logs).
     pub skip: Vec<PathBuf>,
+    /// Sigma rules matched on every record as it is read.
+    pub sigma: Option<Arc<sigma::Evaluator>>,
 }
 
 pub struct Outcome {
@@ -123,6 +125,20 @@ pub fn ledger_gate(
     Ok(Some(Arc::new(policy::LedgerGate::new(approvals))))
 }
 
+/// The Sigma rules of `--rules`, else of `[sigma] rules`, loaded once; says on stderr how
+/// many loaded and how many were skipped unless `quiet`.
+pub fn sigma_rules(flag: Option<&Path>, config: &Config, quiet: bool) -> anyhow::Result<Option<Arc<sigma::Evaluator>>> {
+    let Some(dir) = flag.or(config.sigma.rules.as_deref()) else { return Ok(None) };
+    let rules = sigma::RuleSet::load(dir).with_context(|| format!("reading Sigma rules in {}", dir.display()))?;
+    if !quiet {
+        let skipped = rules.skipped.len();
+        let hint =
+            if skipped > 0 { format!(" (`factorwatch rules lint {}` says why)", dir.display()) } else { String::new() };
+        eprintln!("sigma rules {}: loaded {}, skipped {skipped}{hint}", dir.display(), rules.loaded());
+    }
+    Ok(Some(Arc::new(sigma::Evaluator::new(Arc::new(rules)))))
+}
+
 /// Reads an RFC 3339 time flag.
 pub fn parse_time(flag: &str, text: Option<&str>) -> anyhow::Result<Option<DateTime<Utc>>> {
     text.map(|t| {
@@ -164,7 +180,11 @@ pub fn run(hunt: Hunt, config: &Config) -> anyhow::Result<Outcome> {
             sort_error = Some(e);
         }
     };
-    let mut tally = Pipeline::new(hunt.opts).run(inputs, &mut sink);
+    let mut hits = Vec::new();
+    let mut tally = match &hunt.sigma {
+        Some(rules) => Pipeline::new(hunt.opts).run_observed(inputs, rules.as_ref(), &mut sink, &mut |h| hits.push(h)),
+        None => Pipeline::new(hunt.opts).run(inputs, &mut sink),
+    };
     if let Some(e) = sort_error {
         return Err(e.into());
     }
@@ -178,6 +198,15 @@ pub fn run(hunt: Hunt, config: &Config) -> anyhow::Result<Outcome> {
         engine.process(&event?);
         if (n as u64).is_multiple_of(PROGRESS_EVERY) {
             progress.detected(n as u64);
+        }
+    }
+    if let Some(rules) = &hunt.sigma {
+        hits.retain(|h| {
+            let t = h.facts.time;
+            hunt.since.is_none_or(|s| t >= s) && hunt.until.is_none_or(|u| t < u)
+        });
+        for finding in sigma::Session::new(rules.rules().clone()).process(hits) {
+            engine.adopt(finding);
         }
     }
     progress.done();

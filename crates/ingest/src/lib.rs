@@ -11,18 +11,20 @@ pub mod collapse;
 mod context;
 mod error;
 mod framing;
-mod json;
+pub mod json;
+mod observe;
 mod pipeline;
 mod reader;
 pub mod record;
-mod shape;
+pub mod shape;
 mod tally;
 mod values;
 
 mod providers;
 
-pub use context::Options;
+pub use context::{Options, Relevance};
 pub use error::{Diagnostic, RecordError, SharedIoError};
+pub use observe::{NoObserver, RecordObserver};
 pub use pipeline::Pipeline;
 pub use reader::{Input, expand_paths};
 pub use tally::Tally;
@@ -36,6 +38,20 @@ pub fn normalize_bytes(name: &str, bytes: Vec<u8>, opts: &Options) -> (Vec<Event
     let input = Input::Memory { name: name.to_string(), bytes };
     let tally = Pipeline::new(opts.clone()).run(vec![input], &mut |e| events.push(e));
     (events, tally)
+}
+
+/// [`normalize_bytes`] with `observer` shown each recognized record; returns its hits too.
+pub fn normalize_bytes_observed<O: RecordObserver>(
+    name: &str,
+    bytes: Vec<u8>,
+    opts: &Options,
+    observer: &O,
+) -> (Vec<Event>, Vec<O::Hit>, Tally) {
+    let (mut events, mut hits) = (Vec::new(), Vec::new());
+    let input = Input::Memory { name: name.to_string(), bytes };
+    let tally =
+        Pipeline::new(opts.clone()).run_observed(vec![input], observer, &mut |e| events.push(e), &mut |h| hits.push(h));
+    (events, hits, tally)
 }
 
 /// [`normalize_bytes`] for text.

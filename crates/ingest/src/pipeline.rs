@@ -6,8 +6,9 @@ use crate::collapse::Collapser;
 use crate::context::Options;
 use crate::error::Diagnostic;
 use crate::framing::RawRecord;
+use crate::observe::{NoObserver, RecordObserver};
 use crate::reader::{Input, SourceReader};
-use crate::record::normalize_record;
+use crate::record::normalize_record_observed;
 use crate::tally::Tally;
 use model::{Event, SourceRef};
 use rayon::prelude::*;
@@ -34,18 +35,37 @@ impl Pipeline {
     /// Normalizes every input in order, passing each new event to `sink`. Returns what was
     /// read; problems are in the tally's diagnostics, in source and line order.
     pub fn run(&mut self, inputs: Vec<Input>, sink: &mut dyn FnMut(Event)) -> Tally {
+        self.run_observed(inputs, &NoObserver, sink, &mut |_| {})
+    }
+
+    /// [`Pipeline::run`], with `observer` shown each recognized record; its hits go to
+    /// `hit_sink` in input order, each after the events of its batch chunk.
+    pub fn run_observed<O: RecordObserver>(
+        &mut self,
+        inputs: Vec<Input>,
+        observer: &O,
+        sink: &mut dyn FnMut(Event),
+        hit_sink: &mut dyn FnMut(O::Hit),
+    ) -> Tally {
         let mut tally = Tally::default();
         for input in inputs {
             tally.sources += 1;
             match SourceReader::open(input, &self.opts) {
-                Ok(mut source) => self.run_source(&mut source, &mut tally, sink),
+                Ok(mut source) => self.run_source(&mut source, observer, &mut tally, sink, hit_sink),
                 Err(problem) => tally.record_error(problem),
             }
         }
         tally
     }
 
-    fn run_source(&mut self, source: &mut SourceReader, tally: &mut Tally, sink: &mut dyn FnMut(Event)) {
+    fn run_source<O: RecordObserver>(
+        &mut self,
+        source: &mut SourceReader,
+        observer: &O,
+        tally: &mut Tally,
+        sink: &mut dyn FnMut(Event),
+        hit_sink: &mut dyn FnMut(O::Hit),
+    ) {
         let name = source.name.clone();
         let first_diag = tally.diagnostics.len();
         let mut batch = read_batch(source, tally);
@@ -57,9 +77,9 @@ impl Pipeline {
                     let next = read_batch(source, &mut read_tally);
                     (next, read_tally)
                 },
-                || normalize_batch(&mut batch, &name, opts),
+                || normalize_batch(&mut batch, &name, opts, observer),
             );
-            for (events, chunk_tally) in results {
+            for (events, chunk_tally, hits) in results {
                 tally.merge(chunk_tally);
                 for event in events {
                     if self.opts.keep_duplicates || self.collapser.admit(&event) {
@@ -69,6 +89,7 @@ impl Pipeline {
                         tally.uncount_event(&event);
                     }
                 }
+                hits.into_iter().for_each(&mut *hit_sink);
             }
             let (next_batch, read_tally) = next;
             tally.merge(read_tally);
@@ -98,17 +119,25 @@ fn record_problem(tally: &mut Tally, problem: Diagnostic) {
     tally.record_error(problem);
 }
 
-fn normalize_batch(batch: &mut [RawRecord], name: &Arc<str>, opts: &Options) -> Vec<(Vec<Event>, Tally)> {
+type ChunkResult<H> = (Vec<Event>, Tally, Vec<H>);
+
+fn normalize_batch<O: RecordObserver>(
+    batch: &mut [RawRecord],
+    name: &Arc<str>,
+    opts: &Options,
+    observer: &O,
+) -> Vec<ChunkResult<O::Hit>> {
     batch
         .par_chunks_mut(CHUNK_RECORDS)
         .map(|chunk| {
             let mut events = Vec::with_capacity(chunk.len());
+            let mut hits = Vec::new();
             let mut tally = Tally::default();
             for rec in chunk {
                 let at = SourceRef { source: name.clone(), line: rec.line, index: rec.index };
-                normalize_record(&mut rec.bytes, &at, opts, &mut events, &mut tally);
+                normalize_record_observed(&mut rec.bytes, &at, opts, observer, &mut events, &mut hits, &mut tally);
             }
-            (events, tally)
+            (events, tally, hits)
         })
         .collect()
 }

@@ -4,6 +4,7 @@
 use crate::context::{Ctx, Options, Relevance};
 use crate::error::{Diagnostic, RecordError};
 use crate::json::View;
+use crate::observe::{NoObserver, RecordObserver};
 use crate::providers;
 use crate::shape;
 use crate::tally::Tally;
@@ -16,6 +17,20 @@ const ENVELOPES: [&str; 7] =
 /// Normalizes one raw record in place (`bytes` is parsed destructively), appending events
 /// to `out` and counting what happened in `tally`.
 pub fn normalize_record(bytes: &mut [u8], at: &SourceRef, opts: &Options, out: &mut Vec<Event>, tally: &mut Tally) {
+    normalize_record_observed(bytes, at, opts, &NoObserver, out, &mut Vec::new(), tally);
+}
+
+/// [`normalize_record`], with `observer` shown each recognized record as parsed (the one
+/// parse serves both) and its hits appended to `hits`.
+pub fn normalize_record_observed<O: RecordObserver>(
+    bytes: &mut [u8],
+    at: &SourceRef,
+    opts: &Options,
+    observer: &O,
+    out: &mut Vec<Event>,
+    hits: &mut Vec<O::Hit>,
+    tally: &mut Tally,
+) {
     if let Err(e) = std::str::from_utf8(bytes) {
         tally.record_error(Diagnostic { at: at.clone(), error: RecordError::InvalidUtf8 { at: e.valid_up_to() } });
         return;
@@ -35,7 +50,7 @@ pub fn normalize_record(bytes: &mut [u8], at: &SourceRef, opts: &Options, out: &
     each_record(View::new(&parsed), 0, false, &mut |rec, enveloped| {
         let here = if enveloped { at.with_index(index) } else { at.clone() };
         index = index.saturating_add(1);
-        normalize_one(rec, here, opts, out, tally);
+        normalize_one(rec, here, opts, observer, out, hits, tally);
     });
 }
 
@@ -102,7 +117,15 @@ fn each_record<'v, 'a>(node: View<'v, 'a>, depth: u8, enveloped: bool, f: &mut d
     f(node, enveloped);
 }
 
-fn normalize_one(rec: View<'_, '_>, at: SourceRef, opts: &Options, out: &mut Vec<Event>, tally: &mut Tally) {
+fn normalize_one<O: RecordObserver>(
+    rec: View<'_, '_>,
+    at: SourceRef,
+    opts: &Options,
+    observer: &O,
+    out: &mut Vec<Event>,
+    hits: &mut Vec<O::Hit>,
+    tally: &mut Tally,
+) {
     tally.records += 1;
     if !rec.is_object() {
         tally.record_error(Diagnostic { at, error: RecordError::NotARecord { found: rec.type_name() } });
@@ -115,16 +138,20 @@ fn normalize_one(rec: View<'_, '_>, at: SourceRef, opts: &Options, out: &mut Vec
     let provider = shape.provider();
     let ctx = Ctx { at, opts };
     let start = out.len();
-    match providers::normalize(shape, rec.case_insensitive(ci), &ctx, out) {
+    let rec = rec.case_insensitive(ci);
+    match providers::normalize(shape, rec, &ctx, out) {
         Ok(Relevance::Relevant) => {
             tally.relevant += 1;
-            for event in &out[start..] {
+            let events = out.get(start..).unwrap_or_default();
+            for event in events {
                 tally.count_event(event);
             }
+            observer.observe(shape, rec, &ctx.at, events, hits);
         }
         Ok(Relevance::NotRelevant(action)) => {
             out.truncate(start);
             tally.count_not_relevant(provider, action);
+            observer.observe(shape, rec, &ctx.at, &[], hits);
         }
         Err(error) => {
             out.truncate(start);

@@ -174,6 +174,27 @@ pub struct Finding {
     pub incident: String,
     /// The incident's remediation plan.
     pub remediation: Vec<RemediationStep>,
+    /// The rule behind a finding made by a loaded rule (Sigma), kept for display.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<RuleNote>,
+}
+
+/// What a rule's authors say about it: shown beside its findings (the Detection Rule
+/// License asks that author and references stay with the rule).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RuleNote {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub falsepositives: Vec<String>,
+    /// The rule file it was loaded from.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub file: String,
 }
 
 /// Findings on one identity close in time, with one risk score and one remediation plan.

@@ -17,7 +17,8 @@ pub use client::{Client, Geo};
 pub use event::{Event, Risk, RiskLevel, SourceRef, Tag};
 pub use factor::{Factor, FactorClass};
 pub use finding::{
-    BlastRadius, Evidence, Finding, FindingActor, FindingIdentity, Incident, Mappings, RemediationStep, Severity,
+    BlastRadius, Evidence, Finding, FindingActor, FindingIdentity, Incident, Mappings, RemediationStep, RuleNote,
+    Severity,
 };
 pub use principal::{ActorRelation, Principal, PrincipalKind};
 pub use provider::Provider;

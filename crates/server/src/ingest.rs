@@ -174,9 +174,16 @@ async fn accept(
     let request = app.requests.fetch_add(1, Ordering::Relaxed);
     let name = format!("{endpoint}#{request}");
     let options = app.ingest_options.clone();
-    let (events, tally) = tokio::task::spawn_blocking(move || {
+    let sigma = app.sigma.clone();
+    let (events, hits, tally) = tokio::task::spawn_blocking(move || {
         let bytes = decompress(body, gzip, limit)?;
-        Ok::<_, ApiError>(ingest::normalize_bytes(&name, bytes, &options))
+        Ok::<_, ApiError>(match &sigma {
+            Some(rules) => ingest::normalize_bytes_observed(&name, bytes, &options, &rules.evaluator),
+            None => {
+                let (events, tally) = ingest::normalize_bytes(&name, bytes, &options);
+                (events, Vec::new(), tally)
+            }
+        })
     })
     .await
     .map_err(|e| ApiError::internal(format!("reading the body failed: {e}")))??;
@@ -216,6 +223,7 @@ async fn accept(
         app.wake_worker();
     }
     app.metrics.duplicates.inc_by(appended.duplicates as u64);
+    crate::sigma::accept(app, provider, hits).await;
     let error_count = errors.len();
     errors.truncate(LISTED_ERRORS);
     Ok(IngestReport {

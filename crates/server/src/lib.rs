@@ -15,6 +15,7 @@ pub mod logging;
 pub mod metrics;
 pub mod openapi;
 pub mod run;
+pub mod sigma;
 pub mod sinks;
 pub mod snapshot;
 pub mod state;

@@ -124,6 +124,15 @@ impl Service {
         // Everything read is stored; the worker drops repeats in sequence order, as `hunt`
         // does in reading order, so that a change split across requests collapses too.
         ingest_options.keep_duplicates = true;
+        let sigma = match &config.detect.sigma.rules {
+            Some(dir) => {
+                let data_dir = config.data_dir()?;
+                std::fs::create_dir_all(&data_dir)
+                    .with_context(|| format!("cannot create the data folder {}", data_dir.display()))?;
+                Some(Arc::new(crate::sigma::SigmaRules::open(dir, &data_dir)?))
+            }
+            None => None,
+        };
         let (wake_tx, wake_rx) = std::sync::mpsc::sync_channel(1);
         let location = StoreLocation::of(&config)?;
         let db = Db::new(stores, Some(Box::new(move || location.connect())))?;
@@ -144,6 +153,7 @@ impl Service {
             arrivals: Arc::new(Arrivals::default()),
             sessions: Arc::new(crate::console::session::Sessions::default()),
             requests: Arc::new(AtomicU64::new(0)),
+            sigma,
         };
         let worker_state = state.clone();
         let worker = std::thread::Builder::new()

@@ -36,6 +36,8 @@ pub struct AppState {
     pub arrivals: Arc<Arrivals>,
     /// Ingest request numbers, for pointers to where an event came from.
     pub requests: Arc<AtomicU64>,
+    /// Sigma rules matched at ingest (`[sigma] rules`), when configured.
+    pub sigma: Option<Arc<crate::sigma::SigmaRules>>,
 }
 
 /// Secrets read from the environment once, at start-up.

@@ -78,6 +78,10 @@ impl Worker {
                 flushed = false;
                 continue;
             }
+            if self.app.sigma.as_ref().is_some_and(|s| s.has_pending()) {
+                self.persist_sigma()?;
+                continue;
+            }
             if self.app.progress.stopping.load(Ordering::Acquire) {
                 self.persist(Vec::new(), None, true)?;
                 return Ok(());
@@ -189,6 +193,24 @@ impl Worker {
         self.persist(findings, None, due)?;
         let backlog = self.app.progress.backlog();
         self.app.metrics.queue_depth.set(i64::try_from(backlog).unwrap_or(i64::MAX));
+        Ok(())
+    }
+
+    /// Stores the findings of Sigma rules matched at ingest with the detectors' own
+    /// (crate::sigma), regrouping their identities' incidents.
+    fn persist_sigma(&mut self) -> Result<(), StoreError> {
+        let Some(sigma) = self.app.sigma.clone() else { return Ok(()) };
+        let pending = sigma.pending();
+        let ids: Vec<String> = pending.iter().map(|f| f.id.clone()).collect();
+        let findings = with_stream(&self.app, |stream| {
+            pending.into_iter().for_each(|f| stream.adopt(f));
+            stream.take_findings()
+        });
+        let Some(findings) = findings else { return Ok(()) };
+        self.persist(findings, None, false)?;
+        if let Err(e) = sigma.stored(&ids) {
+            tracing::error!(error = %e, "cannot save the Sigma state");
+        }
         Ok(())
     }
 

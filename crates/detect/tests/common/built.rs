@@ -75,6 +75,7 @@ pub fn finding(n: u32, detector: &str, name: &str, severity: Severity, who: &str
             api: "DELETE /api/v1/users/{id}/sessions".into(),
             detail: "every session of the identity".into(),
         }],
+        rule: None,
     }
 }
 

@@ -82,6 +82,7 @@ fn hunt_and_store(tenant_dir: &Path, db_path: &Path) -> anyhow::Result<Vec<Strin
         graph: db.load_graph()?,
         gate: demo_gate(tenant_dir, &config)?,
         skip: Vec::new(),
+        sigma: hunting::sigma_rules(None, &config, false)?,
     };
     let outcome = hunting::run(hunt, &config)?;
     let mut err = std::io::stderr().lock();

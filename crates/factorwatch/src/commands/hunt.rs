@@ -35,6 +35,7 @@ pub fn run(args: HuntArgs) -> anyhow::Result<ExitCode> {
         paths: args.paths,
         gate: gate.clone().map(|g| g as Arc<dyn EnrollmentGate>),
         skip: args.decisions.into_iter().collect(),
+        sigma: hunting::sigma_rules(args.rules.as_deref(), &config, args.quiet)?,
     };
     let outcome = hunting::run(hunt, &config)?;
 

@@ -8,6 +8,7 @@ mod hunt;
 mod normalize;
 mod policy;
 mod revalidate;
+mod rules;
 mod serve;
 mod token;
 
@@ -27,5 +28,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Decide(args) => decide::run(args),
         Command::Policy(command) => policy::run(command),
         Command::Revalidate(args) => revalidate::run(args),
+        Command::Rules(command) => rules::run(command),
     }
 }

@@ -16,6 +16,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if let Some(dir) = args.data_dir {
         config.server.data_dir = Some(dir);
     }
+    if let Some(dir) = args.rules {
+        config.detect.sigma.rules = Some(dir);
+    }
     server::logging::init(config.server.log_format);
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;

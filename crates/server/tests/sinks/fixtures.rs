@@ -39,6 +39,7 @@ pub fn finding(id: &str) -> Finding {
         mappings: Mappings::default(),
         incident: "inc-42".into(),
         remediation: Vec::new(),
+        rule: None,
     }
 }
 

@@ -36,6 +36,7 @@ pub fn finding(n: u32, incident: &str, summary: &str) -> Finding {
         mappings: Mappings::default(),
         incident: incident.into(),
         remediation: vec![],
+        rule: None,
     }
 }
 
