@@ -44,6 +44,7 @@ impl Options {
 /// Whether a recognized record is about identity (docs/events.md lists it) or not.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Relevance {
+    /// An identity event: normalized and emitted.
     Relevant,
     /// A record of a known shape whose action docs/events.md does not list (S3 `GetObject`, Okta
     /// `system.import.*`); counted by action in the summary, no event emitted.

@@ -4,6 +4,7 @@
 use simd_json::BorrowedValue;
 use simd_json::prelude::*;
 
+/// A record parsed in place: strings borrow from the input buffer.
 pub type Json<'a> = BorrowedValue<'a>;
 
 /// A possibly-missing node of a record. Lookups on a missing node stay missing, so a
@@ -18,26 +19,37 @@ pub struct View<'v, 'a> {
 /// String values providers write for "no value" (docs/events.md §0 "Values").
 const ABSENT: [&str; 5] = ["null", "unknown", ".", "0.0.0.0", "HIDDEN_DUE_TO_SECURITY_REASONS"];
 
+/// Whether `text` is empty or one of the markers providers write for "no value".
 pub fn is_absent(text: &str) -> bool {
     let t = text.trim();
     t.is_empty() || ABSENT.iter().any(|a| t.eq_ignore_ascii_case(a))
 }
 
 impl<'v, 'a> View<'v, 'a> {
+    /// A view of `node`, matching keys exactly.
     pub fn new(node: &'v Json<'a>) -> Self {
         View { node: Some(node), ci: false }
     }
 
+    /// A view of nothing: every lookup on it is missing too.
     pub fn missing() -> Self {
         View { node: None, ci: false }
     }
 
+    /// The same view, matching keys case-insensitively when `ci` (lower-cased exports).
     pub fn case_insensitive(self, ci: bool) -> Self {
         View { ci, ..self }
     }
 
+    /// Whether keys are matched case-insensitively.
     pub fn is_ci(&self) -> bool {
         self.ci
+    }
+
+    /// The parsed node itself, when present (for readers that walk the value, such as rule
+    /// engines).
+    pub fn node(&self) -> Option<&'v Json<'a>> {
+        self.node
     }
 
     /// The field `key` of an object.
@@ -74,16 +86,24 @@ impl<'v, 'a> View<'v, 'a> {
         }
     }
 
+    /// Present at all, even as `null` or an absent marker.
     pub fn exists(&self) -> bool {
         self.node.is_some()
     }
 
+    /// An object.
     pub fn is_object(&self) -> bool {
         self.node.is_some_and(|n| n.is_object())
     }
 
+    /// An array.
     pub fn is_array(&self) -> bool {
         self.node.is_some_and(|n| n.is_array())
+    }
+
+    /// A string (absent markers included).
+    pub fn is_string(&self) -> bool {
+        self.node.is_some_and(|n| n.is_str())
     }
 
     /// A trimmed string that is not an absent marker. Numbers are not strings here.

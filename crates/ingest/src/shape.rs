@@ -4,30 +4,51 @@
 use crate::json::View;
 use model::Provider;
 
+/// The native record formats factorwatch reads, one per provider and export path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Shape {
+    /// Okta System Log, as the API and event hooks write it.
     OktaNative,
+    /// Okta System Log forwarded to Log Analytics (`Okta_CL`).
     OktaLogAnalytics,
+    /// Entra ID diagnostic settings export (`records` of audit or sign-in logs).
     EntraDiagnostic,
+    /// Microsoft Graph `directoryAudits`.
     EntraGraphAudit,
+    /// Microsoft Graph `signIns`.
     EntraGraphSignin,
+    /// Entra audit logs in Log Analytics (`AuditLogs`).
     EntraLogAnalyticsAudit,
+    /// Entra sign-in logs in Log Analytics (`SigninLogs`).
     EntraLogAnalyticsSignin,
+    /// The Office 365 Management Activity API.
     M365Api,
+    /// Microsoft 365 audit records in Log Analytics (`OfficeActivity`).
     M365LogAnalytics,
+    /// An AWS CloudTrail record.
     CloudTrail,
+    /// A Google Workspace Reports API activity.
     GoogleActivity,
+    /// A GitHub organization or enterprise audit log entry.
     GithubAudit,
+    /// A Duo authentication log entry.
     DuoAuth,
+    /// A Duo activity log entry.
     DuoActivity,
+    /// A Duo telephony log entry.
     DuoTelephony,
+    /// A Duo administrator action log entry.
     DuoAdmin,
+    /// An Auth0 log stream event (`{log_id, data}`).
     Auth0Stream,
+    /// An Auth0 log from the Management API.
     Auth0Api,
+    /// A OneLogin event.
     OneLogin,
 }
 
 impl Shape {
+    /// The provider that writes records of this shape.
     pub fn provider(self) -> Provider {
         match self {
             Shape::OktaNative | Shape::OktaLogAnalytics => Provider::Okta,

@@ -183,13 +183,18 @@ pub struct Finding {
 /// License asks that author and references stay with the rule).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RuleNote {
+    /// The rule's title.
     pub title: String,
+    /// What the rule looks for, in its authors' words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Who wrote the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
+    /// Where to read more (advisories, write-ups, vendor documentation).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
+    /// Known benign causes of a match, as the rule lists them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub falsepositives: Vec<String>,
     /// The rule file it was loaded from.
