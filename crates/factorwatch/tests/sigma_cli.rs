@@ -162,58 +162,7 @@ fn serve_finds_what_hunt_finds_with_the_sigmahq_pack_on_the_samples() {
     svc.terminate();
 }
 
-const CORRELATION_RULES: &str = r#"
-title: Console login failed
-id: 0f0e0d0c-0000-4000-8000-000000000001
-name: console_login_failed
-logsource:
-    product: aws
-    service: cloudtrail
-detection:
-    selection:
-        eventName: ConsoleLogin
-        responseElements.ConsoleLogin: Failure
-    condition: selection
-level: low
----
-title: Console login succeeded
-id: 0f0e0d0c-0000-4000-8000-000000000002
-name: console_login_succeeded
-logsource:
-    product: aws
-    service: cloudtrail
-detection:
-    selection:
-        eventName: ConsoleLogin
-        responseElements.ConsoleLogin: Success
-    condition: selection
-level: low
----
-title: Repeated console login failures
-id: 0f0e0d0c-0000-4000-8000-000000000003
-correlation:
-    type: event_count
-    rules:
-        - console_login_failed
-    group-by:
-        - userIdentity.arn
-    timespan: 10m
-    condition:
-        gte: 3
-level: high
----
-title: Console login success after failures
-id: 0f0e0d0c-0000-4000-8000-000000000004
-correlation:
-    type: temporal
-    rules:
-        - console_login_failed
-        - console_login_succeeded
-    group-by:
-        - userIdentity.arn
-    timespan: 10m
-level: medium
-"#;
+const CORRELATION_RULES: &str = include_str!("../../sigma/tests/fixtures/console_logins.yml");
 
 fn login(n: u32, minute: u32, user: &str, outcome: &str) -> String {
     format!(
@@ -244,9 +193,9 @@ fn a_correlation_finds_the_same_in_hunt_and_in_serve_across_a_restart() {
     assert_eq!(
         detectors,
         vec![
-            "sigma:0f0e0d0c-0000-4000-8000-000000000003",
-            "sigma:0f0e0d0c-0000-4000-8000-000000000003",
-            "sigma:0f0e0d0c-0000-4000-8000-000000000004",
+            "sigma:6b8a2c31-0d6f-4b8e-9c52-2f7f4f6a0003",
+            "sigma:6b8a2c31-0d6f-4b8e-9c52-2f7f4f6a0003",
+            "sigma:6b8a2c31-0d6f-4b8e-9c52-2f7f4f6a0004",
         ],
         "alice and bob failed three times, alice then got in: {expected:?}"
     );

@@ -195,11 +195,11 @@ impl Loader {
         if let Some(name) = &rule.name {
             self.by_ref.entry(name.clone()).or_insert(index);
         }
-        let meta = Meta {
-            id: id.clone(),
-            severity: severity(rule.level.as_ref()),
-            attack: attack_ids(&rule.tags),
-            note: RuleNote {
+        let meta = meta(
+            &id,
+            rule.level.as_ref(),
+            &rule.tags,
+            RuleNote {
                 title: rule.title.clone(),
                 description: rule.description.clone(),
                 author: rule.author.clone(),
@@ -207,8 +207,7 @@ impl Loader {
                 falsepositives: rule.falsepositives.clone(),
                 file: file.display().to_string(),
             },
-            generate: true,
-        };
+        );
         self.set.meta.push(meta);
         self.set.detections.push(Detection { id, name: rule.name.clone(), services, rule });
     }
@@ -263,11 +262,11 @@ impl Loader {
             field,
             condition,
         });
-        self.set.meta.push(Meta {
-            id,
-            severity: severity(rule.level.as_ref()),
-            attack: attack_ids(&rule.tags),
-            note: RuleNote {
+        self.set.meta.push(meta(
+            &id,
+            rule.level.as_ref(),
+            &rule.tags,
+            RuleNote {
                 title: rule.title.clone(),
                 description: rule.description.clone(),
                 author: rule.author.clone(),
@@ -275,8 +274,7 @@ impl Loader {
                 falsepositives: rule.falsepositives.clone(),
                 file: file.display().to_string(),
             },
-            generate: true,
-        });
+        ));
     }
 
     fn finish(mut self, files: usize) -> RuleSet {
@@ -286,6 +284,10 @@ impl Loader {
         self.set.files = files;
         self.set
     }
+}
+
+fn meta(id: &str, level: Option<&Level>, tags: &[String], note: RuleNote) -> Meta {
+    Meta { id: id.to_string(), severity: severity(level), attack: attack_ids(tags), note, generate: true }
 }
 
 fn stem(file: &Path) -> String {

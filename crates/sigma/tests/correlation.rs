@@ -7,60 +7,8 @@ use sigma::correlate::Windows;
 use sigma::{Evaluator, Hit, RuleSet, Session};
 use std::sync::Arc;
 
-const RULES: &str = r#"
-title: Console login failed
-id: 6b8a2c31-0d6f-4b8e-9c52-2f7f4f6a0001
-name: console_login_failed
-logsource:
-    product: aws
-    service: cloudtrail
-detection:
-    selection:
-        eventName: ConsoleLogin
-        responseElements.ConsoleLogin: Failure
-    condition: selection
-level: low
----
-title: Console login succeeded
-id: 6b8a2c31-0d6f-4b8e-9c52-2f7f4f6a0002
-name: console_login_succeeded
-logsource:
-    product: aws
-    service: cloudtrail
-detection:
-    selection:
-        eventName: ConsoleLogin
-        responseElements.ConsoleLogin: Success
-    condition: selection
-level: low
----
-title: Repeated console login failures
-id: 6b8a2c31-0d6f-4b8e-9c52-2f7f4f6a0003
-correlation:
-    type: event_count
-    rules:
-        - console_login_failed
-    group-by:
-        - userIdentity.arn
-    timespan: 10m
-    condition:
-        gte: 3
-level: high
-tags:
-    - attack.t1110
----
-title: Console login success after failure
-id: 6b8a2c31-0d6f-4b8e-9c52-2f7f4f6a0004
-correlation:
-    type: temporal
-    rules:
-        - console_login_failed
-        - console_login_succeeded
-    group-by:
-        - userIdentity.arn
-    timespan: 10m
-level: medium
-"#;
+/// Two detection rules and two correlations over them; `factorwatch`'s CLI tests use it too.
+const RULES: &str = include_str!("fixtures/console_logins.yml");
 
 fn login(n: u32, minute: u32, user: &str, outcome: &str) -> String {
     format!(
