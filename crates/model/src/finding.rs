@@ -101,7 +101,7 @@ pub struct Mappings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemediationStep {
     pub step: u32,
-    pub action: Text,
+    pub action: crate::RemediationAction,
     pub api: Text,
     /// What the step acts on, in words: the factor, when and from where it was bound.
     pub detail: String,

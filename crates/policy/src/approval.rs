@@ -137,6 +137,15 @@ impl Approval {
     }
 }
 
+/// A reviewer's answer to a pending approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Let the change happen.
+    Approve,
+    /// Refuse it.
+    Deny,
+}
+
 /// What let an enrollment happen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
@@ -309,9 +318,10 @@ impl Approvals {
         justification: &str,
         now: DateTime<Utc>,
     ) -> Result<Approval, ApprovalError> {
-        self.review(id, reviewer, justification, now, ApprovalState::Approved)
+        self.decide(id, reviewer, Verdict::Approve, justification, now, |_| None)
     }
 
+    /// Denies a pending approval.
     pub fn deny(
         &self,
         id: &str,
@@ -319,19 +329,28 @@ impl Approvals {
         justification: &str,
         now: DateTime<Utc>,
     ) -> Result<Approval, ApprovalError> {
-        self.review(id, reviewer, justification, now, ApprovalState::Denied)
+        self.decide(id, reviewer, Verdict::Deny, justification, now, |_| None)
     }
 
-    fn review(
+    /// Approves or denies a pending approval as `reviewer`, four eyes checked: neither the
+    /// requester nor the identity the change is about may review it, the identity known by
+    /// its immutable id or by the login `login_of` gives for it (approvals are filed under
+    /// the id; a reviewer may be named with the login). Refusals are audited.
+    pub fn decide(
         &self,
         id: &str,
         reviewer: &Reviewer,
+        verdict: Verdict,
         justification: &str,
         now: DateTime<Utc>,
-        verdict: ApprovalState,
+        login_of: impl Fn(&IdentityKey) -> Option<String>,
     ) -> Result<Approval, ApprovalError> {
+        let verdict = match verdict {
+            Verdict::Approve => ApprovalState::Approved,
+            Verdict::Deny => ApprovalState::Denied,
+        };
         let current = self.get(id)?;
-        if let Err(refusal) = self.check_review(&current, reviewer, justification, now) {
+        if let Err(refusal) = self.check_review(&current, reviewer, justification, now, &login_of) {
             self.audit(
                 now,
                 "approval.refused",
@@ -370,6 +389,7 @@ impl Approvals {
         reviewer: &Reviewer,
         justification: &str,
         now: DateTime<Utc>,
+        login_of: &dyn Fn(&IdentityKey) -> Option<String>,
     ) -> Result<(), ApprovalError> {
         match approval.state_at(now) {
             ApprovalState::Pending => {}
@@ -382,7 +402,8 @@ impl Approvals {
         if reviewer.id == approval.requester {
             return Err(ApprovalError::Requester(reviewer.id.clone()));
         }
-        if reviewer.id == approval.key.identity {
+        let by_login = || login_of(&approval.key).is_some_and(|login| login.eq_ignore_ascii_case(&reviewer.id));
+        if reviewer.id == approval.key.identity || by_login() {
             return Err(ApprovalError::Target(reviewer.id.clone()));
         }
         if !reviewer.is_eligible(&approval.eligible) {
