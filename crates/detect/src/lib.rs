@@ -8,6 +8,8 @@
 //! [`IdentityView`] show its state. Detectors never parse JSON: they read [`model::Event`]s and identity
 //! state.
 
+#![warn(missing_docs)]
+
 pub mod order;
 pub mod output;
 pub mod stream;

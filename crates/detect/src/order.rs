@@ -95,6 +95,7 @@ impl EventSorter {
         self.len
     }
 
+    /// No event pushed yet.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

@@ -9,6 +9,8 @@
 //!                                           Approvals (Ledger) ◄─────┘
 //! ```
 
+#![warn(missing_docs)]
+
 mod aal;
 mod approval;
 mod audit;

@@ -2,9 +2,12 @@
 //! incident API, sinks and metrics. [`Service::start`] opens the store and starts the
 //! detection worker and sinks; [`Service::serve`] serves HTTP until told to stop.
 
+#![warn(missing_docs)]
+
 // One line each, what the modules do:
 pub mod auth; // API tokens: issued, hashed, checked against the route's need
 pub mod config; // the service's settings, read once at start-up
+#[allow(missing_docs)] // being replaced by the store crate's pool (issue 12)
 pub mod db; // the pool of store connections the async handlers borrow
 pub mod logging; // structured logs on stderr
 pub mod run; // start-up and shutdown: store, worker, sinks, HTTP

@@ -37,6 +37,7 @@ pub(crate) fn approval_error(e: ApprovalError) -> ApiError {
             ApiError::new(StatusCode::CONFLICT, "wrong_purpose", message)
         }
         ApprovalError::Ledger(e) => ApiError::internal(e.to_string()),
+        _ => ApiError::internal(message),
     }
 }
 

@@ -108,6 +108,7 @@ fn reval_error(e: RevalError) -> ApiError {
         RevalError::NotEligible(_) => ApiError::new(StatusCode::FORBIDDEN, "not_eligible", message),
         RevalError::NoJustification => ApiError::bad_request(message),
         RevalError::Ledger(e) => ApiError::internal(e.to_string()),
+        _ => ApiError::internal(message),
     }
 }
 
