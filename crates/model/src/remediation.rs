@@ -27,6 +27,18 @@ pub enum RemediationAction {
 }
 
 impl RemediationAction {
+    /// Every action, in plan order.
+    pub const ALL: [RemediationAction; 8] = [
+        RemediationAction::RevokeSessions,
+        RemediationAction::RemoveFactor,
+        RemediationAction::RevertRecovery,
+        RemediationAction::RotateSecret,
+        RemediationAction::ResetPassword,
+        RemediationAction::RequireReenrollment,
+        RemediationAction::RestorePolicy,
+        RemediationAction::RestoreLogSource,
+    ];
+
     /// The name the action is written with.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -54,16 +66,7 @@ mod tests {
 
     #[test]
     fn actions_serialize_to_their_names() {
-        for action in [
-            RemediationAction::RevokeSessions,
-            RemediationAction::RemoveFactor,
-            RemediationAction::RevertRecovery,
-            RemediationAction::RotateSecret,
-            RemediationAction::ResetPassword,
-            RemediationAction::RequireReenrollment,
-            RemediationAction::RestorePolicy,
-            RemediationAction::RestoreLogSource,
-        ] {
+        for action in RemediationAction::ALL {
             let json = serde_json::to_string(&action).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", action.as_str()));
             assert_eq!(serde_json::from_str::<RemediationAction>(&json).ok(), Some(action));

@@ -113,18 +113,8 @@ mod tests {
             application: Some("app".into()),
             key_id: Some("key".into()),
         };
-        let actions = [
-            RemediationAction::RevokeSessions,
-            RemediationAction::RemoveFactor,
-            RemediationAction::RevertRecovery,
-            RemediationAction::RotateSecret,
-            RemediationAction::ResetPassword,
-            RemediationAction::RequireReenrollment,
-            RemediationAction::RestorePolicy,
-            RemediationAction::RestoreLogSource,
-        ];
         for provider in Provider::ALL {
-            for action in actions {
+            for action in RemediationAction::ALL {
                 let op = step_operation(provider, action, "u1", &target);
                 assert_eq!(automated(provider, action), op.is_ok(), "{provider} {action}: {op:?}");
             }
