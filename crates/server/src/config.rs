@@ -12,22 +12,20 @@ use std::time::Duration;
 #[non_exhaustive]
 pub enum ConfigError {
     /// The file cannot be read.
-    #[error("cannot read `{path}`")]
+    #[error("cannot read `{path}`: {reason}")]
     Read {
         /// The file.
         path: String,
         /// What reading it said.
-        #[source]
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     /// The text is not valid TOML for the settings.
-    #[error("`{path}`")]
+    #[error("`{path}`: {reason}")]
     Parse {
         /// The file (`config` for text given directly).
         path: String,
         /// What parsing it said.
-        #[source]
-        source: toml::de::Error,
+        reason: toml::de::Error,
     },
     /// The detection settings cannot be used.
     #[error(transparent)]
@@ -263,16 +261,16 @@ impl ServiceConfig {
     /// Reads the file: `[server]` and `[[sinks]]` for the service, the rest for detection.
     pub fn load(path: &Path) -> Result<ServiceConfig, ConfigError> {
         let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+            .map_err(|reason| ConfigError::Read { path: path.display().to_string(), reason })?;
         ServiceConfig::parse(&text).map_err(|e| match e {
-            ConfigError::Parse { source, .. } => ConfigError::Parse { path: path.display().to_string(), source },
+            ConfigError::Parse { reason, .. } => ConfigError::Parse { path: path.display().to_string(), reason },
             other => other,
         })
     }
 
     /// Reads settings from TOML text.
     pub fn parse(text: &str) -> Result<ServiceConfig, ConfigError> {
-        let parse_error = |source: toml::de::Error| ConfigError::Parse { path: "config".into(), source };
+        let parse_error = |reason: toml::de::Error| ConfigError::Parse { path: "config".into(), reason };
         let mut table: toml::Table = toml::from_str(text).map_err(parse_error)?;
         let mut service = toml::Table::new();
         for key in ["server", "sinks", "policy", "connectors"] {
