@@ -10,17 +10,27 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// The detection settings: the TOML file's `[tenants]`, `[identities]`, `[networks]`,
+/// `[geoip]`, `[baseline]`, `[detectors.*]`, `[incidents]`, `[stream]`, `[gating]` and
+/// `[sources.*]` tables.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Tenant names for providers whose logs carry none: `okta = "acme.okta.com"`.
     pub tenants: BTreeMap<String, String>,
+    /// Identity lists: privileged, tier 1, allowed delegates, external actors, AI agents.
     pub identities: Identities,
+    /// Corporate VPN and help-desk egress networks.
     pub networks: Networks,
+    /// GeoIP databases for events that carry no location or network.
     pub geoip: GeoIp,
+    /// What counts as an identity's usual devices, countries and networks.
     pub baseline: Baseline,
+    /// Each detector's windows and thresholds.
     pub detectors: Detectors,
+    /// How findings group into incidents.
     pub incidents: Incidents,
+    /// Stream mode (`serve`): how long to wait for events out of order.
     pub stream: Stream,
     /// Enrollment gating: factor bindings the decision point must have allowed (FW-012).
     pub gating: Gating,
@@ -295,26 +305,45 @@ pub struct Source {
     pub expected_interval: Duration,
 }
 
+/// Why detection settings cannot be used.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigError {
-    #[error("cannot read config `{path}`: {reason}")]
-    Read { path: String, reason: String },
-    #[error("invalid config `{path}`: {reason}")]
-    Parse { path: String, reason: String },
+    /// The file cannot be read.
+    #[error("cannot read config `{path}`")]
+    Read {
+        /// The file.
+        path: String,
+        /// What reading it said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML for the settings.
+    #[error("invalid config `{path}`")]
+    Parse {
+        /// The file.
+        path: String,
+        /// What parsing it said.
+        #[source]
+        source: toml::de::Error,
+    },
+    /// A setting's value cannot be used.
     #[error("invalid config: {0}")]
     Invalid(String),
 }
 
 impl Config {
+    /// Reads and checks the settings in the TOML file at `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::Read { path: path.display().to_string(), reason: e.to_string() })?;
-        let config: Config = toml::from_str(&text)
-            .map_err(|e| ConfigError::Parse { path: path.display().to_string(), reason: e.to_string() })?;
+            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        let config: Config =
+            toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.display().to_string(), source })?;
         config.validate()?;
         Ok(config)
     }
 
+    /// Checks what the types cannot: provider names, tiers, source settings.
     pub fn validate(&self) -> Result<(), ConfigError> {
         for name in self.tenants.keys() {
             if Provider::parse(name).is_none() {

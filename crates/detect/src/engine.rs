@@ -8,6 +8,7 @@ use crate::detectors::{self as d, Scope};
 use crate::finding;
 use crate::gate::EnrollmentGate;
 use crate::geo::GeoLookup;
+use crate::risk::RiskCause;
 use crate::state::{self, BoundFactor, IdentityKey, IdentityState};
 use chrono::{DateTime, Duration, Utc};
 use model::{Category, Event, Evidence, Finding, FindingIdentity, Outcome, PrincipalKind, Text};
@@ -28,6 +29,7 @@ pub(crate) enum Check {
     Reenrolled { reset: Evidence },
 }
 
+/// The detectors over every identity's state: events in, findings out.
 pub struct Engine {
     pub(crate) config: Config,
     pub(crate) lists: Lists,
@@ -59,6 +61,7 @@ fn duration(d: std::time::Duration) -> Duration {
 }
 
 impl Engine {
+    /// An engine with the settings `config` and an empty identity graph.
     pub fn new(config: &Config) -> Result<Engine, ConfigError> {
         Engine::with_graph(config, graph::Graph::new())
     }
@@ -133,6 +136,7 @@ impl Engine {
         self.first.zip(self.last)
     }
 
+    /// The settings the engine runs with.
     pub fn config(&self) -> &Config {
         &self.config
     }
@@ -297,7 +301,7 @@ impl Engine {
             Category::MfaDeny => {
                 if let Some(dr) = d::mfa_fatigue::on_deny(&scope, state) {
                     state.fatigue = Some((e.time, dr.evidence.clone()));
-                    state.mark_risky("MFA fatigue".into(), evidence.clone());
+                    state.mark_risky(vec![RiskCause::MfaFatigue], evidence.clone());
                     drafts.push((key.clone(), dr));
                 }
                 if d::mfa_fatigue::is_push_denial(e) {
@@ -305,12 +309,8 @@ impl Engine {
                 }
             }
             Category::RiskSignal => {
-                let reason = if e.risk.markers.is_empty() {
-                    format!("provider risk: {}", e.action)
-                } else {
-                    format!("provider risk: {}", e.risk.markers.join(", "))
-                };
-                state.mark_risky(reason, evidence.clone());
+                let signal = if e.risk.markers.is_empty() { e.action.to_string() } else { e.risk.markers.join(", ") };
+                state.mark_risky(vec![RiskCause::ProviderRisk { signal }], evidence.clone());
             }
             c if ok && (c.is_factor_change() || c == Category::RecoveryChange) => {
                 let onboarding = c == Category::FactorAdd
@@ -445,10 +445,10 @@ fn on_signin(s: &Scope<'_>, state: &mut IdentityState, drafts: &mut Vec<(Identit
     let e = s.event;
     let since = e.time - duration(s.config.baseline.window);
     let trusted = e.client.trusted_network || s.lists.is_vpn(e.client.ip);
-    let mut reasons: Vec<String> = Vec::new();
+    let mut reasons: Vec<RiskCause> = Vec::new();
     if let Some(here) = d::impossible_travel::point(s) {
         if let Some(dr) = d::impossible_travel::on_signin(s, state, &here) {
-            reasons.push("impossible travel".into());
+            reasons.push(RiskCause::ImpossibleTravel);
             drafts.push((key.clone(), dr));
         }
         state.last_signin = Some(here);
@@ -461,13 +461,13 @@ fn on_signin(s: &Scope<'_>, state: &mut IdentityState, drafts: &mut Vec<(Identit
         reasons.push(why);
     }
     if e.client.proxy {
-        reasons.push("anonymizing proxy".into());
+        reasons.push(RiskCause::AnonymizingProxy);
     }
     if e.risk.level.is_some_and(|l| l >= model::RiskLevel::Medium) {
-        reasons.push("provider risk medium or higher".into());
+        reasons.push(RiskCause::ProviderRiskLevel);
     }
     if !reasons.is_empty() {
-        state.mark_risky(reasons.join(", "), s.evidence.clone());
+        state.mark_risky(reasons, s.evidence.clone());
     }
     state.signins = state.signins.saturating_add(1);
     state.learn_client(e);

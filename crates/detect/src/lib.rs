@@ -3,33 +3,42 @@
 //! Events go in in event-time order ([`Engine::process`]); [`Engine::finish`] runs the
 //! checks that wait on a timer, reports blind spots, groups findings into incidents with
 //! risk scores and remediation plans, and returns them. [`Stream`] runs the same engine
-//! behind a reorder buffer for `serve`, with snapshots to resume after a crash; [`views`]
-//! show its state. Detectors never parse JSON: they read [`model::Event`]s and identity
+//! behind a reorder buffer for `serve`, with snapshots to resume after a crash, and
+//! [`Regrouper`] keeps `serve`'s incidents grouped as a hunt groups them; views such as
+//! [`IdentityView`] show its state. Detectors never parse JSON: they read [`model::Event`]s and identity
 //! state.
 
-mod adopt;
-pub mod config;
-pub mod detector;
-pub mod finding;
-pub mod gate;
-pub mod geo;
-pub mod incident;
-pub mod mappings;
+#![warn(missing_docs)]
+
 pub mod order;
 pub mod output;
-pub mod remediation;
-pub mod state;
+pub mod stream;
 
+mod adopt;
+mod config;
+mod detector;
 mod detectors;
 mod engine;
+mod finding;
+mod gate;
+mod geo;
+mod incident;
+mod mappings;
 mod persist;
-pub mod stream;
-pub mod views;
+mod regroup;
+mod remediation;
+mod risk;
+mod state;
+mod views;
 
 pub use config::{Config, ConfigError};
 pub use engine::Engine;
 pub use gate::EnrollmentGate;
+pub use regroup::{Earlier, History, Regrouped, Regrouper};
+pub use risk::RiskCause;
+pub use state::IdentityKey;
 pub use stream::{Stream, StreamError};
+pub use views::{IdentitySummary, IdentityView, SourceCoverage};
 
 use chrono::{DateTime, Utc};
 use model::{Finding, Incident};
@@ -37,12 +46,15 @@ use model::{Finding, Incident};
 /// What a hunt found: incidents by risk (highest first), and their findings.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
+    /// Incidents by risk, highest first.
     pub incidents: Vec<Incident>,
     /// Findings in incident order (by incident risk, then time).
     pub findings: Vec<Finding>,
-    /// Events read, and the time span they covered.
+    /// Events read.
     pub events: u64,
+    /// The earliest event time read.
     pub first: Option<DateTime<Utc>>,
+    /// The latest event time read.
     pub last: Option<DateTime<Utc>>,
     /// The identity graph as it stands after the run, with the edges learned from events.
     pub graph: graph::Graph,

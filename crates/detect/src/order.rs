@@ -19,12 +19,16 @@ pub const DEFAULT_RUN_EVENTS: usize = 200_000;
 /// Runs merged at once; past this many, runs are first merged into one to bound open files.
 const MAX_OPEN_RUNS: usize = 64;
 
+/// Why events could not be sorted.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SortError {
-    #[error("sorting events: temporary file: {0}")]
+    /// A temporary file could not be written or read.
+    #[error("sorting events: temporary file")]
     Io(#[from] io::Error),
-    #[error("sorting events: temporary file holds a line that is not an event: {0}")]
-    Corrupt(String),
+    /// A temporary file holds a line that is not an event.
+    #[error("sorting events: temporary file holds a line that is not an event")]
+    Corrupt(#[source] serde_json::Error),
 }
 
 /// The order events are processed in.
@@ -76,6 +80,7 @@ impl EventSorter {
         self
     }
 
+    /// Adds an event, spilling a sorted run to disk when the buffer is full.
     pub fn push(&mut self, event: Event) -> Result<(), SortError> {
         self.buffer.push(event);
         self.len += 1;
@@ -90,6 +95,7 @@ impl EventSorter {
         self.len
     }
 
+    /// No event pushed yet.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -170,7 +176,7 @@ impl Run {
                 line.clear();
                 match lines.read_line(line) {
                     Ok(0) => None,
-                    Ok(_) => Some(serde_json::from_str(line).map_err(|e| SortError::Corrupt(e.to_string()))),
+                    Ok(_) => Some(serde_json::from_str(line).map_err(SortError::Corrupt)),
                     Err(e) => Some(Err(SortError::Io(e))),
                 }
             }

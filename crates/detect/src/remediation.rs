@@ -6,35 +6,14 @@
 use crate::engine::TENANT_IDENTITY;
 use crate::state::IdentityState;
 use chrono::{DateTime, Utc};
-use model::{FindingIdentity, Provider, RemediationStep, Text};
-
-#[derive(Clone, Copy)]
-enum Action {
-    RevokeSessions,
-    RemoveFactor,
-    RevertRecovery,
-    RotateSecret,
-    ResetPassword,
-    RequireReenrollment,
-}
-
-impl Action {
-    fn name(self) -> &'static str {
-        match self {
-            Action::RevokeSessions => "revoke_sessions",
-            Action::RemoveFactor => "remove_factor",
-            Action::RevertRecovery => "revert_recovery",
-            Action::RotateSecret => "rotate_secret",
-            Action::ResetPassword => "reset_password",
-            Action::RequireReenrollment => "require_reenrollment",
-        }
-    }
-}
+use model::{FindingIdentity, Provider, RemediationAction as Action, RemediationStep, Text};
 
 /// The call that performs an action at a provider (documented public APIs).
 fn api(provider: Provider, action: Action) -> &'static str {
     use Action::*;
     match (provider, action) {
+        (_, RestorePolicy) => "review and revert the policy change at the provider",
+        (_, RestoreLogSource) => "re-enable audit log export at the provider and check the collector",
         (Provider::Okta, RevokeSessions) => "DELETE /api/v1/users/{id}/sessions?oauthTokens=true",
         (Provider::Okta, RemoveFactor) => "DELETE /api/v1/users/{id}/factors/{factorId}",
         (Provider::Okta, RevertRecovery) => {
@@ -117,16 +96,16 @@ pub fn plan(identity: &FindingIdentity, since: DateTime<Utc>, state: Option<&Ide
     if identity.id == TENANT_IDENTITY {
         return vec![RemediationStep {
             step: 1,
-            action: Text::from("restore_policy"),
-            api: Text::from("review and revert the policy change at the provider"),
+            action: Action::RestorePolicy,
+            api: Text::from(api(p, Action::RestorePolicy)),
             detail: format!("tenant {}", identity.tenant),
         }];
     }
     if identity.id.starts_with("source:") {
         return vec![RemediationStep {
             step: 1,
-            action: Text::from("restore_log_source"),
-            api: Text::from("re-enable audit log export at the provider and check the collector"),
+            action: Action::RestoreLogSource,
+            api: Text::from(api(p, Action::RestoreLogSource)),
             detail: identity.id.to_string(),
         }];
     }
@@ -152,7 +131,7 @@ pub fn plan(identity: &FindingIdentity, since: DateTime<Utc>, state: Option<&Ide
         .enumerate()
         .map(|(i, (action, detail))| RemediationStep {
             step: i as u32 + 1,
-            action: Text::from(action.name()),
+            action,
             api: Text::from(api(p, action)),
             detail,
         })

@@ -3,6 +3,7 @@
 //! collection is bounded, so memory grows with identities, not with events.
 
 use crate::detector::Detector;
+use crate::risk::RiskCause;
 use chrono::{DateTime, Duration, Utc};
 use model::{ActorRelation, Event, Evidence, FactorClass, Principal, PrincipalKind, Provider, Text};
 use serde::{Deserialize, Serialize};
@@ -20,12 +21,16 @@ const MAX_RECENT: usize = 64;
 /// An identity: (provider, tenant, immutable id).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct IdentityKey {
+    /// The provider whose logs name the identity.
     pub provider: Provider,
+    /// The tenant (organisation) it belongs to.
     pub tenant: Text,
+    /// Its immutable id at the provider.
     pub id: Text,
 }
 
 impl IdentityKey {
+    /// The key of `who` in `event`'s provider and tenant (none when `who` has no id).
     pub fn of(event: &Event, who: &Principal) -> Option<IdentityKey> {
         Some(IdentityKey { provider: event.provider, tenant: event.tenant.clone(), id: Text::from(who.key()?) })
     }
@@ -103,7 +108,7 @@ pub struct SigninPoint {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RiskMark {
     pub time: DateTime<Utc>,
-    pub reason: String,
+    pub reasons: Vec<RiskCause>,
     pub evidence: Evidence,
 }
 
@@ -166,12 +171,6 @@ impl Recent {
     pub fn iter(&self) -> impl Iterator<Item = &Evidence> {
         self.items.iter()
     }
-
-    pub fn forget_before(&mut self, time: DateTime<Utc>) {
-        while self.items.front().is_some_and(|e| e.time < time) {
-            self.items.pop_front();
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -228,22 +227,22 @@ impl IdentityState {
 
     /// Whether this client is outside the identity's baseline (device, country or ASN never
     /// seen in the window). Returns the first unfamiliar trait, for explanations.
-    pub fn unfamiliar(&self, event: &Event, since: DateTime<Utc>) -> Option<String> {
+    pub fn unfamiliar(&self, event: &Event, since: DateTime<Utc>) -> Option<RiskCause> {
         let c = &event.client;
         if let Some(d) = &c.device_id
             && !self.devices.contains(d, since)
         {
-            return Some(format!("device `{d}` never seen"));
+            return Some(RiskCause::UnfamiliarDevice { device: d.clone() });
         }
         if let Some(country) = c.geo.as_ref().and_then(|g| g.country.as_ref())
             && !self.countries.contains(country, since)
         {
-            return Some(format!("country {country} never seen"));
+            return Some(RiskCause::UnfamiliarCountry { country: country.clone() });
         }
         if let Some(asn) = c.asn
             && !self.asns.contains(&asn, since)
         {
-            return Some(format!("network AS{asn} never seen"));
+            return Some(RiskCause::UnfamiliarNetwork { asn });
         }
         None
     }
@@ -265,11 +264,11 @@ impl IdentityState {
         }
     }
 
-    pub fn mark_risky(&mut self, reason: String, evidence: Evidence) {
+    pub fn mark_risky(&mut self, reasons: Vec<RiskCause>, evidence: Evidence) {
         if self.risky.len() >= MAX_RECENT {
             self.risky.pop_front();
         }
-        self.risky.push_back(RiskMark { time: evidence.time, reason, evidence });
+        self.risky.push_back(RiskMark { time: evidence.time, reasons, evidence });
     }
 
     /// The most recent risk mark in `[time - window, time]`.

@@ -18,25 +18,35 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-/// The snapshot format this build writes and reads.
-pub const SNAPSHOT_VERSION: u32 = 1;
+/// The snapshot format this build writes and reads (2: risky sign-ins keep typed reasons).
+pub const SNAPSHOT_VERSION: u32 = 2;
 /// Every snapshot starts with these bytes, then the version (u32, little-endian), then
 /// the state as JSON.
 const MAGIC: &[u8; 4] = b"FWSS";
 
+/// Why a snapshot cannot be taken or restored.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StreamError {
+    /// The bytes are not a snapshot.
     #[error("not a factorwatch stream snapshot: it does not start with `FWSS`")]
     NotASnapshot,
+    /// A snapshot of a format this build does not read.
     #[error(
         "stream snapshot version {found} is not supported: this build reads version {SNAPSHOT_VERSION}; start from an empty state or use the build that wrote it"
     )]
-    UnknownVersion { found: u32 },
-    #[error("stream snapshot is damaged: {0}")]
-    Damaged(String),
-    #[error("cannot write the stream snapshot: {0}")]
-    Write(String),
-    #[error(transparent)]
+    UnknownVersion {
+        /// The version the snapshot says it is.
+        found: u32,
+    },
+    /// The snapshot ends early, does not parse, or contradicts itself.
+    #[error("stream snapshot is damaged")]
+    Damaged(#[source] Option<serde_json::Error>),
+    /// The state cannot be written.
+    #[error("cannot write the stream snapshot")]
+    Write(#[source] serde_json::Error),
+    /// The restored engine cannot use the settings.
+    #[error("the restored stream cannot use the settings")]
     Config(#[from] ConfigError),
 }
 
@@ -210,10 +220,12 @@ impl Stream {
         self.late
     }
 
+    /// How long events may arrive out of order.
     pub fn lateness(&self) -> std::time::Duration {
         self.lateness
     }
 
+    /// The engine, to read detection state.
     pub fn engine(&self) -> &Engine {
         &self.engine
     }
@@ -235,7 +247,7 @@ impl Stream {
         let mut out = Vec::with_capacity(1 << 16);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&SNAPSHOT_VERSION.to_le_bytes());
-        serde_json::to_writer(&mut out, &saved).map_err(|e| StreamError::Write(e.to_string()))?;
+        serde_json::to_writer(&mut out, &saved).map_err(StreamError::Write)?;
         Ok(out)
     }
 
@@ -247,14 +259,12 @@ impl Stream {
         if magic != MAGIC {
             return Err(StreamError::NotASnapshot);
         }
-        let (version, body) = rest
-            .split_first_chunk::<4>()
-            .ok_or_else(|| StreamError::Damaged("it ends before its version number".into()))?;
+        let (version, body) = rest.split_first_chunk::<4>().ok_or(StreamError::Damaged(None))?;
         let found = u32::from_le_bytes(*version);
         if found != SNAPSHOT_VERSION {
             return Err(StreamError::UnknownVersion { found });
         }
-        let loaded: Loaded = serde_json::from_slice(body).map_err(|e| StreamError::Damaged(e.to_string()))?;
+        let loaded: Loaded = serde_json::from_slice(body).map_err(|e| StreamError::Damaged(Some(e)))?;
         Ok(Stream {
             engine: Engine::load(config, loaded.engine)?,
             lateness: loaded.lateness,

@@ -3,6 +3,7 @@
 
 use crate::detector::Detector;
 use crate::engine::Engine;
+use crate::risk::RiskCause;
 use crate::state::{BoundFactor, IdentityKey, IdentityState};
 use chrono::{DateTime, Utc};
 use model::{ActorRelation, Evidence, FactorClass, Principal, PrincipalKind, Provider, Text};
@@ -13,22 +14,33 @@ use std::net::IpAddr;
 /// An identity as the engine knows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IdentityView {
+    /// Provider, tenant and immutable id.
     pub key: IdentityKey,
+    /// The login or display name events gave, if any.
     pub name: Option<Text>,
+    /// Human, service account, AI agent, …
     pub kind: PrincipalKind,
+    /// Privilege tier: 0 controls other identities, 1 non-human credentials, 2 the rest.
     pub tier: u8,
+    /// The first event about the identity.
     pub first_seen: DateTime<Utc>,
+    /// The latest event about the identity.
     pub last_seen: DateTime<Utc>,
     /// Bound factors and remembered removed ones, oldest binding first.
     pub factors: Vec<FactorView>,
+    /// Recent changes to the recovery methods.
     pub recovery_changes: Vec<Evidence>,
+    /// Successful sign-ins seen.
     pub signins: u32,
+    /// The devices, countries and networks of its sign-ins within the baseline window.
     pub baseline: BaselineView,
+    /// Where and when it last signed in (when the sign-in had a location).
     pub last_signin: Option<PlaceView>,
     /// Recent reasons the identity looked risky, oldest first.
     pub risk: Vec<RiskView>,
     /// Credentials the identity issued or rotated (FW-005 reads them).
     pub secrets_issued: Vec<Evidence>,
+    /// What the identity can reach in the identity graph.
     pub blast_radius: model::BlastRadius,
 }
 
@@ -74,31 +86,49 @@ pub struct PlaceView {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RiskView {
     pub time: DateTime<Utc>,
-    pub reason: String,
+    /// Shown as one sentence, `reason`, as detection words it.
+    #[serde(rename = "reason", serialize_with = "reasons_in_words")]
+    pub reasons: Vec<RiskCause>,
     pub evidence: Evidence,
+}
+
+fn reasons_in_words<S: serde::Serializer>(reasons: &[RiskCause], out: S) -> Result<S::Ok, S::Error> {
+    out.serialize_str(&crate::risk::describe(reasons))
 }
 
 /// An identity in one line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IdentitySummary {
+    /// Provider, tenant and immutable id.
     pub key: IdentityKey,
+    /// The login or display name events gave, if any.
     pub name: Option<Text>,
+    /// Human, service account, AI agent, …
     pub kind: PrincipalKind,
+    /// Privilege tier (0 is the most privileged).
     pub tier: u8,
+    /// Factors bound now.
     pub factors_bound: usize,
+    /// The latest event about the identity.
     pub last_seen: DateTime<Utc>,
 }
 
 /// What one provider has sent, the configured sources that read it, and its blind spots.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceCoverage {
+    /// The provider.
     pub provider: Provider,
     /// The tenant of its first event (None: nothing received).
     pub tenant: Option<Text>,
+    /// Its first event.
     pub first: Option<DateTime<Utc>>,
+    /// Its latest event.
     pub last: Option<DateTime<Utc>>,
+    /// Its first sign-in event.
     pub first_signin: Option<DateTime<Utc>>,
+    /// Its latest factor event.
     pub last_factor_event: Option<DateTime<Utc>>,
+    /// The configured sources that read its logs.
     pub sources: Vec<ConfiguredSource>,
     /// FW-011 summaries about this provider at the latest event.
     pub blind_spots: Vec<String>,
@@ -154,7 +184,7 @@ impl Engine {
             risk: state
                 .risky
                 .iter()
-                .map(|m| RiskView { time: m.time, reason: m.reason.clone(), evidence: m.evidence.clone() })
+                .map(|m| RiskView { time: m.time, reasons: m.reasons.clone(), evidence: m.evidence.clone() })
                 .collect(),
             secrets_issued: state.secrets_issued.iter().cloned().collect(),
             blast_radius: blast,

@@ -80,7 +80,7 @@ fn unapproved_factor_on_a_tier0_identity_is_critical_with_evidence_and_mappings(
     assert_eq!(strs(&f.mappings.csf), ["PR.AA-02", "DE.CM-03"]);
     assert!(f.mappings.owasp_agentic.is_empty());
     // The incident's plan closes the path like any other: the factor is named for removal.
-    assert!(f.remediation.iter().any(|s| s.action == "remove_factor"), "{:#?}", f.remediation);
+    assert!(f.remediation.iter().any(|s| s.action == model::RemediationAction::RemoveFactor), "{:#?}", f.remediation);
     // FW-001 still reports the privileged change on its own.
     assert_eq!(common::of(&report, "FW-001").len(), 1);
 }

@@ -135,7 +135,7 @@ pub struct RemediationStep {
     /// Position in the plan, from 1.
     pub step: u32,
     /// What to do (`revoke_sessions`, `remove_factor`, …).
-    pub action: Text,
+    pub action: crate::RemediationAction,
     /// The provider API call that does it.
     pub api: Text,
     /// What the step acts on, in words: the factor, when and from where it was bound.

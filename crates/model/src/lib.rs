@@ -11,6 +11,7 @@ mod finding;
 pub mod percent;
 mod principal;
 mod provider;
+mod remediation;
 
 pub use category::{Category, Outcome};
 pub use client::{Client, Geo};
@@ -22,6 +23,7 @@ pub use finding::{
 };
 pub use principal::{ActorRelation, Principal, PrincipalKind};
 pub use provider::Provider;
+pub use remediation::RemediationAction;
 
 /// Short strings (ids, names, kinds) are stored inline up to 24 bytes, so most events
 /// allocate only for their long fields (user agents, raw kinds).

@@ -20,17 +20,30 @@ use std::time::Duration;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Purpose {
     /// Binding a factor of this kind, as decided by the decision.
-    Enrollment { decision_id: String, factor_kind: String },
+    Enrollment {
+        /// The decision that asked for approval.
+        decision_id: String,
+        /// The factor's kind.
+        factor_kind: String,
+    },
     /// Executing remediation steps through a connector.
-    Remediation { what: String },
+    Remediation {
+        /// What is to be remediated, in words.
+        what: String,
+    },
 }
 
+/// Where an approval stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ApprovalState {
+    /// Waiting for a reviewer.
     Pending,
+    /// Given; in force until it expires or is used.
     Approved,
+    /// Refused.
     Denied,
+    /// Its time ran out.
     Expired,
     /// Used by the enrollment it allowed.
     Consumed,
@@ -52,19 +65,25 @@ impl fmt::Display for ApprovalState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    /// The security operations team.
     Soc,
+    /// A manager, eligible where named.
     Manager,
+    /// Anyone else.
     Other,
 }
 
 /// Who approves or denies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reviewer {
+    /// The reviewer's name or id.
     pub id: String,
+    /// The role they act in.
     pub role: Role,
 }
 
 impl Reviewer {
+    /// A reviewer `id` acting as `role`.
     pub fn new(id: &str, role: Role) -> Reviewer {
         Reviewer { id: id.to_string(), role }
     }
@@ -78,28 +97,39 @@ impl Reviewer {
     }
 }
 
+/// A request for four-eyes approval and where it stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Approval {
     /// `apr_` and 32 random hex digits.
     pub id: String,
+    /// The identity the change is about.
     pub key: IdentityKey,
+    /// What it is for.
     pub purpose: Purpose,
     /// Who asked for the change (the decision's actor).
     pub requester: String,
+    /// Who may decide it.
     pub eligible: Vec<Approver>,
     /// Why approval is needed, for the reviewer to read.
     pub reasons: Vec<String>,
+    /// The AAL the binding's session must have.
     pub required_aal: u8,
+    /// When it was requested.
     pub created_at: DateTime<Utc>,
     /// Pending: until when it may be decided. Approved: until when it may be used.
     pub expires_at: DateTime<Utc>,
+    /// Where it stands (as stored; see [`Approval::state_at`]).
     pub state: ApprovalState,
+    /// Who decided it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewer: Option<Reviewer>,
+    /// Why, in the reviewer's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
+    /// When it was decided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<DateTime<Utc>>,
+    /// When the enrollment it allowed used it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumed_at: Option<DateTime<Utc>>,
     /// Bumped on every change; the ledger swaps on it.
@@ -137,38 +167,88 @@ impl Approval {
     }
 }
 
+/// A reviewer's answer to a pending approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Let the change happen.
+    Approve,
+    /// Refuse it.
+    Deny,
+}
+
 /// What let an enrollment happen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Grant {
+    /// An `allow` decision, by id.
     Decision(String),
+    /// An approval, by id.
     Approval(String),
 }
 
+/// Why an approval step was refused or failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ApprovalError {
+    /// No approval has this id.
     #[error("no approval `{0}`")]
     NotFound(String),
+    /// The decision needs no approval.
     #[error("decision `{0}` does not require approval")]
     NotRequired(String),
+    /// The reviewer asked for the change (four eyes).
     #[error("`{0}` asked for the change and cannot review it (four eyes)")]
     Requester(String),
+    /// The reviewer is the identity the change is about (four eyes).
     #[error("`{0}` is the identity the change is about and cannot review it (four eyes)")]
     Target(String),
+    /// The reviewer may not decide this approval.
     #[error("`{reviewer}` is not an eligible approver (eligible: {eligible})")]
-    NotEligible { reviewer: String, eligible: String },
+    NotEligible {
+        /// The reviewer.
+        reviewer: String,
+        /// Who may, in words.
+        eligible: String,
+    },
+    /// The approval's time ran out.
     #[error("approval `{id}` expired at {at}")]
-    Expired { id: String, at: DateTime<Utc> },
+    Expired {
+        /// The approval.
+        id: String,
+        /// When it expired.
+        at: DateTime<Utc>,
+    },
+    /// The approval was decided already.
     #[error("approval `{id}` is {state}, not pending")]
-    NotPending { id: String, state: ApprovalState },
+    NotPending {
+        /// The approval.
+        id: String,
+        /// Where it stands.
+        state: ApprovalState,
+    },
+    /// The reviewer gave no justification.
     #[error("a justification is required")]
     NoJustification,
+    /// Someone changed the approval meanwhile.
     #[error("approval `{0}` changed meanwhile; read it again")]
     Conflict(String),
+    /// The approval is for something else.
     #[error("approval `{id}` does not authorize {what}")]
-    WrongPurpose { id: String, what: String },
+    WrongPurpose {
+        /// The approval.
+        id: String,
+        /// What was asked of it.
+        what: String,
+    },
+    /// The approval is not in force.
     #[error("approval `{id}` is {state}: it authorizes nothing")]
-    NotApproved { id: String, state: ApprovalState },
+    NotApproved {
+        /// The approval.
+        id: String,
+        /// Where it stands.
+        state: ApprovalState,
+    },
+    /// The ledger failed.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
 }
@@ -192,6 +272,7 @@ impl Approvals {
         Approvals { ledger, ttl }
     }
 
+    /// The ledger approvals are kept in.
     pub fn ledger(&self) -> &Arc<dyn Ledger> {
         &self.ledger
     }
@@ -297,6 +378,7 @@ impl Approvals {
         Ok(approval)
     }
 
+    /// One approval by id.
     pub fn get(&self, id: &str) -> Result<Approval, ApprovalError> {
         self.ledger.approval(id)?.ok_or_else(|| ApprovalError::NotFound(id.to_string()))
     }
@@ -309,9 +391,10 @@ impl Approvals {
         justification: &str,
         now: DateTime<Utc>,
     ) -> Result<Approval, ApprovalError> {
-        self.review(id, reviewer, justification, now, ApprovalState::Approved)
+        self.decide(id, reviewer, Verdict::Approve, justification, now, |_| None)
     }
 
+    /// Denies a pending approval.
     pub fn deny(
         &self,
         id: &str,
@@ -319,19 +402,28 @@ impl Approvals {
         justification: &str,
         now: DateTime<Utc>,
     ) -> Result<Approval, ApprovalError> {
-        self.review(id, reviewer, justification, now, ApprovalState::Denied)
+        self.decide(id, reviewer, Verdict::Deny, justification, now, |_| None)
     }
 
-    fn review(
+    /// Approves or denies a pending approval as `reviewer`, four eyes checked: neither the
+    /// requester nor the identity the change is about may review it, the identity known by
+    /// its immutable id or by the login `login_of` gives for it (approvals are filed under
+    /// the id; a reviewer may be named with the login). Refusals are audited.
+    pub fn decide(
         &self,
         id: &str,
         reviewer: &Reviewer,
+        verdict: Verdict,
         justification: &str,
         now: DateTime<Utc>,
-        verdict: ApprovalState,
+        login_of: impl Fn(&IdentityKey) -> Option<String>,
     ) -> Result<Approval, ApprovalError> {
+        let verdict = match verdict {
+            Verdict::Approve => ApprovalState::Approved,
+            Verdict::Deny => ApprovalState::Denied,
+        };
         let current = self.get(id)?;
-        if let Err(refusal) = self.check_review(&current, reviewer, justification, now) {
+        if let Err(refusal) = self.check_review(&current, reviewer, justification, now, &login_of) {
             self.audit(
                 now,
                 "approval.refused",
@@ -370,6 +462,7 @@ impl Approvals {
         reviewer: &Reviewer,
         justification: &str,
         now: DateTime<Utc>,
+        login_of: &dyn Fn(&IdentityKey) -> Option<String>,
     ) -> Result<(), ApprovalError> {
         match approval.state_at(now) {
             ApprovalState::Pending => {}
@@ -382,7 +475,8 @@ impl Approvals {
         if reviewer.id == approval.requester {
             return Err(ApprovalError::Requester(reviewer.id.clone()));
         }
-        if reviewer.id == approval.key.identity {
+        let by_login = || login_of(&approval.key).is_some_and(|login| login.eq_ignore_ascii_case(&reviewer.id));
+        if reviewer.id == approval.key.identity || by_login() {
             return Err(ApprovalError::Target(reviewer.id.clone()));
         }
         if !reviewer.is_eligible(&approval.eligible) {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// One step in the audit log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditRecord {
+    /// When it happened.
     pub time: DateTime<Utc>,
     /// What happened: `decision`, `approval.requested`, `approval.approved`,
     /// `approval.denied`, `approval.refused`, `approval.expired`, `approval.consumed`,
@@ -21,6 +22,7 @@ pub struct AuditRecord {
 }
 
 impl AuditRecord {
+    /// A record of `action` on `subject` by `actor`.
     pub fn new(
         time: DateTime<Utc>,
         action: &str,

@@ -11,13 +11,18 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    /// The binding may go ahead.
     Allow,
+    /// The session must first reach a higher assurance level.
     StepUp,
+    /// Someone else must approve the binding first (four eyes).
     RequireApproval,
+    /// The binding is refused.
     Deny,
 }
 
 impl Outcome {
+    /// The outcome's name.
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Allow => "allow",
@@ -27,6 +32,7 @@ impl Outcome {
         }
     }
 
+    /// The outcome of a name, if it is one.
     pub fn parse(text: &str) -> Option<Outcome> {
         [Outcome::Allow, Outcome::StepUp, Outcome::RequireApproval, Outcome::Deny]
             .into_iter()
@@ -45,7 +51,9 @@ impl fmt::Display for Outcome {
 pub struct Reason {
     /// The policy's `@id`.
     pub rule: String,
+    /// What the rule asks for.
     pub outcome: Outcome,
+    /// The rule's reason, in words.
     pub text: String,
 }
 
@@ -54,7 +62,9 @@ pub struct Reason {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum Approver {
+    /// The manager with this id.
     Manager(String),
+    /// Anyone in the SOC role.
     Soc,
 }
 
@@ -97,8 +107,11 @@ impl From<Approver> for String {
 #[serde(try_from = "String", into = "String")]
 pub enum Recipient {
     /// The identity itself (the subscriber).
+    /// The identity the binding is about.
     Subject,
+    /// The manager with this id.
     Manager(String),
+    /// The SOC.
     Soc,
 }
 
@@ -143,6 +156,7 @@ impl From<Recipient> for String {
 /// One notification to send.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notification {
+    /// Who is told.
     pub to: Recipient,
     /// The rule that asks for it.
     pub rule: String,
@@ -158,13 +172,21 @@ pub struct Notification {
 pub struct Decision {
     /// `dec_` and 32 random hex digits.
     pub id: String,
+    /// When it was decided.
     pub time: DateTime<Utc>,
+    /// The identity's provider.
     pub provider: Provider,
+    /// The identity's tenant.
     pub tenant: String,
+    /// The identity, by its immutable id when known.
     pub identity: String,
+    /// Who asked for the binding (the identity itself for self-service).
     pub actor: String,
+    /// The factor's kind as the provider names it.
     pub factor_kind: String,
+    /// The factor's class.
     pub factor_class: FactorClass,
+    /// The strictest outcome of the matched rules.
     pub outcome: Outcome,
     /// Every matched rule, strictest first.
     pub reasons: Vec<Reason>,
@@ -176,6 +198,7 @@ pub struct Decision {
     pub approval_ttl_seconds: u64,
     /// Until when an `allow` is in force (or a `require_approval` may be approved).
     pub valid_until: DateTime<Utc>,
+    /// Who to tell about the binding.
     pub notify: Vec<Notification>,
     /// Ids of the policies that matched (bind and notify), sorted.
     pub policies: Vec<String>,

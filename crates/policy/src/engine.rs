@@ -65,12 +65,17 @@ mod humantime_secs {
     }
 }
 
+/// Why a request cannot be decided.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DecideError {
+    /// The session's assurance level is not 1, 2 or 3.
     #[error("invalid `session_aal` {0}: expected 1, 2 or 3")]
     SessionAal(u8),
+    /// A field that must name something is empty.
     #[error("empty `{0}`")]
     Empty(&'static str),
+    /// The request cannot be put to the policies.
     #[error("cannot build the policy request: {0}")]
     Build(String),
 }
@@ -85,15 +90,18 @@ pub struct DecisionPoint {
 }
 
 impl DecisionPoint {
+    /// A decision point over `policies`.
     pub fn new(policies: Policies, config: DecisionConfig) -> Result<DecisionPoint, DecideError> {
         let names = Names::new().map_err(DecideError::Build)?;
         Ok(DecisionPoint { policies, config, names, authorizer: Authorizer::new() })
     }
 
+    /// The policies it decides with.
     pub fn policies(&self) -> &Policies {
         &self.policies
     }
 
+    /// Its settings.
     pub fn config(&self) -> &DecisionConfig {
         &self.config
     }

@@ -15,10 +15,14 @@ pub const EXAMPLES: &str = include_str!("../policies/examples.toml");
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Example {
+    /// Its name, for the report.
     pub name: String,
+    /// The request.
     pub request: EnrollmentRequest,
+    /// What is known of the identity.
     #[serde(default)]
     pub identity: IdentityContext,
+    /// The outcome the decision must have.
     pub expect: Outcome,
     /// Exactly these rules give the reasons (any order).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26,8 +30,10 @@ pub struct Example {
     /// These policies (bind or notify) are among those that matched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<String>>,
+    /// Exactly these approvers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approvers: Option<Vec<Approver>>,
+    /// This required AAL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_aal: Option<u8>,
 }
@@ -39,12 +45,17 @@ struct ExamplesFile {
     examples: Vec<Example>,
 }
 
+/// An examples file that does not parse, with where.
 #[derive(Debug, thiserror::Error)]
 #[error("{source_name}:{line}:{column}: {message}")]
 pub struct ExamplesError {
+    /// The file's name.
     pub source_name: String,
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column.
     pub column: usize,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -68,9 +79,13 @@ pub fn parse_examples(text: &str, source_name: &str) -> Result<Vec<Example>, Exa
 /// How one example went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExampleResult {
+    /// The example's name.
     pub name: String,
+    /// Whether the decision was as expected.
     pub passed: bool,
+    /// The outcome expected.
     pub expected: Outcome,
+    /// The outcome decided (none when the request could not be decided).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub got: Option<Outcome>,
     /// What differed, one line each.
@@ -79,16 +94,20 @@ pub struct ExampleResult {
     pub policies: Vec<String>,
 }
 
+/// How a set of examples went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExamplesReport {
+    /// Each example's result, in file order.
     pub results: Vec<ExampleResult>,
 }
 
 impl ExamplesReport {
+    /// How many passed.
     pub fn passed(&self) -> usize {
         self.results.iter().filter(|r| r.passed).count()
     }
 
+    /// How many failed.
     pub fn failed(&self) -> usize {
         self.results.len() - self.passed()
     }

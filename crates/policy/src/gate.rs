@@ -24,10 +24,12 @@ pub struct LedgerGate {
 }
 
 impl LedgerGate {
+    /// A gate over the approvals' ledger.
     pub fn new(approvals: Approvals) -> LedgerGate {
         LedgerGate { approvals, errors: AtomicU64::new(0) }
     }
 
+    /// The approvals it asks.
     pub fn approvals(&self) -> &Approvals {
         &self.approvals
     }

@@ -12,25 +12,34 @@ use std::sync::{Mutex, MutexGuard};
 /// An identity at a provider: what decisions and approvals are filed under.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct IdentityKey {
+    /// The identity's provider.
     pub provider: Provider,
+    /// Its tenant.
     pub tenant: String,
+    /// Its immutable id.
     pub identity: String,
 }
 
 impl IdentityKey {
+    /// The key of `identity` in `provider`'s `tenant`.
     pub fn new(provider: Provider, tenant: &str, identity: &str) -> IdentityKey {
         IdentityKey { provider, tenant: tenant.to_string(), identity: identity.to_string() }
     }
 
+    /// The identity a decision is about.
     pub fn of(d: &Decision) -> IdentityKey {
         IdentityKey::new(d.provider, &d.tenant, &d.identity)
     }
 }
 
+/// Why the ledger could not answer or write.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum LedgerError {
+    /// A record with this id is already stored.
     #[error("ledger: duplicate id `{0}`")]
     Duplicate(String),
+    /// The storage behind the ledger failed.
     #[error("ledger: {0}")]
     Backend(String),
 }
@@ -39,18 +48,23 @@ pub enum LedgerError {
 /// it replaces the stored approval only when its `version` is still `expected_version`,
 /// so two approvers racing on one request cannot both win.
 pub trait Ledger: Send + Sync {
+    /// Stores a new decision.
     fn insert_decision(&self, decision: &Decision) -> Result<(), LedgerError>;
+    /// One decision by id.
     fn decision(&self, id: &str) -> Result<Option<Decision>, LedgerError>;
     /// Decisions about the identity, any order.
     fn decisions_for(&self, key: &IdentityKey) -> Result<Vec<Decision>, LedgerError>;
 
+    /// Stores a new approval.
     fn insert_approval(&self, approval: &Approval) -> Result<(), LedgerError>;
+    /// One approval by id.
     fn approval(&self, id: &str) -> Result<Option<Approval>, LedgerError>;
     /// Approvals about the identity, any order.
     fn approvals_for(&self, key: &IdentityKey) -> Result<Vec<Approval>, LedgerError>;
     /// Compare-and-swap on `version`: `Ok(false)` when someone else changed it first.
     fn update_approval(&self, approval: &Approval, expected_version: u64) -> Result<bool, LedgerError>;
 
+    /// Appends an audit record.
     fn append_audit(&self, record: &AuditRecord) -> Result<(), LedgerError>;
     /// Audit records about `subject`, in the order they were appended.
     fn audit_for(&self, subject: &str) -> Result<Vec<AuditRecord>, LedgerError>;
@@ -70,6 +84,7 @@ pub struct MemoryLedger {
 }
 
 impl MemoryLedger {
+    /// An empty ledger.
     pub fn new() -> MemoryLedger {
         MemoryLedger::default()
     }

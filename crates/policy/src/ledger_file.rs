@@ -14,7 +14,9 @@ use std::path::Path;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum LedgerEntry {
+    /// A decision.
     Decision(Decision),
+    /// An approval.
     Approval(Approval),
 }
 
@@ -23,18 +25,34 @@ pub enum LedgerEntry {
 pub struct LineProblem {
     /// 1-based.
     pub line: u64,
+    /// What is wrong with it.
     pub reason: String,
 }
 
 /// At most this many problems are listed in the message; all are kept in the error.
 const SHOWN: usize = 20;
 
+/// Why a ledger export cannot be loaded.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum LedgerFileError {
-    #[error("cannot read ledger export `{path}`: {reason}")]
-    Read { path: String, reason: String },
+    /// The file cannot be read.
+    #[error("cannot read ledger export `{path}`")]
+    Read {
+        /// The file.
+        path: String,
+        /// What reading it said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Lines of the file are not ledger entries.
     #[error("{}", BadLines { path, problems })]
-    Bad { path: String, problems: Vec<LineProblem> },
+    Bad {
+        /// The file.
+        path: String,
+        /// Every bad line.
+        problems: Vec<LineProblem>,
+    },
 }
 
 struct BadLines<'a> {
@@ -62,7 +80,7 @@ impl fmt::Display for BadLines<'_> {
 /// unapproved.
 pub fn load_ledger_file(path: &Path) -> Result<MemoryLedger, LedgerFileError> {
     let name = path.display().to_string();
-    let read_error = |e: std::io::Error| LedgerFileError::Read { path: name.clone(), reason: e.to_string() };
+    let read_error = |source: std::io::Error| LedgerFileError::Read { path: name.clone(), source };
     let file = std::fs::File::open(path).map_err(read_error)?;
     let mut reader = BufReader::new(file);
     let ledger = MemoryLedger::new();

@@ -9,10 +9,13 @@
 //!                                           Approvals (Ledger) ◄─────┘
 //! ```
 
+#![warn(missing_docs)]
+
 mod aal;
 mod approval;
 mod audit;
 pub mod connectors;
+mod context;
 mod decision;
 mod engine;
 mod examples;
@@ -21,13 +24,15 @@ mod input;
 mod ledger;
 mod ledger_file;
 mod policy_set;
+mod privileged;
 mod request;
 mod revalidate;
 mod rules;
 
 pub use aal::{aal_of, strength};
-pub use approval::{Approval, ApprovalError, ApprovalState, Approvals, Grant, Purpose, Reviewer, Role};
+pub use approval::{Approval, ApprovalError, ApprovalState, Approvals, Grant, Purpose, Reviewer, Role, Verdict};
 pub use audit::AuditRecord;
+pub use context::identity_context;
 pub use decision::{Approver, Decision, Notification, Outcome, Reason, Recipient};
 pub use engine::{DEFAULT_DENY, DecideError, DecisionConfig, DecisionPoint};
 pub use examples::{EXAMPLES, Example, ExampleResult, ExamplesError, ExamplesReport, parse_examples, run_examples};
@@ -35,6 +40,7 @@ pub use gate::LedgerGate;
 pub use ledger::{IdentityKey, Ledger, LedgerError, MemoryLedger};
 pub use ledger_file::{LedgerEntry, LedgerFileError, LineProblem, load_ledger_file};
 pub use policy_set::{DEFAULTS, LoadError, Policies, PolicyFile, Problem, SCHEMA, default_files, overlay};
+pub use privileged::privileged_identities;
 pub use request::{
     BlastSummary, BoundFactor, EnrollmentRequest, FactorSpec, Familiar, GeoSpec, IdentityContext, RequestContext,
     RiskReason,

@@ -30,17 +30,22 @@ const ACTION_TYPE: &str = "Factorwatch::Action";
 /// One policy file: its name (for errors and overriding) and text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyFile {
+    /// The file's name.
     pub name: String,
+    /// Its Cedar text.
     pub text: String,
 }
 
 /// One thing wrong with a policy file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
+    /// The file.
     pub file: String,
     /// 1-based; 0 when the problem has no position.
     pub line: usize,
+    /// 1-based column.
     pub column: usize,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -54,12 +59,22 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Why a policy set cannot be used.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum LoadError {
+    /// Files of the set do not parse or do not validate.
     #[error("policy set refused: {} problem(s)\n{}", .0.len(), list(.0))]
     Invalid(Vec<Problem>),
-    #[error("cannot read policy directory `{path}`: {source}")]
-    Read { path: String, source: std::io::Error },
+    /// The policy folder cannot be read.
+    #[error("cannot read policy directory `{path}`")]
+    Read {
+        /// The folder or file.
+        path: String,
+        /// What reading it said.
+        source: std::io::Error,
+    },
+    /// The schema shipped with the build does not parse.
     #[error("shipped schema does not parse: {0}")]
     Schema(String),
 }

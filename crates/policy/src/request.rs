@@ -10,14 +10,18 @@ use std::net::IpAddr;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnrollmentRequest {
+    /// The identity's provider.
     pub provider: Provider,
+    /// The identity's tenant.
     pub tenant: String,
     /// The identity whose factors change.
     pub identity: String,
     /// Who makes the change; absent when the identity acts on itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,
+    /// The factor being bound.
     pub factor: FactorSpec,
+    /// Where the change comes from.
     #[serde(default)]
     pub context: RequestContext,
 }
@@ -35,6 +39,7 @@ impl EnrollmentRequest {
 pub struct FactorSpec {
     /// The provider's name for the kind (`OKTA_VERIFY_PUSH`, `fido2`, `sms`).
     pub kind: String,
+    /// Its class.
     #[serde(default)]
     pub class: FactorClass,
     /// A hardware-bound key (AAL3) rather than a syncable passkey (AAL2).
@@ -49,12 +54,16 @@ pub struct FactorSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequestContext {
+    /// The client's address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<IpAddr>,
+    /// The client's user agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
+    /// The device the change is made from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
+    /// Where the client is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geo: Option<GeoSpec>,
     /// AAL (1, 2 or 3) of the session making the change.
@@ -72,11 +81,14 @@ fn one() -> u8 {
     1
 }
 
+/// A client's location.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GeoSpec {
+    /// ISO 3166 country code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// City name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
 }
@@ -89,6 +101,7 @@ pub struct IdentityContext {
     /// 0 controls other identities, 1 controls non-human credentials, 2 everyone else.
     #[serde(default = "tier_two")]
     pub tier: u8,
+    /// Human, service account, AI agent, …
     #[serde(default)]
     pub kind: PrincipalKind,
     /// The identity's manager (an id at the same provider), who may approve.
@@ -97,8 +110,10 @@ pub struct IdentityContext {
     /// The actor is another human than the identity (help desk, admin, MSP).
     #[serde(default)]
     pub delegated: bool,
+    /// What kind of principal the actor is.
     #[serde(default)]
     pub actor_kind: PrincipalKind,
+    /// The actor is privileged (tier 0 or 1).
     #[serde(default)]
     pub actor_privileged: bool,
     /// Risk within the window (docs/detection-contract.md §5, FW-002): what made recent sign-ins risky.
@@ -113,6 +128,7 @@ pub struct IdentityContext {
     /// The highest AAL available to the account; derived from `factors` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_aal: Option<u8>,
+    /// What the identity can reach.
     #[serde(default)]
     pub blast: BlastSummary,
 }
@@ -143,16 +159,24 @@ fn tier_two() -> u8 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskReason {
+    /// A sign-in was impossible travel from the one before.
     ImpossibleTravel,
+    /// A device outside the baseline.
     UnfamiliarDevice,
+    /// A country outside the baseline.
     UnfamiliarCountry,
+    /// A network outside the baseline.
     UnfamiliarAsn,
+    /// An anonymizing proxy.
     AnonymizingProxy,
+    /// The provider rated or flagged the sign-in as risky.
     ProviderRisk,
+    /// A burst of denied MFA prompts.
     MfaFatigue,
 }
 
 impl RiskReason {
+    /// The reason's name, as policies read it.
     pub fn as_str(self) -> &'static str {
         match self {
             RiskReason::ImpossibleTravel => "impossible_travel",
@@ -171,22 +195,30 @@ impl RiskReason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Familiar {
+    /// The device is in the baseline.
     #[serde(default)]
     pub device: bool,
+    /// The address was used before.
     #[serde(default)]
     pub ip: bool,
+    /// The country is in the baseline.
     #[serde(default)]
     pub country: bool,
+    /// The baseline has enough sign-ins to count.
     #[serde(default)]
     pub established: bool,
 }
 
+/// A factor bound now.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BoundFactor {
+    /// The provider's name for its kind.
     pub kind: String,
+    /// Its class.
     #[serde(default)]
     pub class: FactorClass,
+    /// A hardware-bound key.
     #[serde(default)]
     pub device_bound: bool,
 }
@@ -195,12 +227,16 @@ pub struct BoundFactor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BlastSummary {
+    /// Other identities it controls.
     #[serde(default)]
     pub identities: u32,
+    /// Roles it holds or can grant.
     #[serde(default)]
     pub roles: u32,
+    /// Non-human identities it controls.
     #[serde(default)]
     pub nhi: u32,
+    /// Secrets it can read or issue.
     #[serde(default)]
     pub secrets: u32,
 }

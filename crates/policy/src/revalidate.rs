@@ -16,20 +16,29 @@ use std::time::Duration;
 /// An identity as revalidation sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RevalIdentity {
+    /// The identity.
     pub key: IdentityKey,
+    /// Its privilege tier.
     pub tier: u8,
+    /// Its manager's id, when the settings name one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manager: Option<String>,
+    /// Its bound factors.
     pub factors: Vec<RevalFactor>,
 }
 
+/// A bound factor as revalidation sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RevalFactor {
+    /// The factor's kind as the provider names it.
     pub kind: String,
+    /// The provider's id for it, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Its class.
     #[serde(default)]
     pub class: FactorClass,
+    /// When it was bound.
     pub bound_at: DateTime<Utc>,
     /// An `allow` or approved decision covered the binding (FW-012's question).
     pub approved: bool,
@@ -39,13 +48,17 @@ pub struct RevalFactor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemReason {
+    /// No decision or approval allowed the binding.
     BoundWithoutApproval,
+    /// It was bound longer ago than the revalidation period.
     OlderThanPeriod,
 }
 
+/// Where a campaign item stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemState {
+    /// Waiting for an approver.
     Open,
     /// The approver confirmed the factor belongs.
     Attested,
@@ -53,20 +66,30 @@ pub enum ItemState {
     Revoked,
 }
 
+/// One factor up for attestation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CampaignItem {
     /// `rvi_` and 32 random hex digits.
     pub id: String,
+    /// The identity the factor is bound to.
     pub key: IdentityKey,
+    /// The identity's tier.
     pub tier: u8,
+    /// The factor.
     pub factor: RevalFactor,
+    /// Why it is up for revalidation.
     pub reasons: Vec<ItemReason>,
+    /// Who may attest or revoke it.
     pub eligible: Vec<Approver>,
+    /// Where it stands.
     pub state: ItemState,
+    /// Who decided it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewer: Option<Reviewer>,
+    /// Why, in the reviewer's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
+    /// When it was decided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<DateTime<Utc>>,
 }
@@ -76,23 +99,39 @@ pub struct CampaignItem {
 pub struct Campaign {
     /// `rvc_` and 32 random hex digits.
     pub id: String,
+    /// When it was opened.
     pub created_at: DateTime<Utc>,
+    /// The revalidation period, in seconds.
     pub period_seconds: u64,
+    /// The factors up for attestation.
     pub items: Vec<CampaignItem>,
 }
 
+/// Why a campaign item cannot be decided.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RevalError {
+    /// No item has this id.
     #[error("no campaign item `{0}`")]
     NotFound(String),
-    #[error("item `{id}` is already {state:?}")]
-    Decided { id: String, state: ItemState },
+    /// The item was decided already.
+    #[error("item `{id}` is already {state}")]
+    Decided {
+        /// The item.
+        id: String,
+        /// How it was decided.
+        state: ItemState,
+    },
+    /// The reviewer is the identity the factor is bound to.
     #[error("`{0}` cannot review their own factors (four eyes)")]
     Target(String),
+    /// The reviewer may not decide this item.
     #[error("`{0}` is not an eligible approver for this item")]
     NotEligible(String),
+    /// The reviewer gave no justification.
     #[error("a justification is required")]
     NoJustification,
+    /// The ledger failed.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
 }
@@ -139,7 +178,18 @@ pub fn campaign(identities: &[RevalIdentity], period: Duration, now: DateTime<Ut
     Campaign { id: new_id("rvc"), created_at: now, period_seconds: period.as_secs(), items }
 }
 
+impl std::fmt::Display for ItemState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ItemState::Open => "open",
+            ItemState::Attested => "attested",
+            ItemState::Revoked => "revoked",
+        })
+    }
+}
+
 impl Campaign {
+    /// The items still waiting for an approver.
     pub fn open_items(&self) -> impl Iterator<Item = &CampaignItem> {
         self.items.iter().filter(|i| i.state == ItemState::Open)
     }

@@ -7,22 +7,29 @@ use crate::decision::Outcome;
 /// Which action a policy is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
+    /// `bind_factor`: whether a factor may be bound.
     Bind,
+    /// `notify`: who is told about a binding.
     Notify,
 }
 
 /// An approver a rule names, before the identity's manager is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ApproverKind {
+    /// The identity's manager.
     Manager,
+    /// The SOC.
     Soc,
 }
 
 /// Whom a notify rule names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RecipientKind {
+    /// The identity the binding is about.
     Subject,
+    /// Its manager.
     Manager,
+    /// The SOC.
     Soc,
 }
 
@@ -33,18 +40,26 @@ pub enum AalDemand {
     Binding,
     /// The account's highest available AAL.
     Account,
+    /// This level.
     Level(u8),
 }
 
+/// One policy as the decision point reads its annotations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
+    /// Its `@id`.
     pub id: String,
+    /// Its `@reason`.
     pub reason: String,
+    /// The action it is about.
     pub target: Target,
     /// `Allow` for permits of `bind_factor`; notify rules carry `Allow` too.
     pub outcome: Outcome,
+    /// Its `@approvers`.
     pub approvers: Vec<ApproverKind>,
+    /// Its `@aal`.
     pub aal: Option<AalDemand>,
+    /// Its `@notify`.
     pub notify: Vec<RecipientKind>,
     /// The condition reads `context.risky`: its reason names the risk found.
     pub reads_risk: bool,

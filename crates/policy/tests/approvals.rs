@@ -7,7 +7,7 @@ use chrono::Duration;
 use common::{delegated, identity, now, point, request};
 use policy::{
     Approval, ApprovalError, ApprovalState, Approvals, Decision, Grant, IdentityKey, Ledger, MemoryLedger, Outcome,
-    Reviewer, Role,
+    Reviewer, Role, Verdict,
 };
 use std::sync::Arc;
 
@@ -93,6 +93,19 @@ fn target_cannot_approve_a_change_to_itself() {
     let (_, a) = privileged_delegated(&approvals);
     let err = approvals.approve(&a.id, &soc("00ualice"), "it is me", now()).unwrap_err();
     assert!(matches!(err, ApprovalError::Target(_)), "{err}");
+}
+
+#[test]
+fn target_named_by_its_login_cannot_approve_either() {
+    let (ledger, approvals) = setup();
+    let (_, a) = privileged_delegated(&approvals);
+    let login = |k: &IdentityKey| (k.identity == "00ualice").then(|| "alice@acme.com".to_string());
+    let err = approvals.decide(&a.id, &soc("Alice@Acme.com"), Verdict::Approve, "it is me", now(), login).unwrap_err();
+    assert!(matches!(err, ApprovalError::Target(_)), "{err}");
+    let trail: Vec<String> = ledger.audit_for(&a.id).unwrap().into_iter().map(|r| r.action).collect();
+    assert_eq!(trail.last().unwrap(), "approval.refused");
+    let done = approvals.decide(&a.id, &soc("soc-bob"), Verdict::Deny, "not alice's call", now(), login).unwrap();
+    assert_eq!(done.state, ApprovalState::Denied);
 }
 
 #[test]

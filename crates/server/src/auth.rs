@@ -38,8 +38,11 @@ pub fn hash_token(token: &str) -> String {
 /// Who is calling: the token's public id, its holder's name, and its role.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
+    /// The token's public id.
     pub token_id: String,
+    /// Who holds the token.
     pub name: String,
+    /// What the token may do.
     pub role: Role,
 }
 
@@ -47,17 +50,23 @@ pub struct Caller {
 /// change incidents; approvers decide approvals; admins do everything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {
+    /// Posting events.
     Ingest,
     /// Asking the enrollment decision point: identity-provider integrations (ingest
     /// tokens) and people who request changes (analysts and up).
     Decide,
+    /// Reading incidents, findings, identities and approvals.
     Read,
+    /// Changing incidents and running remediation.
     Triage,
+    /// Deciding approvals and revalidation items.
     Approve,
+    /// Managing tokens and the service.
     Admin,
 }
 
 impl Need {
+    /// Whether a token of `role` may do what this needs.
     pub fn allows(self, role: Role) -> bool {
         match self {
             Need::Ingest => matches!(role, Role::Ingest | Role::Admin),

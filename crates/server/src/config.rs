@@ -7,12 +7,30 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// Why the service's settings cannot be used.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigError {
+    /// The file cannot be read.
     #[error("cannot read `{path}`: {reason}")]
-    Read { path: String, reason: String },
+    Read {
+        /// The file.
+        path: String,
+        /// What reading it said.
+        reason: std::io::Error,
+    },
+    /// The text is not valid TOML for the settings.
     #[error("`{path}`: {reason}")]
-    Parse { path: String, reason: String },
+    Parse {
+        /// The file (`config` for text given directly).
+        path: String,
+        /// What parsing it said.
+        reason: toml::de::Error,
+    },
+    /// The detection settings cannot be used.
+    #[error(transparent)]
+    Detect(#[from] detect::ConfigError),
+    /// A setting's value cannot be used.
     #[error("invalid config: {0}")]
     Invalid(String),
 }
@@ -20,10 +38,15 @@ pub enum ConfigError {
 /// Everything `factorwatch serve` reads from its config file.
 #[derive(Debug, Clone, Default)]
 pub struct ServiceConfig {
+    /// `[server]`: listening, storage, limits, ingestion.
     pub server: ServerConfig,
+    /// `[[sinks]]`: where findings are delivered.
     pub sinks: Vec<SinkConfig>,
+    /// `[policy]`: the decision point, approvals and revalidation.
     pub policy: PolicySettings,
+    /// `[connectors]`: provider APIs for remediation.
     pub connectors: ConnectorSettings,
+    /// The detection settings (every other table).
     pub detect: detect::Config,
 }
 
@@ -64,6 +87,7 @@ impl Default for PolicySettings {
 }
 
 impl PolicySettings {
+    /// The decision point's settings.
     pub fn decision_config(&self) -> policy::DecisionConfig {
         policy::DecisionConfig {
             approval_ttl: self.approval_ttl,
@@ -77,7 +101,9 @@ impl PolicySettings {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ConnectorSettings {
+    /// The Okta management API.
     pub okta: Option<ConnectorSetting>,
+    /// Microsoft Graph (Entra ID, Microsoft 365).
     pub graph: Option<ConnectorSetting>,
 }
 
@@ -95,6 +121,7 @@ pub struct ConnectorSetting {
     pub token_file: Option<PathBuf>,
 }
 
+/// The `[server]` table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServerConfig {
@@ -136,6 +163,7 @@ pub struct ServerConfig {
     /// The Okta event hook: the Authorization header value Okta is configured to send, read
     /// from this environment variable or file. Neither set: the hook takes an ingest token.
     pub okta_hook_authorization_env: Option<String>,
+    /// … or from this file.
     pub okta_hook_authorization_file: Option<PathBuf>,
     /// Generic webhooks signed with HMAC-SHA256, by name (`POST /v1/webhooks/{name}`).
     pub webhooks: Vec<WebhookSource>,
@@ -169,11 +197,14 @@ impl Default for ServerConfig {
     }
 }
 
+/// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LogFormat {
+    /// For people.
     #[default]
     Text,
+    /// One JSON object per line, for collectors.
     Json,
 }
 
@@ -182,6 +213,7 @@ pub enum LogFormat {
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookSource {
+    /// The name in the route, `POST /v1/webhooks/{name}`.
     pub name: String,
     /// The provider whose native events the sender posts.
     pub provider: String,
@@ -191,6 +223,7 @@ pub struct WebhookSource {
     /// … or a file holding it (a mounted secret); one of the two.
     #[serde(default)]
     pub secret_file: Option<PathBuf>,
+    /// The header the signature comes in.
     #[serde(default = "default_signature_header")]
     pub signature_header: String,
 }
@@ -228,24 +261,25 @@ impl ServiceConfig {
     /// Reads the file: `[server]` and `[[sinks]]` for the service, the rest for detection.
     pub fn load(path: &Path) -> Result<ServiceConfig, ConfigError> {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::Read { path: path.display().to_string(), reason: e.to_string() })?;
+            .map_err(|reason| ConfigError::Read { path: path.display().to_string(), reason })?;
         ServiceConfig::parse(&text).map_err(|e| match e {
             ConfigError::Parse { reason, .. } => ConfigError::Parse { path: path.display().to_string(), reason },
             other => other,
         })
     }
 
+    /// Reads settings from TOML text.
     pub fn parse(text: &str) -> Result<ServiceConfig, ConfigError> {
-        let parse_error = |reason: String| ConfigError::Parse { path: "config".into(), reason };
-        let mut table: toml::Table = toml::from_str(text).map_err(|e| parse_error(e.to_string()))?;
+        let parse_error = |reason: toml::de::Error| ConfigError::Parse { path: "config".into(), reason };
+        let mut table: toml::Table = toml::from_str(text).map_err(parse_error)?;
         let mut service = toml::Table::new();
         for key in ["server", "sinks", "policy", "connectors"] {
             if let Some(value) = table.remove(key) {
                 service.insert(key.into(), value);
             }
         }
-        let sections: ServiceSections = service.try_into().map_err(|e: toml::de::Error| parse_error(e.to_string()))?;
-        let detect: detect::Config = table.try_into().map_err(|e: toml::de::Error| parse_error(e.to_string()))?;
+        let sections: ServiceSections = service.try_into().map_err(parse_error)?;
+        let detect: detect::Config = table.try_into().map_err(parse_error)?;
         let config = ServiceConfig {
             server: sections.server,
             sinks: sections.sinks,
@@ -257,8 +291,9 @@ impl ServiceConfig {
         Ok(config)
     }
 
+    /// Checks what the types cannot: limits, names, and the detection settings.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        self.detect.validate().map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        self.detect.validate().map_err(ConfigError::Detect)?;
         let s = &self.server;
         if s.database_connections == 0 {
             return Err(ConfigError::Invalid("[server] database_connections must be at least 1".into()));

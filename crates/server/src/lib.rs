@@ -1,29 +1,35 @@
 //! factorwatch as a service (`factorwatch serve`): ingestion endpoints, stream detection, the
-//! incident API, sinks and metrics. [`app`] builds the router (testable without a socket);
-//! [`run::serve`] opens the store, starts the detection worker and sinks, and serves until
-//! told to stop.
+//! incident API, sinks and metrics. [`Service::start`] opens the store and starts the
+//! detection worker and sinks; [`Service::serve`] serves HTTP until told to stop.
 
-pub mod api;
-pub mod auth;
-pub mod config;
-pub mod console;
-pub mod db;
-pub mod error;
-pub mod gating;
-pub mod ingest;
-pub mod logging;
-pub mod metrics;
-pub mod openapi;
-pub mod run;
-pub mod sigma;
-pub mod sinks;
-pub mod snapshot;
-pub mod state;
-pub mod worker;
+#![warn(missing_docs)]
+
+// One line each, what the modules do:
+pub mod auth; // API tokens: issued, hashed, checked against the route's need
+pub mod config; // the service's settings, read once at start-up
+#[allow(missing_docs)] // being replaced by the store crate's pool (issue 12)
+pub mod db; // the pool of store connections the async handlers borrow
+pub mod logging; // structured logs on stderr
+pub mod run; // start-up and shutdown: store, worker, sinks, HTTP
+pub mod sinks; // delivering stored findings to webhooks, Slack and files
+
+mod api; // the HTTP API's handlers and routes
+mod console; // the web console's pages and forms
+mod error; // the JSON error every handler answers with
+mod gating; // the decision point, approvals and connectors, built from the settings
+mod ingest; // the ingestion endpoints
+mod metrics; // Prometheus metrics
+mod openapi; // the OpenAPI document
+mod secrets; // secrets read from the environment or files
+mod sigma; // Sigma rules matched at ingest, their findings handed to the worker
+mod snapshot; // the detection snapshot's encoding
+mod state; // what every handler shares
+mod triage; // status changes and comments on incidents, audited
+mod worker; // the detection worker: events in, findings and incidents stored
 
 pub use config::{ConfigError, ServiceConfig};
 pub use run::{Service, open_store};
-pub use state::AppState;
+use state::AppState;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -32,7 +38,7 @@ use axum::response::{IntoResponse, Response};
 
 /// The router with its layers: body limit, request timeout, request tracing, and JSON bodies
 /// for every refusal (including the framework's own 404, 405, 408 and 413).
-pub fn app(state: AppState) -> Router {
+pub(crate) fn app(state: AppState) -> Router {
     let limit = state.config.server.max_body_bytes;
     let timeout = state.config.server.request_timeout;
     api::routes(&state)

@@ -5,6 +5,7 @@
 use crate::config::LogFormat;
 use tracing_subscriber::EnvFilter;
 
+/// Installs the log subscriber (once; later calls keep the first).
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);

@@ -1,4 +1,4 @@
-//! Starting and stopping the service: open the store, read secrets, start the detection
+//! Starting and stopping the service: open the store, read the secrets, start the detection
 //! worker and the sinks, serve HTTP, and on shutdown drain in-flight requests, let detection
 //! catch up with what was acknowledged, and save a snapshot.
 
@@ -6,10 +6,10 @@ use crate::config::ServiceConfig;
 use crate::db::{Db, DynStore};
 use crate::gating::Gating;
 use crate::metrics::Metrics;
-use crate::state::{AppState, Arrivals, Progress, Secrets};
+use crate::secrets;
+use crate::state::{AppState, Arrivals, Progress};
 use crate::worker::Worker;
 use anyhow::Context;
-use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -54,36 +54,6 @@ impl StoreLocation {
     }
 }
 
-/// A secret from an environment variable or a file (trailing newline dropped).
-pub(crate) fn secret(env: Option<&str>, file: Option<&std::path::Path>) -> anyhow::Result<Option<String>> {
-    let value = match (env, file) {
-        (Some(name), _) => std::env::var(name)
-            .with_context(|| format!("the environment variable `{name}` named in the config is not set"))?,
-        (None, Some(path)) => std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the secret file `{}`", path.display()))?
-            .trim_end_matches(['\n', '\r'])
-            .to_string(),
-        (None, None) => return Ok(None),
-    };
-    anyhow::ensure!(!value.is_empty(), "a configured secret is empty");
-    Ok(Some(value))
-}
-
-fn read_secrets(config: &ServiceConfig) -> anyhow::Result<Secrets> {
-    let server = &config.server;
-    let okta_hook_authorization =
-        secret(server.okta_hook_authorization_env.as_deref(), server.okta_hook_authorization_file.as_deref())?;
-    let mut webhooks = HashMap::new();
-    for hook in &server.webhooks {
-        let provider = model::Provider::parse(&hook.provider)
-            .with_context(|| format!("webhook `{}`: unknown provider `{}`", hook.name, hook.provider))?;
-        let secret = secret(hook.secret_env.as_deref(), hook.secret_file.as_deref())?
-            .with_context(|| format!("webhook `{}` has no secret", hook.name))?;
-        webhooks.insert(hook.name.clone(), (provider, hook.signature_header.to_ascii_lowercase(), secret.into_bytes()));
-    }
-    Ok(Secrets { okta_hook_authorization, webhooks })
-}
-
 /// How often the checkpointer folds the SQLite log into the database. Each fold stalls
 /// concurrent commits for a few milliseconds, so it runs rarely; the log grows meanwhile
 /// (tens of MB at a thousand decisions a second).
@@ -102,7 +72,7 @@ fn checkpointer(app: &AppState) {
 
 /// A running service.
 pub struct Service {
-    pub state: AppState,
+    pub(crate) state: AppState,
     worker: std::thread::JoinHandle<anyhow::Result<()>>,
     sinks: tokio::task::JoinHandle<()>,
     sinks_stop: tokio::sync::watch::Sender<bool>,
@@ -111,7 +81,7 @@ pub struct Service {
 impl Service {
     /// Opens the store and starts the detection worker and sinks (no HTTP yet).
     pub fn start(config: ServiceConfig, stores: Vec<DynStore>) -> anyhow::Result<Service> {
-        let secrets = read_secrets(&config)?;
+        let secrets = secrets::read_all(&config)?;
         let sinks = crate::sinks::build_sinks(&config.sinks)?;
         let sink_stats = Arc::new(sinks.iter().map(|s| (s.name().to_string(), s.stats())).collect());
         let mut ingest_options = ingest::Options::default();

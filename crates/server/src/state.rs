@@ -6,7 +6,7 @@ use crate::config::ServiceConfig;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
-use detect::stream::Stream;
+use detect::Stream;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};

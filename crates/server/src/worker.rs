@@ -1,6 +1,7 @@
 //! The detection worker: a thread that reads stored events in sequence order, runs them
-//! through the stream detector (the same detector code as `hunt`), and writes findings,
-//! regrouped incidents, sink deliveries and a periodic snapshot in one transaction each time.
+//! through the stream detector (the same detector code as `hunt`), has detection's
+//! [`Regrouper`] regroup the incidents they touch, and writes findings, incidents, sink
+//! deliveries and a periodic snapshot in one transaction each time.
 //!
 //! Crash safety: events are stored before they are acknowledged, and detection state is only
 //! ever restored from a snapshot plus the events stored after it. Replaying an event that was
@@ -8,9 +9,9 @@
 
 use crate::state::AppState;
 use chrono::Utc;
-use detect::stream::Stream;
-use model::{Finding, Provider};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use detect::{Earlier, History, IdentityKey, Regrouper, Stream};
+use model::Finding;
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -21,26 +22,10 @@ const BATCH: usize = 2_000;
 /// The most findings of one identity loaded back from the store after a restart.
 const MAX_IDENTITY_FINDINGS: usize = 10_000;
 
-type IdentityKey = (Provider, String, String);
-
-fn key_of(f: &Finding) -> IdentityKey {
-    (f.identity.provider, f.identity.tenant.to_string(), f.identity.id.to_string())
-}
-
-/// What the worker remembers between batches to regroup incidents: each identity's findings
-/// and the incidents last written for it.
-#[derive(Default)]
-struct Grouping {
-    findings: HashMap<IdentityKey, BTreeMap<String, Finding>>,
-    incidents: HashMap<IdentityKey, BTreeSet<String>>,
-    /// The blind-spot findings as last written (they are replaced by each new reading).
-    blind_spots: Option<BTreeMap<String, IdentityKey>>,
-}
-
 pub struct Worker {
     app: AppState,
     wake: Receiver<()>,
-    grouping: Grouping,
+    regrouper: Regrouper,
     since_snapshot: u64,
     last_snapshot: Instant,
     sinks: Vec<String>,
@@ -54,7 +39,7 @@ impl Worker {
         Worker {
             app,
             wake,
-            grouping: Grouping::default(),
+            regrouper: Regrouper::default(),
             since_snapshot: 0,
             last_snapshot: Instant::now(),
             sinks,
@@ -150,7 +135,7 @@ impl Worker {
         };
         let blind = Query { detector: Some("FW-011".into()), limit: MAX_IDENTITY_FINDINGS, ..Query::default() };
         let stored_blind = self.app.db.run_blocking(|s| s.query_findings(&blind))?;
-        self.grouping.blind_spots = Some(stored_blind.items.into_iter().map(|f| (f.id.clone(), key_of(&f))).collect());
+        self.regrouper = Regrouper::new(stored_blind.items);
         let last = self.app.db.run_blocking(|s| s.last_event_seq())?;
         self.app.progress.note_stored(last);
         self.app.progress.processed.store(cursor, Ordering::Release);
@@ -231,47 +216,12 @@ impl Worker {
     /// Regroups the incidents of every identity with new findings and writes it all, with a
     /// snapshot when `snapshot`, in one transaction.
     fn persist(&mut self, new: Vec<Finding>, blind: Option<Vec<Finding>>, snapshot: bool) -> Result<(), StoreError> {
-        let mut touched: BTreeSet<IdentityKey> = new.iter().map(key_of).collect();
-        let mut retract: Vec<String> = Vec::new();
-        if let Some(blind) = &blind {
-            let current: BTreeMap<String, IdentityKey> = blind.iter().map(|f| (f.id.clone(), key_of(f))).collect();
-            let previous = self.grouping.blind_spots.take().unwrap_or_default();
-            for (id, key) in previous {
-                if !current.contains_key(&id) {
-                    retract.push(id);
-                    touched.insert(key);
-                }
-            }
-            touched.extend(current.values().cloned());
-            self.grouping.blind_spots = Some(current);
-        }
-        for key in &touched {
-            self.load_identity(key)?;
-        }
-        for list in self.grouping.findings.values_mut() {
-            for id in &retract {
-                list.remove(id);
-            }
-        }
-        for f in new.into_iter().chain(blind.into_iter().flatten()) {
-            self.grouping.findings.entry(key_of(&f)).or_default().insert(f.id.clone(), f);
-        }
-
-        let mut findings: Vec<Finding> = Vec::new();
-        let mut incidents = Vec::new();
-        let mut dropped: Vec<String> = Vec::new();
+        // Earlier findings are read before the detection state is locked: a request may hold
+        // a store connection while it waits for that lock.
+        let learned = self.regrouper.learn(new, blind, &mut StoredHistory(&self.app.db))?;
         let guard = self.app.stream.lock().ok();
         let Some(stream) = guard.as_ref().and_then(|g| g.as_ref()) else { return Ok(()) };
-        for key in &touched {
-            let mut list: Vec<Finding> =
-                self.grouping.findings.get(key).map(|m| m.values().cloned().collect()).unwrap_or_default();
-            let grouped = stream.group(&mut list);
-            let now: BTreeSet<String> = grouped.iter().map(|i| i.id.clone()).collect();
-            let before = self.grouping.incidents.insert(key.clone(), now.clone()).unwrap_or_default();
-            dropped.extend(before.difference(&now).cloned());
-            incidents.extend(grouped);
-            findings.extend(list);
-        }
+        let regrouped = self.regrouper.regroup(learned, stream.engine());
         let snapshot_bytes = if snapshot {
             let encoded = stream
                 .snapshot()
@@ -288,16 +238,16 @@ impl Worker {
             None
         };
         drop(guard);
-        if findings.is_empty() && retract.is_empty() && dropped.is_empty() && snapshot_bytes.is_none() {
+        if regrouped.is_empty() && snapshot_bytes.is_none() {
             return Ok(());
         }
         let sinks = self.sinks.clone();
         let new_ids = self.app.db.run_blocking(|s| {
             s.apply_detections(&Detections {
-                findings: &findings,
-                retract: &retract,
-                incidents: &incidents,
-                drop_incidents: &dropped,
+                findings: &regrouped.findings,
+                retract: &regrouped.retracted,
+                incidents: &regrouped.incidents,
+                drop_incidents: &regrouped.dropped,
                 sinks: &sinks,
                 snapshot: snapshot_bytes.as_ref().map(|(seq, bytes)| (*seq, bytes.as_slice())),
             })
@@ -308,7 +258,7 @@ impl Worker {
             self.app.metrics.snapshots.inc();
         }
         if !new_ids.is_empty() {
-            let by_id: HashMap<&str, &Finding> = findings.iter().map(|f| (f.id.as_str(), f)).collect();
+            let by_id: HashMap<&str, &Finding> = regrouped.findings.iter().map(|f| (f.id.as_str(), f)).collect();
             for id in &new_ids {
                 if let Some(f) = by_id.get(id.as_str()) {
                     let labels = crate::metrics::DetectorLabels { detector: f.detector.to_string() };
@@ -320,30 +270,36 @@ impl Worker {
         }
         Ok(())
     }
+}
 
-    /// After a restart the worker knows nothing of earlier findings: load the identity's
-    /// findings and incidents from the store the first time it is touched.
-    fn load_identity(&mut self, key: &IdentityKey) -> Result<(), StoreError> {
-        if self.grouping.findings.contains_key(key) {
-            return Ok(());
-        }
+/// The store as the regrouper's history: an identity's findings and incidents stored before
+/// the worker started.
+struct StoredHistory<'a>(&'a crate::db::Db);
+
+impl History for StoredHistory<'_> {
+    type Error = StoreError;
+
+    fn earlier(&mut self, key: &IdentityKey) -> Result<Earlier, StoreError> {
         let query = Query {
-            identity: Some(key.2.clone()),
-            provider: Some(key.0),
-            tenant: Some(key.1.clone()),
+            identity: Some(key.id.to_string()),
+            provider: Some(key.provider),
+            tenant: Some(key.tenant.to_string()),
             limit: MAX_IDENTITY_FINDINGS,
             ..Query::default()
         };
         let (findings, incidents) =
-            self.app.db.run_blocking(|s| Ok((s.query_findings(&query)?, s.query_incidents(&query)?)))?;
-        let mine = |id: &str| id == key.2;
-        let findings: BTreeMap<String, Finding> =
-            findings.items.into_iter().filter(|f| mine(&f.identity.id)).map(|f| (f.id.clone(), f)).collect();
-        let incidents: BTreeSet<String> =
-            incidents.items.into_iter().filter(|i| mine(&i.incident.identity.id)).map(|i| i.incident.id).collect();
-        self.grouping.findings.insert(key.clone(), findings);
-        self.grouping.incidents.insert(key.clone(), incidents);
-        Ok(())
+            self.0.run_blocking(|s| Ok((s.query_findings(&query)?, s.query_incidents(&query)?)))?;
+        // The query also matches by login: keep the identity's own records.
+        let mine = |id: &str| id == key.id.as_str();
+        Ok(Earlier {
+            findings: findings.items.into_iter().filter(|f| mine(&f.identity.id)).collect(),
+            incidents: incidents
+                .items
+                .into_iter()
+                .filter(|i| mine(&i.incident.identity.id))
+                .map(|i| i.incident.id)
+                .collect(),
+        })
     }
 }
 

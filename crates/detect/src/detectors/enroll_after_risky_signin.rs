@@ -20,7 +20,7 @@ pub fn on_binding(s: &Scope<'_>, state: &IdentityState) -> Option<Draft> {
         "{} bound to {} {minutes} min after a risky sign-in ({})",
         factor_words(e),
         s.subject_name(),
-        mark.reason
+        crate::risk::describe(&mark.reasons)
     );
     let mut draft = Draft::new(
         Detector::EnrollAfterRiskySignin,

@@ -23,8 +23,10 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, the default first.
     pub const ALL: [Format; 3] = [Format::Table, Format::Json, Format::Ocsf];
 
+    /// The format's name.
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Json => "json",
@@ -33,6 +35,7 @@ impl Format {
         }
     }
 
+    /// The format of a name, if it is one.
     pub fn parse(text: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.as_str().eq_ignore_ascii_case(text.trim()))
     }

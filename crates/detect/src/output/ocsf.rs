@@ -8,11 +8,16 @@ use model::{Finding, PrincipalKind, Severity};
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
+/// The OCSF schema version written.
 pub const OCSF_VERSION: &str = "1.3.0";
+/// Detection Finding.
 pub const CLASS_UID: u32 = 2004;
+/// Findings.
 pub const CATEGORY_UID: u32 = 2;
+/// The activity "Create".
 pub const ACTIVITY_CREATE: u32 = 1;
 
+/// Writes each finding as one OCSF event per line; `version` is factorwatch's, for the metadata.
 pub fn write(findings: &[Finding], version: &str, out: &mut dyn Write) -> io::Result<()> {
     for finding in findings {
         serde_json::to_writer(&mut *out, &event(finding, version)).map_err(io::Error::from)?;

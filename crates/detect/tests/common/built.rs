@@ -71,7 +71,7 @@ pub fn finding(n: u32, detector: &str, name: &str, severity: Severity, who: &str
         incident: String::new(),
         remediation: vec![RemediationStep {
             step: 1,
-            action: "revoke_sessions".into(),
+            action: model::RemediationAction::RevokeSessions,
             api: "DELETE /api/v1/users/{id}/sessions".into(),
             detail: "every session of the identity".into(),
         }],

@@ -8,13 +8,21 @@ use serde_json::{Value, json};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MethodType {
+    /// Phone (SMS or voice).
     Phone,
+    /// Microsoft Authenticator.
     MicrosoftAuthenticator,
+    /// FIDO2 security key or passkey.
     Fido2,
+    /// Software OATH token.
     SoftwareOath,
+    /// Email.
     Email,
+    /// Windows Hello for Business.
     WindowsHelloForBusiness,
+    /// Temporary Access Pass.
     TemporaryAccessPass,
+    /// Platform credential (macOS).
     PlatformCredential,
 }
 

@@ -9,7 +9,9 @@ mod graph;
 mod okta;
 mod operation;
 mod run;
+mod steps;
 
 pub use graph::MethodType;
 pub use operation::{Operation, PlannedRequest};
 pub use run::{CallAnswer, CallResult, Connector, ConnectorError, Executor, Mode, ProviderApi, RetryPolicy};
+pub use steps::{StepError, StepTarget, automated, step_operation};

@@ -8,27 +8,67 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Operation {
     /// Okta: `GET /api/v1/users/{id}/factors`.
-    ListFactors { user: String },
+    ListFactors {
+        /// The user's provider id.
+        user: String,
+    },
     /// Okta: `DELETE /api/v1/users/{id}/factors/{factorId}`.
-    DeleteFactor { user: String, factor: String },
+    DeleteFactor {
+        /// The user's provider id.
+        user: String,
+        /// The factor's id.
+        factor: String,
+    },
     /// Okta: `DELETE /api/v1/users/{id}/sessions` (with OAuth tokens).
-    ClearSessions { user: String },
+    ClearSessions {
+        /// The user's provider id.
+        user: String,
+    },
     /// Okta: `POST /api/v1/users/{id}/lifecycle/suspend`.
-    Suspend { user: String },
+    Suspend {
+        /// The user's provider id.
+        user: String,
+    },
     /// Graph: `GET /users/{id}/authentication/methods`.
-    ListMethods { user: String },
+    ListMethods {
+        /// The user's provider id.
+        user: String,
+    },
     /// Graph: `DELETE /users/{id}/authentication/{type}Methods/{methodId}`.
-    DeleteMethod { user: String, method_type: MethodType, method: String },
+    DeleteMethod {
+        /// The user's provider id.
+        user: String,
+        /// The method's type.
+        method_type: MethodType,
+        /// The method's id.
+        method: String,
+    },
     /// Graph: `POST /users/{id}/revokeSignInSessions`.
-    RevokeSessions { user: String },
+    RevokeSessions {
+        /// The user's provider id.
+        user: String,
+    },
     /// Graph: `POST /applications/{id}/removePassword`.
-    RemovePassword { application: String, key_id: String },
+    RemovePassword {
+        /// The application's object id.
+        application: String,
+        /// The credential's key id.
+        key_id: String,
+    },
     /// Graph: `POST /applications/{id}/removeKey`; `proof` is a JWT signed with an existing
     /// key of the application (proof of possession).
-    RemoveKey { application: String, key_id: String, proof: String },
+    RemoveKey {
+        /// The application's object id.
+        application: String,
+        /// The key's id.
+        key_id: String,
+        /// The proof-of-possession JWT.
+        proof: String,
+    },
 }
 
 impl Operation {
+    /// The operation's name, as journaled.
     pub fn name(&self) -> &'static str {
         match self {
             Operation::ListFactors { .. } => "list_factors",
@@ -53,10 +93,13 @@ impl Operation {
 /// is shown with its secret masked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlannedRequest {
+    /// The HTTP method.
     pub method: String,
+    /// The full URL.
     pub url: String,
     /// `SSWS ***` or `Bearer ***`.
     pub authorization: String,
+    /// The JSON body, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<serde_json::Value>,
 }

@@ -17,11 +17,14 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderApi {
+    /// The Okta management API.
     Okta,
+    /// Microsoft Graph.
     Graph,
 }
 
 impl ProviderApi {
+    /// The API's name.
     pub fn as_str(self) -> &'static str {
         match self {
             ProviderApi::Okta => "okta",
@@ -47,26 +50,74 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Why a connector call was not made or failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConnectorError {
+    /// The API has no call for the operation.
     #[error("{api} has no `{op}` call")]
-    Unsupported { api: &'static str, op: &'static str },
+    Unsupported {
+        /// The API.
+        api: &'static str,
+        /// The operation.
+        op: &'static str,
+    },
+    /// A change was asked for without an approval.
     #[error("executing `{op}` needs an approved remediation approval")]
-    ApprovalRequired { op: &'static str },
+    ApprovalRequired {
+        /// The operation.
+        op: &'static str,
+    },
+    /// The approval given does not authorize the call.
     #[error(transparent)]
     Approval(#[from] ApprovalError),
+    /// The journal could not be written.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    /// The base URL is not http(s).
     #[error("invalid connector base url `{0}`: expected http:// or https://")]
     BaseUrl(String),
+    /// The HTTP client could not be built.
     #[error("http client: {0}")]
     Client(String),
+    /// The request did not get an answer.
     #[error("{method} {url}: {error}")]
-    Transport { method: String, url: String, error: String },
-    #[error("{method} {url}: throttled; the provider asks to wait {wait:?}, more than the {max:?} allowed")]
-    Throttled { method: String, url: String, wait: Duration, max: Duration },
+    Transport {
+        /// The HTTP method.
+        method: String,
+        /// The URL.
+        url: String,
+        /// What failed.
+        error: String,
+    },
+    /// The provider asked to wait longer than allowed.
+    #[error(
+        "{method} {url}: throttled; the provider asks to wait {}s, more than the {}s allowed",
+        wait.as_secs_f64(),
+        max.as_secs_f64()
+    )]
+    Throttled {
+        /// The HTTP method.
+        method: String,
+        /// The URL.
+        url: String,
+        /// The wait asked for.
+        wait: Duration,
+        /// The longest wait allowed.
+        max: Duration,
+    },
+    /// The provider refused the request.
     #[error("{method} {url}: {status}{}", .message.as_ref().map(|m| format!(" ({m})")).unwrap_or_default())]
-    Rejected { method: String, url: String, status: u16, message: Option<String> },
+    Rejected {
+        /// The HTTP method.
+        method: String,
+        /// The URL.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+        /// The provider's message, if any.
+        message: Option<String>,
+    },
 }
 
 /// A provider API endpoint with its credential.
@@ -113,11 +164,13 @@ impl Connector {
         Ok(Connector { api, base_url: base.to_string(), token: token.to_string(), http, retry: RetryPolicy::default() })
     }
 
+    /// The connector, retrying throttled calls as `retry` says.
     pub fn with_retry(mut self, retry: RetryPolicy) -> Connector {
         self.retry = retry;
         self
     }
 
+    /// The API it speaks.
     pub fn api(&self) -> ProviderApi {
         self.api
     }
@@ -233,6 +286,7 @@ fn excerpt(text: &str) -> String {
 /// A provider's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallAnswer {
+    /// The HTTP status.
     pub status: u16,
     /// Attempts made, throttled ones included.
     pub attempts: u32,
@@ -245,8 +299,11 @@ pub struct CallAnswer {
 /// What a run did: the request, and the answer unless it was a dry run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallResult {
+    /// Whether the request was only shown.
     pub dry_run: bool,
+    /// The request.
     pub request: PlannedRequest,
+    /// The provider's answer, unless a dry run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<CallAnswer>,
 }
@@ -256,8 +313,13 @@ pub struct CallResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum Mode {
+    /// Show the request without sending it.
     DryRun,
-    Execute { approval: Option<String> },
+    /// Send it.
+    Execute {
+        /// The approved remediation approval that authorizes a change.
+        approval: Option<String>,
+    },
 }
 
 /// Runs connector calls under the approval rules and journals them.
@@ -267,6 +329,7 @@ pub struct Executor {
 }
 
 impl Executor {
+    /// An executor checking and journaling through `approvals`.
     pub fn new(approvals: Approvals) -> Executor {
         Executor { approvals }
     }

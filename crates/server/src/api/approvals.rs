@@ -13,7 +13,7 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
-use policy::{Approval, ApprovalError, ApprovalState, Reviewer, Role};
+use policy::{Approval, ApprovalError, ApprovalState, IdentityKey, Reviewer, Role};
 use serde::{Deserialize, Serialize};
 use store::Page;
 
@@ -37,6 +37,7 @@ pub(crate) fn approval_error(e: ApprovalError) -> ApiError {
             ApiError::new(StatusCode::CONFLICT, "wrong_purpose", message)
         }
         ApprovalError::Ledger(e) => ApiError::internal(e.to_string()),
+        _ => ApiError::internal(message),
     }
 }
 
@@ -141,7 +142,7 @@ pub async fn approve(
     Path(id): Path<String>,
     body: Result<Json<Verdict>, JsonRejection>,
 ) -> Result<Json<ApprovalView>, ApiError> {
-    review(app, headers, id, body, true).await
+    review(app, headers, id, body, policy::Verdict::Approve).await
 }
 
 pub async fn deny(
@@ -150,7 +151,7 @@ pub async fn deny(
     Path(id): Path<String>,
     body: Result<Json<Verdict>, JsonRejection>,
 ) -> Result<Json<ApprovalView>, ApiError> {
-    review(app, headers, id, body, false).await
+    review(app, headers, id, body, policy::Verdict::Deny).await
 }
 
 async fn review(
@@ -158,58 +159,34 @@ async fn review(
     headers: HeaderMap,
     id: String,
     body: Result<Json<Verdict>, JsonRejection>,
-    approve: bool,
+    verdict: policy::Verdict,
 ) -> Result<Json<ApprovalView>, ApiError> {
     let caller = app.authorize(&headers, Need::Approve).await?;
-    let verdict = json_body(body)?;
+    let body = json_body(body)?;
     let reviewer = reviewer(&caller);
     let decided =
-        blocking(move || decide_review(&app, &id, &reviewer, &verdict.justification, approve, Utc::now())).await?;
+        blocking(move || decide_review(&app, &id, &reviewer, verdict, &body.justification, Utc::now())).await?;
     Ok(Json(decided))
 }
 
-/// Approves or denies one approval as `reviewer`, four eyes checked (also by login).
+/// Approves or denies one approval as `reviewer`; the four-eyes rule knows the identity by
+/// the login detection has seen it use, too.
 pub(crate) fn decide_review(
     app: &AppState,
     id: &str,
     reviewer: &Reviewer,
+    verdict: policy::Verdict,
     justification: &str,
-    approve: bool,
     now: DateTime<Utc>,
 ) -> Result<ApprovalView, ApiError> {
-    refuse_target_by_login(app, id, reviewer, now)?;
-    let approvals = &app.gating.approvals;
-    let result = if approve {
-        approvals.approve(id, reviewer, justification, now)
-    } else {
-        approvals.deny(id, reviewer, justification, now)
-    };
-    result.map(|a| view(a, now)).map_err(approval_error)
+    let login_of = |key: &IdentityKey| login(app, key);
+    let decided = app.gating.approvals.decide(id, reviewer, verdict, justification, now, login_of);
+    decided.map(|a| view(a, now)).map_err(approval_error)
 }
 
-/// Approvals are filed under the identity's immutable id; a reviewer whose token is named
-/// with the identity's login is the target all the same (four eyes).
-fn refuse_target_by_login(app: &AppState, id: &str, reviewer: &Reviewer, now: DateTime<Utc>) -> Result<(), ApiError> {
-    let approval = app.gating.approvals.get(id).map_err(approval_error)?;
-    let key = &approval.key;
-    let login = {
-        let guard = app.stream.lock().map_err(|_| ApiError::internal("detection state is poisoned"))?;
-        guard
-            .as_ref()
-            .and_then(|s| s.engine().identity(key.provider, &key.tenant, &key.identity))
-            .and_then(|v| v.name.map(|n| n.to_string()))
-    };
-    if login.is_some_and(|l| l.eq_ignore_ascii_case(&reviewer.id)) {
-        let refusal = ApprovalError::Target(reviewer.id.clone());
-        let record = policy::AuditRecord::new(
-            now,
-            "approval.refused",
-            id,
-            Some(&reviewer.id),
-            serde_json::json!({ "reason": refusal.to_string() }),
-        );
-        policy::Ledger::append_audit(&app.gating.ledger, &record).map_err(|e| ApiError::internal(e.to_string()))?;
-        return Err(approval_error(refusal));
-    }
-    Ok(())
+/// The login detection knows an identity by (a poisoned lock still holds readable state).
+fn login(app: &AppState, key: &IdentityKey) -> Option<String> {
+    let guard = app.stream.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let view = guard.as_ref()?.engine().identity(key.provider, &key.tenant, &key.identity)?;
+    view.name.map(|n| n.to_string())
 }

@@ -6,7 +6,6 @@ use crate::api::approvals::approval_error;
 use crate::api::{blocking, json_body};
 use crate::auth::Need;
 use crate::error::ApiError;
-use crate::gating::context::identity_context;
 use crate::gating::ledger::Batch;
 use crate::state::AppState;
 use axum::Json;
@@ -14,7 +13,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
-use policy::{Approval, Approvals, Decision, EnrollmentRequest, IdentityContext, Ledger};
+use policy::{Approval, Approvals, Decision, EnrollmentRequest, IdentityContext, Ledger, identity_context};
 use serde::Serialize;
 use std::sync::Arc;
 

@@ -32,7 +32,7 @@ pub async fn list(
     State(app): State<AppState>,
     headers: HeaderMap,
     params: Result<Query<IdentityParams>, QueryRejection>,
-) -> Result<Json<Page<detect::views::IdentitySummary>>, ApiError> {
+) -> Result<Json<Page<detect::IdentitySummary>>, ApiError> {
     app.authorize(&headers, Need::Read).await?;
     let params = query_params(params)?;
     let (offset, limit) = PageParams { limit: params.limit, offset: params.offset }.bounds()?;
@@ -51,7 +51,7 @@ pub async fn list(
     })
     .await
     .map_err(|e| ApiError::internal(e.to_string()))??;
-    let mut matching: Vec<detect::views::IdentitySummary> = all
+    let mut matching: Vec<detect::IdentitySummary> = all
         .into_iter()
         .filter(|i| provider.is_none_or(|p| i.key.provider == p))
         .filter(|i| tenant.as_deref().is_none_or(|t| i.key.tenant.as_str() == t))
@@ -76,7 +76,7 @@ fn not_ready() -> ApiError {
 #[derive(Debug, Serialize)]
 pub struct IdentityDetail {
     #[serde(flatten)]
-    pub view: detect::views::IdentityView,
+    pub view: detect::IdentityView,
     pub recent_signins: Vec<Event>,
     pub incidents: Vec<IncidentRecord>,
 }
@@ -122,7 +122,7 @@ pub async fn get(
 #[derive(Debug, Serialize)]
 pub struct Coverage {
     /// What detection knows of each provider and configured source, blind spots included.
-    pub sources: Vec<detect::views::SourceCoverage>,
+    pub sources: Vec<detect::SourceCoverage>,
     /// Stored events per provider, tenant and category, with their time span.
     pub categories: Vec<CategoryCoverage>,
     /// Open blind-spot findings (FW-011).

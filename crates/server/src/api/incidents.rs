@@ -6,11 +6,11 @@ use crate::api::{json_body, query_params};
 use crate::auth::Need;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::triage::{self, Actor, MAX_COMMENT};
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use chrono::Utc;
 use model::Finding;
 use serde::{Deserialize, Serialize};
 use store::{AuditEntry, Comment, IncidentRecord, Page, Status};
@@ -62,9 +62,6 @@ pub struct StatusChange {
     pub comment: Option<String>,
 }
 
-/// Longest comment kept, in bytes.
-const MAX_COMMENT: usize = 10_000;
-
 pub async fn set_status(
     State(app): State<AppState>,
     headers: HeaderMap,
@@ -83,33 +80,8 @@ pub async fn set_status(
     if comment.as_ref().is_some_and(|c| c.len() > MAX_COMMENT) {
         return Err(ApiError::bad_request(format!("`comment` is longer than {MAX_COMMENT} bytes")));
     }
-    let now = Utc::now();
-    let audit = AuditEntry {
-        seq: 0,
-        time: now,
-        actor: caller.name.clone(),
-        action: "incident.status".into(),
-        target: id.clone(),
-        detail: serde_json::json!({ "status": status.as_str(), "comment": comment, "token": caller.token_id }),
-    };
-    let target = id.clone();
-    let updated = app
-        .db
-        .run(move |s| {
-            if !s.set_status(&target, status, &audit)? {
-                return Ok(None);
-            }
-            if let Some(text) = &comment {
-                let note = AuditEntry {
-                    action: "incident.comment".into(),
-                    detail: serde_json::json!({ "text": text }),
-                    ..audit.clone()
-                };
-                s.add_comment(&target, &audit.actor, text, now, &note)?;
-            }
-            s.incident(&target)
-        })
-        .await?;
+    let actor = Actor { caller, via: None };
+    let updated = triage::set_status(&app, &actor, &id, status, comment).await?;
     updated.map(Json).ok_or_else(|| ApiError::not_found(format!("no incident `{id}`")))
 }
 
@@ -130,17 +102,7 @@ pub async fn comment(
     if text.trim().is_empty() || text.len() > MAX_COMMENT {
         return Err(ApiError::bad_request(format!("`text` must hold 1 to {MAX_COMMENT} bytes")));
     }
-    let now = Utc::now();
-    let audit = AuditEntry {
-        seq: 0,
-        time: now,
-        actor: caller.name.clone(),
-        action: "incident.comment".into(),
-        target: id.clone(),
-        detail: serde_json::json!({ "text": text, "token": caller.token_id }),
-    };
-    let target = id.clone();
-    let stored = app.db.run(move |s| s.add_comment(&target, &caller.name, &text, now, &audit)).await?;
+    let stored = triage::comment(&app, &Actor { caller, via: None }, &id, text).await?;
     stored.map(|c| (StatusCode::CREATED, Json(c))).ok_or_else(|| ApiError::not_found(format!("no incident `{id}`")))
 }
 

@@ -14,8 +14,10 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
-use model::{Provider, RemediationStep};
-use policy::connectors::{CallResult, ConnectorError, MethodType, Mode, Operation};
+use model::{RemediationAction, RemediationStep};
+use policy::connectors::{
+    CallResult, ConnectorError, MethodType, Mode, StepError, StepTarget, automated, step_operation,
+};
 use policy::{Approval, IdentityKey};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -46,14 +48,6 @@ async fn incident(app: &AppState, id: &str) -> Result<IncidentRecord, ApiError> 
     app.db.run(move |s| s.incident(&lookup)).await?.ok_or_else(|| ApiError::not_found(format!("no incident `{id}`")))
 }
 
-fn automated(provider: Provider, action: &str) -> bool {
-    matches!(
-        (provider, action),
-        (Provider::Okta, "revoke_sessions" | "remove_factor")
-            | (Provider::Entra | Provider::M365, "revoke_sessions" | "remove_factor" | "rotate_secret")
-    )
-}
-
 pub async fn plan(
     State(app): State<AppState>,
     headers: HeaderMap,
@@ -75,7 +69,7 @@ pub async fn plan(
                 .iter()
                 .find(|e| e.action.starts_with("remediation.") && e.detail["step"] == json!(step.step))
                 .map_or("todo".to_string(), |e| e.action.trim_start_matches("remediation.").to_string());
-            StepView { automated: automated(provider, &step.action), step: step.clone(), state }
+            StepView { automated: automated(provider, step.action), step: step.clone(), state }
         })
         .collect();
     let connector = app.gating.connector_for(provider).map(|c| c.api().as_str());
@@ -145,45 +139,30 @@ pub struct StepRun {
 #[derive(Debug, Serialize)]
 pub struct StepAnswer {
     pub step: u32,
-    pub action: String,
+    pub action: RemediationAction,
     pub state: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call: Option<CallResult>,
 }
 
-fn operation(provider: Provider, action: &str, user: &str, run: &StepRun) -> Result<Operation, ApiError> {
-    let user = user.to_string();
-    let missing = |what: &str| ApiError::bad_request(format!("`{action}` needs `{what}`"));
-    Ok(match (provider, action) {
-        (Provider::Okta, "revoke_sessions") => Operation::ClearSessions { user },
-        (Provider::Okta, "remove_factor") => match &run.factor {
-            Some(factor) => Operation::DeleteFactor { user, factor: factor.clone() },
-            None => Operation::ListFactors { user },
-        },
-        (Provider::Entra | Provider::M365, "revoke_sessions") => Operation::RevokeSessions { user },
-        (Provider::Entra | Provider::M365, "remove_factor") => match &run.factor {
-            Some(method) => Operation::DeleteMethod {
-                user,
-                method_type: run.method_type.ok_or_else(|| missing("method_type"))?,
-                method: method.clone(),
-            },
-            None => Operation::ListMethods { user },
-        },
-        (Provider::Entra | Provider::M365, "rotate_secret") => Operation::RemovePassword {
-            application: run.application.clone().ok_or_else(|| missing("application"))?,
-            key_id: run.key_id.clone().ok_or_else(|| missing("key_id"))?,
-        },
-        _ => {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "manual_step",
-                format!(
-                    "`{action}` at {provider} has no connector call: do it at the provider and send \
-                     `done_by_hand: true`"
-                ),
-            ));
+impl StepRun {
+    fn target(&self) -> StepTarget {
+        StepTarget {
+            factor: self.factor.clone(),
+            method_type: self.method_type,
+            application: self.application.clone(),
+            key_id: self.key_id.clone(),
         }
-    })
+    }
+}
+
+fn step_error(e: StepError) -> ApiError {
+    match e {
+        StepError::Manual { .. } => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "manual_step", format!("{e} and send `done_by_hand: true`"))
+        }
+        _ => ApiError::bad_request(e.to_string()),
+    }
 }
 
 fn connector_error(e: ConnectorError) -> ApiError {
@@ -223,15 +202,10 @@ pub async fn run_step(
     if run.done_by_hand {
         let entry = audit("remediation.done", json!({ "step": number, "action": step.action, "by_hand": true }));
         app.db.run(move |s| s.append_audit(&entry)).await?;
-        return Ok(Json(StepAnswer {
-            step: number,
-            action: step.action.to_string(),
-            state: "done".into(),
-            call: None,
-        }));
+        return Ok(Json(StepAnswer { step: number, action: step.action, state: "done".into(), call: None }));
     }
     let provider = key.provider;
-    let op = operation(provider, &step.action, &key.identity, &run)?;
+    let op = step_operation(provider, step.action, &key.identity, &run.target()).map_err(step_error)?;
     let Some(connector) = app.gating.connector_for(provider).cloned() else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -257,5 +231,5 @@ pub async fn run_step(
     let entry = audit(&format!("remediation.{state}"), detail);
     app.db.run(move |s| s.append_audit(&entry)).await?;
     let call = outcome.map_err(connector_error)?;
-    Ok(Json(StepAnswer { step: number, action: step.action.to_string(), state: state.into(), call: Some(call) }))
+    Ok(Json(StepAnswer { step: number, action: step.action, state: state.into(), call: Some(call) }))
 }

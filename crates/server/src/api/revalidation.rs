@@ -6,14 +6,13 @@ use crate::api::blocking;
 use crate::api::json_body;
 use crate::auth::Need;
 use crate::error::ApiError;
-use crate::gating::revalidation::privileged_identities;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
-use policy::{Campaign, RevalError, campaign};
+use policy::{Campaign, RevalError, campaign, privileged_identities};
 use serde::Deserialize;
 use store::CampaignRecord;
 
@@ -109,6 +108,7 @@ fn reval_error(e: RevalError) -> ApiError {
         RevalError::NotEligible(_) => ApiError::new(StatusCode::FORBIDDEN, "not_eligible", message),
         RevalError::NoJustification => ApiError::bad_request(message),
         RevalError::Ledger(e) => ApiError::internal(e.to_string()),
+        _ => ApiError::internal(message),
     }
 }
 

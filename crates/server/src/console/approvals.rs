@@ -8,7 +8,7 @@ use crate::api::decisions::decide;
 use crate::auth::Need;
 use crate::console::layout::{self, Nav};
 use crate::console::session::User;
-use crate::console::{csrf_refused, same_origin, secure};
+use crate::console::{form_allowed, secure};
 use crate::state::AppState;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use maud::{Markup, html};
-use policy::{ApprovalState, EnrollmentRequest, FactorSpec, GeoSpec, Purpose, RequestContext};
+use policy::{ApprovalState, EnrollmentRequest, FactorSpec, GeoSpec, Purpose, RequestContext, Verdict};
 use serde::Deserialize;
 
 const PROVIDERS: [&str; 3] = ["okta", "entra", "google"];
@@ -188,11 +188,9 @@ pub async fn request(
     headers: HeaderMap,
     Form(form): Form<RequestForm>,
 ) -> Response {
-    if !user.csrf_ok(&form.csrf) || !same_origin(&headers) {
-        return csrf_refused();
-    }
-    if !user.may(Need::Decide) {
-        return crate::console::forbidden(&user, "asking for decisions needs an analyst, approver or admin token.");
+    let lacking = "asking for decisions needs an analyst, approver or admin token.";
+    if let Err(refused) = form_allowed(&user, &headers, &form.csrf, Need::Decide, lacking) {
+        return refused;
     }
     let parsed = (
         model::Provider::parse(&form.provider),
@@ -247,15 +245,13 @@ pub async fn review(
     Path(id): Path<String>,
     Form(form): Form<VerdictForm>,
 ) -> Response {
-    if !user.csrf_ok(&form.csrf) || !same_origin(&headers) {
-        return csrf_refused();
+    let lacking = "approving needs an approver or admin token.";
+    if let Err(refused) = form_allowed(&user, &headers, &form.csrf, Need::Approve, lacking) {
+        return refused;
     }
-    if !user.may(Need::Approve) {
-        return crate::console::forbidden(&user, "approving needs an approver or admin token.");
-    }
-    let approve = match form.verdict.as_str() {
-        "approve" => true,
-        "deny" => false,
+    let verdict = match form.verdict.as_str() {
+        "approve" => Verdict::Approve,
+        "deny" => Verdict::Deny,
         other => {
             return render(&app, &user, StatusCode::BAD_REQUEST, Some(format!("Unknown verdict `{other}`."))).await;
         }
@@ -263,7 +259,7 @@ pub async fn review(
     let who = reviewer(user.caller());
     let worker = app.clone();
     let justification = form.justification;
-    let done = blocking(move || decide_review(&worker, &id, &who, &justification, approve, Utc::now())).await;
+    let done = blocking(move || decide_review(&worker, &id, &who, verdict, &justification, Utc::now())).await;
     let (status, notice) = match done {
         Ok(v) => (StatusCode::OK, format!("Approval {} {}.", v.approval.id, v.state_now)),
         Err(e) => (e.status, format!("Refused: {}", e.message)),

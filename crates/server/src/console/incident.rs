@@ -5,8 +5,9 @@
 use crate::auth::Need;
 use crate::console::layout::{self, Nav};
 use crate::console::session::User;
-use crate::console::{blast_svg, csrf_refused, failed, forbidden, not_found, same_origin, secure, seg};
+use crate::console::{blast_svg, failed, form_allowed, not_found, secure, seg};
 use crate::state::AppState;
+use crate::triage::{self, Actor, MAX_COMMENT};
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -348,49 +349,28 @@ pub async fn set_status(
     Path(id): Path<String>,
     Form(form): Form<StatusForm>,
 ) -> Response {
-    if !user.csrf_ok(&form.csrf) || !same_origin(&headers) {
-        return csrf_refused();
-    }
-    if !user.may(Need::Triage) {
-        return forbidden(&user, "changing status needs an analyst, approver or admin token.");
+    if let Err(refused) = form_allowed(
+        &user,
+        &headers,
+        &form.csrf,
+        Need::Triage,
+        "changing status needs an analyst, approver or admin token.",
+    ) {
+        return refused;
     }
     let Some(status) = Status::parse(&form.status) else {
         return not_found(&user, &format!("`{}` is not a status.", form.status));
     };
-    let now = Utc::now();
     let comment = Some(form.comment.trim().to_string()).filter(|c| !c.is_empty());
-    let caller = user.caller().clone();
-    let audit = AuditEntry {
-        seq: 0,
-        time: now,
-        actor: caller.name.clone(),
-        action: "incident.status".into(),
-        target: id.clone(),
-        detail: serde_json::json!({ "status": status.as_str(), "comment": comment, "token": caller.token_id, "via": "console" }),
-    };
-    let target = id.clone();
-    let done = app
-        .db
-        .run(move |s| {
-            if !s.set_status(&target, status, &audit)? {
-                return Ok(false);
-            }
-            if let Some(text) = &comment {
-                let note = AuditEntry {
-                    action: "incident.comment".into(),
-                    detail: serde_json::json!({ "text": text }),
-                    ..audit.clone()
-                };
-                s.add_comment(&target, &caller.name, text, now, &note)?;
-            }
-            Ok(true)
-        })
-        .await;
-    match done {
-        Ok(true) => Redirect::to(&format!("/console/incidents/{}", seg(&id))).into_response(),
-        Ok(false) => not_found(&user, &format!("No incident `{id}`.")),
+    match triage::set_status(&app, &console_actor(&user), &id, status, comment).await {
+        Ok(Some(_)) => Redirect::to(&format!("/console/incidents/{}", seg(&id))).into_response(),
+        Ok(None) => not_found(&user, &format!("No incident `{id}`.")),
         Err(e) => failed(e),
     }
+}
+
+fn console_actor(user: &User) -> Actor {
+    Actor { caller: user.caller().clone(), via: Some("console") }
 }
 
 #[derive(Debug, Deserialize)]
@@ -407,28 +387,16 @@ pub async fn comment(
     Path(id): Path<String>,
     Form(form): Form<CommentForm>,
 ) -> Response {
-    if !user.csrf_ok(&form.csrf) || !same_origin(&headers) {
-        return csrf_refused();
-    }
-    if !user.may(Need::Triage) {
-        return forbidden(&user, "commenting needs an analyst, approver or admin token.");
+    if let Err(refused) =
+        form_allowed(&user, &headers, &form.csrf, Need::Triage, "commenting needs an analyst, approver or admin token.")
+    {
+        return refused;
     }
     let text = form.text.trim().to_string();
-    if text.is_empty() || text.len() > 10_000 {
+    if text.is_empty() || text.len() > MAX_COMMENT {
         return Redirect::to(&format!("/console/incidents/{}", seg(&id))).into_response();
     }
-    let now = Utc::now();
-    let caller = user.caller().clone();
-    let audit = AuditEntry {
-        seq: 0,
-        time: now,
-        actor: caller.name.clone(),
-        action: "incident.comment".into(),
-        target: id.clone(),
-        detail: serde_json::json!({ "text": text, "token": caller.token_id, "via": "console" }),
-    };
-    let target = id.clone();
-    match app.db.run(move |s| s.add_comment(&target, &caller.name, &text, now, &audit)).await {
+    match triage::comment(&app, &console_actor(&user), &id, text).await {
         Ok(Some(_)) => Redirect::to(&format!("/console/incidents/{}#h-triage", seg(&id))).into_response(),
         Ok(None) => not_found(&user, &format!("No incident `{id}`.")),
         Err(e) => failed(e),

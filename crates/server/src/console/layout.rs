@@ -1,7 +1,7 @@
 //! The page shell: head, navigation, who is signed in, and the sign-out form.
 
 use crate::console::session::User;
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{DOCTYPE, Markup, html};
 
 /// Which navigation entry is the current page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,8 +97,4 @@ pub fn notice(text: Option<&str>) -> Markup {
 /// An empty-state line.
 pub fn empty(text: &str) -> Markup {
     html! { p.empty { (text) } }
-}
-
-pub fn raw(text: &'static str) -> PreEscaped<&'static str> {
-    PreEscaped(text)
 }

@@ -155,6 +155,19 @@ pub fn csrf_refused() -> Response {
     secure((StatusCode::FORBIDDEN, layout::page("Refused", Nav::None, None, body)).into_response())
 }
 
+/// Whether a form post may act: it carries this session's CSRF token, comes from this
+/// console, and the signed-in role reaches `need` (`what` says what the role lacks). Else
+/// the refusal to answer with.
+pub fn form_allowed(user: &User, headers: &HeaderMap, csrf: &str, need: Need, what: &str) -> Result<(), Response> {
+    if !user.csrf_ok(csrf) || !same_origin(headers) {
+        return Err(csrf_refused());
+    }
+    if !user.may(need) {
+        return Err(forbidden(user, what));
+    }
+    Ok(())
+}
+
 /// A page for a role that does not reach.
 pub fn forbidden(user: &User, what: &str) -> Response {
     let body = html! {

@@ -2,13 +2,11 @@
 //! workflow and revalidation campaigns over the store's ledger, and the provider
 //! connectors that execute remediation steps. Built once at start-up.
 
-pub mod context;
 pub mod ledger;
-pub mod revalidation;
 
 use crate::config::{ConnectorSetting, ServiceConfig};
 use crate::db::Db;
-use crate::run::secret;
+use crate::secrets;
 use anyhow::Context;
 use ledger::StoreLedger;
 use policy::connectors::{Connector, Executor};
@@ -79,7 +77,7 @@ fn connector(
     make: fn(&str, &str) -> Result<Connector, policy::connectors::ConnectorError>,
 ) -> anyhow::Result<Option<Connector>> {
     let Some(setting) = setting else { return Ok(None) };
-    let token = secret(setting.token_env.as_deref(), setting.token_file.as_deref())?
+    let token = secrets::read(setting.token_env.as_deref(), setting.token_file.as_deref())?
         .with_context(|| format!("[connectors.{name}] has no token"))?;
     Ok(Some(make(&setting.base_url, &token).with_context(|| format!("[connectors.{name}]"))?))
 }

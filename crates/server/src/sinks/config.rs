@@ -21,20 +21,27 @@ const MAX_NAME: usize = 64;
 pub struct SinkConfig {
     /// Unique; names the sink in the store's deliveries, in logs and in metric labels.
     pub name: String,
+    /// What kind of receiver, with its settings.
     pub kind: SinkKind,
+    /// How deliveries are retried.
     pub retry: RetryConfig,
     /// Most deliveries taken from the store at a time.
     pub batch: usize,
 }
 
+/// A sink's kind and its settings.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SinkKind {
+    /// A generic HTTPS receiver.
     Webhook(WebhookConfig),
+    /// A Slack incoming webhook.
     Slack(SlackConfig),
+    /// A local file.
     Ndjson(NdjsonConfig),
 }
 
 impl SinkKind {
+    /// The kind's name, as written in the settings.
     pub fn as_str(&self) -> &'static str {
         match self {
             SinkKind::Webhook(_) => "webhook",
@@ -47,24 +54,29 @@ impl SinkKind {
 /// A generic HTTPS receiver: the finding JSON, signed when a secret is set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookConfig {
+    /// Where to post.
     pub url: UrlSource,
     /// The environment variable holding the HMAC-SHA256 key (the key itself is never in the file).
     pub secret_env: Option<String>,
+    /// How long one request may take.
     pub timeout: Duration,
 }
 
 /// A Slack incoming webhook.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SlackConfig {
+    /// The incoming webhook.
     pub url: UrlSource,
     /// The web console's base URL; messages link to the incident when set.
     pub console_url: Option<Url>,
+    /// How long one request may take.
     pub timeout: Duration,
 }
 
 /// A local file of findings, one JSON object per line, appended.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NdjsonConfig {
+    /// The file.
     pub path: PathBuf,
 }
 
@@ -72,7 +84,9 @@ pub struct NdjsonConfig {
 /// they may be kept in the environment (`url_env`) rather than in the file.
 #[derive(Clone, PartialEq)]
 pub enum UrlSource {
+    /// Written in the settings.
     Inline(Url),
+    /// Read from this environment variable at start-up.
     Env(String),
 }
 
@@ -90,10 +104,13 @@ impl fmt::Debug for UrlSource {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RetryConfig {
+    /// The wait before the first retry.
     #[serde(with = "humantime_serde")]
     pub initial_backoff: Duration,
+    /// The longest wait between retries.
     #[serde(with = "humantime_serde")]
     pub max_backoff: Duration,
+    /// Attempts before a delivery is failed.
     pub max_attempts: u32,
 }
 
@@ -125,7 +142,9 @@ struct RawSink {
 #[derive(Debug, thiserror::Error, PartialEq)]
 #[error("sink `{sink}`: {reason}")]
 pub struct ConfigError {
+    /// The sink's name.
     pub sink: String,
+    /// What is wrong.
     pub reason: String,
 }
 

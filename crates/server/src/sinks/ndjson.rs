@@ -5,16 +5,19 @@ use model::Finding;
 use std::path::{Path, PathBuf};
 use tokio::io::AsyncWriteExt;
 
+/// Appends findings to a local file, one JSON object per line.
 #[derive(Debug, Clone)]
 pub struct NdjsonSender {
     path: PathBuf,
 }
 
 impl NdjsonSender {
+    /// A sender appending to `path`.
     pub fn new(path: PathBuf) -> NdjsonSender {
         NdjsonSender { path }
     }
 
+    /// The file it appends to.
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -10,21 +10,27 @@ use store::{Delivery, StoreError};
 /// (retracted after the delivery was queued).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Due {
+    /// The delivery.
     pub delivery: Delivery,
+    /// Its finding, unless retracted.
     pub finding: Option<Finding>,
 }
 
 /// What to record about one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attempt {
+    /// The receiver accepted it.
     Delivered,
     /// Failed; try again at `at`.
     Retry {
+        /// What went wrong.
         error: String,
+        /// When to try again.
         at: DateTime<Utc>,
     },
     /// Failed for good: kept as failed until replayed.
     GaveUp {
+        /// What went wrong.
         error: String,
     },
 }

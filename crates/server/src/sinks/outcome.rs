@@ -13,15 +13,19 @@ const ERROR_BODY_CHARS: usize = 200;
 /// The result of sending one finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
+    /// The receiver accepted it.
     Delivered,
     /// Worth trying again (network error, 408, 429, 5xx); `after` is the receiver's
     /// `Retry-After` when it gave one.
     Retry {
+        /// What went wrong.
         error: String,
+        /// How long the receiver asked to wait.
         after: Option<Duration>,
     },
     /// Trying again will not help (another 4xx, a redirect, a finding that cannot be encoded).
     Permanent {
+        /// What went wrong.
         error: String,
     },
 }

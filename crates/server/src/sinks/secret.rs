@@ -8,6 +8,7 @@ use std::fmt;
 pub struct Secret(Vec<u8>);
 
 impl Secret {
+    /// A key of these bytes.
     pub fn new(bytes: impl Into<Vec<u8>>) -> Secret {
         Secret(bytes.into())
     }
@@ -29,6 +30,7 @@ impl fmt::Debug for Secret {
 pub struct SecretUrl(Url);
 
 impl SecretUrl {
+    /// The URL, kept out of logs.
     pub fn new(url: Url) -> SecretUrl {
         SecretUrl(url)
     }

@@ -15,23 +15,47 @@ use std::time::Duration;
 /// Connecting may take at most this long, within the request timeout.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Why the configured sinks cannot be built.
 #[derive(Debug, thiserror::Error, PartialEq)]
+#[non_exhaustive]
 pub enum SinkError {
+    /// Two sinks share a name.
     #[error("two sinks are named `{0}`; sink names must be unique")]
     Duplicate(String),
+    /// An environment variable the sink names is missing.
     #[error("sink `{sink}`: environment variable `{var}` is not set or empty")]
-    MissingEnv { sink: String, var: String },
+    MissingEnv {
+        /// The sink.
+        sink: String,
+        /// The variable.
+        var: String,
+    },
+    /// A value cannot be used.
     #[error("sink `{sink}`: {reason}")]
-    Invalid { sink: String, reason: String },
+    Invalid {
+        /// The sink.
+        sink: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The HTTP client cannot be built.
     #[error("sink `{sink}`: cannot build the http client: {reason}")]
-    Client { sink: String, reason: String },
+    Client {
+        /// The sink.
+        sink: String,
+        /// What failed.
+        reason: String,
+    },
 }
 
 /// How a sink sends: one variant per kind.
 #[derive(Debug, Clone)]
 pub enum Sender {
+    /// An HTTPS receiver.
     Webhook(WebhookSender),
+    /// Slack.
     Slack(SlackSender),
+    /// A local file.
     Ndjson(NdjsonSender),
 }
 
@@ -46,18 +70,22 @@ pub struct Sink {
 }
 
 impl Sink {
+    /// Its unique name.
     pub fn name(&self) -> &str {
         &self.name
     }
 
+    /// How it sends.
     pub fn sender(&self) -> &Sender {
         &self.sender
     }
 
+    /// How its deliveries are retried.
     pub fn retry(&self) -> RetryConfig {
         self.retry
     }
 
+    /// Most deliveries taken at a time.
     pub fn batch(&self) -> usize {
         self.batch
     }

@@ -14,6 +14,7 @@ const FIELD_CHARS: usize = 2000;
 /// Reachable names listed under the blast radius; the rest are counted.
 const TOP_SHOWN: usize = 3;
 
+/// Posts findings to a Slack incoming webhook.
 #[derive(Debug, Clone)]
 pub struct SlackSender {
     client: reqwest::Client,
@@ -22,10 +23,12 @@ pub struct SlackSender {
 }
 
 impl SlackSender {
+    /// A sender to `url`, linking to the console at `console_url` when set.
     pub fn new(client: reqwest::Client, url: SecretUrl, console_url: Option<Url>) -> SlackSender {
         SlackSender { client, url, console_url }
     }
 
+    /// Posts one finding's message.
     pub async fn send(&self, finding: &Finding) -> Outcome {
         let body = message(finding, self.console_url.as_ref());
         let request = self

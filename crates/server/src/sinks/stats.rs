@@ -27,6 +27,7 @@ pub struct StatsSnapshot {
 }
 
 impl SinkStats {
+    /// The counters as they stand.
     pub fn snapshot(&self) -> StatsSnapshot {
         StatsSnapshot {
             delivered: self.delivered.load(Ordering::Relaxed),

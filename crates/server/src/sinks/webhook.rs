@@ -10,10 +10,14 @@ use hmac::{Hmac, Mac};
 use model::Finding;
 use sha2::Sha256;
 
+/// The header naming what the body is (`finding`).
 pub const EVENT_HEADER: &str = "x-factorwatch-event";
+/// The header carrying the delivery id, the same on every retry.
 pub const DELIVERY_HEADER: &str = "x-factorwatch-delivery";
+/// The header carrying the body's signature.
 pub const SIGNATURE_HEADER: &str = "x-factorwatch-signature";
 
+/// Posts findings as JSON to an HTTPS receiver, signed when a secret is set.
 #[derive(Debug, Clone)]
 pub struct WebhookSender {
     client: reqwest::Client,
@@ -22,10 +26,12 @@ pub struct WebhookSender {
 }
 
 impl WebhookSender {
+    /// A sender to `url`, signing with `secret` when given.
     pub fn new(client: reqwest::Client, url: SecretUrl, secret: Option<Secret>) -> WebhookSender {
         WebhookSender { client, url, secret }
     }
 
+    /// Posts one finding as delivery `delivery`.
     pub async fn send(&self, delivery: i64, finding: &Finding) -> Outcome {
         let body = match serde_json::to_vec(finding) {
             Ok(body) => body,

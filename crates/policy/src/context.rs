@@ -2,11 +2,10 @@
 //! identity graph at the moment of the request: tier, manager, recent risk, baseline
 //! membership of the request's context, current factors and blast radius.
 
+use crate::request::{BlastSummary, BoundFactor, EnrollmentRequest, Familiar, IdentityContext, RiskReason};
 use chrono::{DateTime, Utc};
-use detect::Engine;
-use detect::views::IdentityView;
+use detect::{Engine, IdentityView, RiskCause};
 use model::{FactorClass, PrincipalKind};
-use policy::{BlastSummary, BoundFactor, EnrollmentRequest, Familiar, IdentityContext, RiskReason};
 use std::collections::BTreeMap;
 
 /// The identity context for `req` at `now`, given the identity's view (read once by the
@@ -38,8 +37,12 @@ pub fn identity_context(
     };
     let window = chrono::Duration::from_std(config.detectors.enroll_after_risky_signin.window)
         .unwrap_or(chrono::Duration::hours(2));
-    let mut risk: Vec<RiskReason> =
-        view.risk.iter().filter(|r| r.time <= now && now - r.time <= window).flat_map(|r| reasons(&r.reason)).collect();
+    let mut risk: Vec<RiskReason> = view
+        .risk
+        .iter()
+        .filter(|r| r.time <= now && now - r.time <= window)
+        .flat_map(|r| r.reasons.iter().map(reason_of))
+        .collect();
     let familiar = familiarity(&view, req, config.baseline.min_signins);
     if familiar.established {
         if !familiar.device && req.context.device_id.is_some() {
@@ -103,23 +106,17 @@ fn manager_of(
     })
 }
 
-/// Risk reasons from the reasons detection recorded for a risky sign-in.
-fn reasons(text: &str) -> Vec<RiskReason> {
-    let text = text.to_ascii_lowercase();
-    let mut out = Vec::new();
-    let mut has = |needle: &str, reason: RiskReason| {
-        if text.contains(needle) {
-            out.push(reason);
-        }
-    };
-    has("impossible travel", RiskReason::ImpossibleTravel);
-    has("device", RiskReason::UnfamiliarDevice);
-    has("country", RiskReason::UnfamiliarCountry);
-    has("network as", RiskReason::UnfamiliarAsn);
-    has("anonymizing proxy", RiskReason::AnonymizingProxy);
-    has("provider risk", RiskReason::ProviderRisk);
-    has("mfa fatigue", RiskReason::MfaFatigue);
-    out
+/// The decision point's risk reason for a reason detection recorded.
+fn reason_of(cause: &RiskCause) -> RiskReason {
+    match cause {
+        RiskCause::ImpossibleTravel => RiskReason::ImpossibleTravel,
+        RiskCause::UnfamiliarDevice { .. } => RiskReason::UnfamiliarDevice,
+        RiskCause::UnfamiliarCountry { .. } => RiskReason::UnfamiliarCountry,
+        RiskCause::UnfamiliarNetwork { .. } => RiskReason::UnfamiliarAsn,
+        RiskCause::AnonymizingProxy => RiskReason::AnonymizingProxy,
+        RiskCause::ProviderRiskLevel | RiskCause::ProviderRisk { .. } => RiskReason::ProviderRisk,
+        RiskCause::MfaFatigue => RiskReason::MfaFatigue,
+    }
 }
 
 /// Whether the request's device, IP and country are in the identity's baseline.
@@ -148,16 +145,32 @@ fn is_hardware(kind: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use model::Text;
 
     #[test]
     fn detection_reasons_become_policy_risk_reasons() {
+        let reasons = |causes: &[RiskCause]| causes.iter().map(reason_of).collect::<Vec<_>>();
         assert_eq!(
-            reasons("impossible travel, country BR never seen"),
+            reasons(&[RiskCause::ImpossibleTravel, RiskCause::UnfamiliarCountry { country: Text::from("BR") }]),
             [RiskReason::ImpossibleTravel, RiskReason::UnfamiliarCountry]
         );
-        assert_eq!(reasons("MFA fatigue"), [RiskReason::MfaFatigue]);
-        assert_eq!(reasons("provider risk: anonymizedIPAddress"), [RiskReason::ProviderRisk]);
-        assert_eq!(reasons("network AS64500 never seen"), [RiskReason::UnfamiliarAsn]);
-        assert!(reasons("something else").is_empty());
+        assert_eq!(reasons(&[RiskCause::MfaFatigue]), [RiskReason::MfaFatigue]);
+        assert_eq!(
+            reasons(&[RiskCause::ProviderRisk { signal: "anonymizedIPAddress".into() }, RiskCause::ProviderRiskLevel]),
+            [RiskReason::ProviderRisk, RiskReason::ProviderRisk]
+        );
+        assert_eq!(reasons(&[RiskCause::UnfamiliarNetwork { asn: 64500 }]), [RiskReason::UnfamiliarAsn]);
+        assert_eq!(
+            reasons(&[RiskCause::UnfamiliarDevice { device: Text::from("d-1") }]),
+            [RiskReason::UnfamiliarDevice]
+        );
+        assert_eq!(reasons(&[RiskCause::AnonymizingProxy]), [RiskReason::AnonymizingProxy]);
+    }
+
+    #[test]
+    fn a_provider_signal_is_provider_risk_whatever_its_words() {
+        // Markers are the provider's words: one naming a country is not an unfamiliar country.
+        let cause = RiskCause::ProviderRisk { signal: "newCountry, unfamiliar device".into() };
+        assert_eq!(reason_of(&cause), RiskReason::ProviderRisk);
     }
 }

@@ -2,15 +2,20 @@
 //! detection knows, with its current factors and whether a decision or approval in the
 //! ledger allowed each binding.
 
+use crate::approval::{ApprovalError, Approvals};
+use crate::ledger::IdentityKey;
+use crate::revalidate::{RevalFactor, RevalIdentity};
 use detect::Engine;
-use policy::{Approvals, IdentityKey, RevalFactor, RevalIdentity};
 use std::collections::BTreeMap;
 
+/// The identities a campaign opened now covers, from detection state: each privileged
+/// identity's bound factors, each marked approved when a decision or approval in force at
+/// its binding allowed it; with the manager `managers` names for it (by id or login).
 pub fn privileged_identities(
     engine: &Engine,
     approvals: &Approvals,
     managers: &BTreeMap<String, String>,
-) -> Result<Vec<RevalIdentity>, policy::ApprovalError> {
+) -> Result<Vec<RevalIdentity>, ApprovalError> {
     let mut out = Vec::new();
     for summary in engine.identities().into_iter().filter(|s| s.tier <= 1) {
         let key = &summary.key;
