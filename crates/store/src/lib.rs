@@ -25,8 +25,8 @@ pub use error::StoreError;
 pub use paths::{DB_FILE, default_data_dir};
 pub use postgres::Postgres;
 pub use records::{
-    AuditEntry, CampaignRecord, Comment, Delivery, DeliveryState, Detections, IncidentRecord, LedgerRecord,
-    LedgerWrite, Page, Query, Role, SourceStat, Status, TokenRecord,
+    AuditEntry, CampaignRecord, Comment, Delivery, DeliveryKind, DeliveryState, Detections, IncidentRecord,
+    LedgerRecord, LedgerWrite, Notice, NoticeWrite, Page, Query, Role, SourceStat, Status, TokenRecord,
 };
 pub use roles::{Audit, Campaigns, Deliveries, Events, Findings, IdentityGraph, Ledger, Maintenance, Store};
 pub use sqlite::Sqlite;

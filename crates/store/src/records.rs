@@ -202,14 +202,41 @@ impl DeliveryState {
     }
 }
 
-/// One finding to send to one sink.
+/// What a delivery carries to its sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryKind {
+    /// A finding of the detector.
+    Finding,
+    /// A notice of the decision point ([`Notice`]).
+    Notice,
+}
+
+impl DeliveryKind {
+    /// The kind's name, as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryKind::Finding => "finding",
+            DeliveryKind::Notice => "notice",
+        }
+    }
+
+    /// The kind named `text`.
+    pub fn parse(text: &str) -> Option<DeliveryKind> {
+        [DeliveryKind::Finding, DeliveryKind::Notice].into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// One finding or notice to send to one sink.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Delivery {
     /// Assigned by the store.
     pub id: i64,
     /// The sink's name.
     pub sink: String,
-    /// The finding's id.
+    /// What it carries.
+    pub kind: DeliveryKind,
+    /// The id of what it carries: the finding's, or the notice's for a notice.
     pub finding: String,
     /// Where it stands.
     pub state: DeliveryState,
@@ -291,6 +318,34 @@ pub struct CampaignRecord {
     pub body: String,
 }
 
+/// A notice of the decision point to one recipient (an approval is needed, was given or
+/// refused, a decision was made), delivered by the sinks like a finding. The store keeps
+/// it whole; the server owns its shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Notice {
+    /// Unique; the same change noticed again has the same id.
+    pub id: String,
+    /// What it tells: `approval_needed`, `approved`, `denied`, `expired`, `decision`.
+    pub kind: String,
+    /// Who it is for: `subject`, `manager:<id>`, `soc`.
+    pub recipient: String,
+    /// The channel it must not go through: the factor being bound.
+    pub not_via: Option<String>,
+    /// When what it tells happened.
+    pub time: DateTime<Utc>,
+    /// The payload the sinks send, as JSON.
+    pub body: String,
+}
+
+/// A notice and the sinks that deliver it, written with the ledger change it tells of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoticeWrite {
+    /// The notice.
+    pub notice: Notice,
+    /// One pending delivery is queued per sink named here.
+    pub sinks: Vec<String>,
+}
+
 /// One write of the decision point, for [`crate::Ledger::write_ledger`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum LedgerWrite {
@@ -300,4 +355,14 @@ pub enum LedgerWrite {
     Approval(LedgerRecord),
     /// An audit entry.
     Audit(AuditEntry),
+    /// A notice with its deliveries; `false` (nothing written) when its id is stored.
+    Notice(NoticeWrite),
+    /// A change to a stored approval, made only at the version its writer read (compare and
+    /// swap); `false` (nothing written) when the version moved.
+    ApprovalChange {
+        /// The approval as it is to be stored.
+        record: LedgerRecord,
+        /// The version its writer read.
+        expected_version: i64,
+    },
 }

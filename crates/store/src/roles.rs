@@ -3,7 +3,7 @@
 
 use crate::records::{
     AuditEntry, CampaignRecord, Comment, Delivery, DeliveryState, Detections, IncidentRecord, LedgerRecord,
-    LedgerWrite, Page, Query, SourceStat, Status, TokenRecord,
+    LedgerWrite, Notice, Page, Query, SourceStat, Status, TokenRecord,
 };
 use crate::{Appended, Saved, StoreError};
 use chrono::{DateTime, Utc};
@@ -119,8 +119,12 @@ pub trait Tokens {
     fn revoke_token(&mut self, id: &str, time: DateTime<Utc>) -> Result<bool, StoreError>;
 }
 
-/// The sinks' outbox: one delivery per (sink, finding), retried until delivered or given up.
+/// The sinks' outbox: one delivery per (sink, finding or notice), retried until delivered or
+/// given up.
 pub trait Deliveries {
+    /// The notice `id` that a delivery of kind notice carries.
+    fn notice(&self, id: &str) -> Result<Option<Notice>, StoreError>;
+
     /// Pending deliveries of `sink` due at `now`, oldest first, at most `limit`.
     fn due_deliveries(&self, sink: &str, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>, StoreError>;
 

@@ -5,7 +5,8 @@
 use crate::StoreError;
 use crate::codec::unstamp;
 use crate::records::{
-    AuditEntry, Comment, Delivery, DeliveryState, IncidentRecord, Role, SourceStat, Status, TokenRecord,
+    AuditEntry, Comment, Delivery, DeliveryKind, DeliveryState, IncidentRecord, Notice, Role, SourceStat, Status,
+    TokenRecord,
 };
 use chrono::{DateTime, Utc};
 use model::{Incident, Provider};
@@ -59,6 +60,7 @@ impl TokenRow {
 pub(crate) struct DeliveryRow {
     pub id: i64,
     pub sink: String,
+    pub kind: String,
     pub finding: String,
     pub state: String,
     pub attempts: i64,
@@ -71,16 +73,43 @@ impl DeliveryRow {
         let id = format!("delivery {}", self.id);
         let state =
             DeliveryState::parse(&self.state).ok_or_else(|| corrupt(&id, format!("unknown state `{}`", self.state)))?;
+        let kind =
+            DeliveryKind::parse(&self.kind).ok_or_else(|| corrupt(&id, format!("unknown kind `{}`", self.kind)))?;
         let attempts = u32::try_from(self.attempts)
             .map_err(|_| corrupt(&id, format!("{} attempts is out of range", self.attempts)))?;
         Ok(Delivery {
             id: self.id,
             sink: self.sink,
+            kind,
             finding: self.finding,
             state,
             attempts,
             next_attempt: time(&id, &self.next_attempt)?,
             last_error: self.last_error,
+        })
+    }
+}
+
+/// The columns of a `notices` row.
+pub(crate) struct NoticeRow {
+    pub id: String,
+    pub kind: String,
+    pub recipient: String,
+    pub not_via: Option<String>,
+    pub time: String,
+    pub body: String,
+}
+
+impl NoticeRow {
+    pub(crate) fn record(self) -> Result<Notice, StoreError> {
+        let time = time(&self.id, &self.time)?;
+        Ok(Notice {
+            id: self.id,
+            kind: self.kind,
+            recipient: self.recipient,
+            not_via: self.not_via,
+            time,
+            body: self.body,
         })
     }
 }

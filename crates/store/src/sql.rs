@@ -101,9 +101,9 @@ pub(crate) const REVOKE_TOKEN: &str = "UPDATE tokens SET revoked = COALESCE(revo
 
 // --- sink deliveries ---
 
-pub(crate) const DUE_DELIVERIES: &str = "SELECT id, sink, finding, state, attempts, next_attempt, last_error
+pub(crate) const DUE_DELIVERIES: &str = "SELECT id, sink, kind, finding, state, attempts, next_attempt, last_error
      FROM deliveries WHERE sink = ?1 AND state = 'pending' AND next_attempt <= ?2 ORDER BY id LIMIT ?3";
-pub(crate) const DELIVERIES_IN_STATE: &str = "SELECT id, sink, finding, state, attempts, next_attempt, last_error
+pub(crate) const DELIVERIES_IN_STATE: &str = "SELECT id, sink, kind, finding, state, attempts, next_attempt, last_error
      FROM deliveries WHERE sink = ?1 AND state = ?2 ORDER BY id LIMIT ?3";
 pub(crate) const DELIVERED: &str = "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1 WHERE id = ?1";
 pub(crate) const RETRY_LATER: &str =
@@ -116,6 +116,25 @@ pub(crate) const GIVE_UP: &str =
 /// next attempt.
 pub(crate) const REPLAY_FAILED: &str =
     "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt = ?2 WHERE sink = ?1 AND state = 'failed'";
+
+// --- decision point notices ---
+
+/// Migration 6 on both backends: notices, and deliveries that say what they carry (the
+/// `finding` column then holds a notice's id for a notice).
+pub(crate) const NOTICES_MIGRATION: &str = "ALTER TABLE deliveries ADD COLUMN kind TEXT NOT NULL DEFAULT 'finding';
+    CREATE TABLE notices (
+        id        TEXT PRIMARY KEY,
+        kind      TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        not_via   TEXT,
+        time      TEXT NOT NULL,
+        body      TEXT NOT NULL
+    );";
+pub(crate) const INSERT_NOTICE: &str =
+    "INSERT INTO notices (id, kind, recipient, not_via, time, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+pub(crate) const QUEUE_NOTICE: &str = "INSERT INTO deliveries (sink, finding, kind, state, attempts, next_attempt)
+     VALUES (?1, ?2, 'notice', 'pending', 0, ?3) ON CONFLICT (sink, finding) DO NOTHING";
+pub(crate) const NOTICE: &str = "SELECT id, kind, recipient, not_via, time, body FROM notices WHERE id = ?1";
 
 // --- the ledger ---
 

@@ -59,4 +59,6 @@ on_both_backends!(
     approvals_list_newest_first_by_state_and_page,
     a_campaign_is_created_once_and_replaced_at_its_version,
     a_decision_with_its_approval_and_audit_is_written_all_or_nothing,
+    a_notice_is_stored_with_its_approval_and_queued_for_the_sinks_it_names,
+    a_notice_and_its_approval_change_are_written_all_or_nothing,
 );

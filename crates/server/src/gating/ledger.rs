@@ -225,7 +225,9 @@ impl Batch {
         }
         let first = match &writes[0] {
             LedgerWrite::Decision(r) | LedgerWrite::Approval(r) => r.id.clone(),
+            LedgerWrite::ApprovalChange { record, .. } => record.id.clone(),
             LedgerWrite::Audit(e) => e.target.clone(),
+            LedgerWrite::Notice(n) => n.notice.id.clone(),
         };
         if self.ledger.write_grouped(writes)? { Ok(()) } else { Err(LedgerError::Duplicate(first)) }
     }

@@ -5,7 +5,7 @@ use model::Finding;
 use server::sinks::{Attempt, Due, Outbox};
 use std::collections::HashMap;
 use std::sync::Mutex;
-use store::{Delivery, DeliveryState, StoreError};
+use store::{Delivery, DeliveryKind, DeliveryState, StoreError};
 
 #[derive(Default)]
 pub struct MemoryOutbox {
@@ -26,6 +26,7 @@ impl MemoryOutbox {
         state.deliveries.push(Delivery {
             id,
             sink: sink.into(),
+            kind: DeliveryKind::Finding,
             finding: finding.id.clone(),
             state: DeliveryState::Pending,
             attempts: 0,

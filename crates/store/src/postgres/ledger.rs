@@ -58,7 +58,11 @@ pub(super) fn list_approvals(
     Ok(queries::page(bodies, offset, limit))
 }
 
-pub(super) fn update_approval(client: &mut Client, r: &LedgerRecord, expected: i64) -> Result<bool, StoreError> {
+pub(super) fn update_approval(
+    client: &mut impl GenericClient,
+    r: &LedgerRecord,
+    expected: i64,
+) -> Result<bool, StoreError> {
     let changed = client
         .execute(&*dollar(sql::UPDATE_APPROVAL), &[&r.id, &r.state, &r.version, &r.body, &expected])
         .map_err(db)?;
@@ -107,6 +111,10 @@ pub(super) fn write_all(client: &mut Client, writes: &[LedgerWrite]) -> Result<b
             LedgerWrite::Audit(entry) => {
                 super::triage::append_audit(&mut tx, entry)?;
                 true
+            }
+            LedgerWrite::Notice(notice) => super::deliveries::put_notice(&mut tx, notice)?,
+            LedgerWrite::ApprovalChange { record, expected_version } => {
+                update_approval(&mut tx, record, *expected_version)?
             }
         };
         if !fresh {

@@ -17,7 +17,7 @@ use crate::codec::stamp;
 use crate::queries::Param;
 use crate::records::{
     AuditEntry, CampaignRecord, Comment, Delivery, DeliveryState, Detections, IncidentRecord, LedgerRecord,
-    LedgerWrite, Page, Query, SourceStat, Status, TokenRecord,
+    LedgerWrite, Notice, Page, Query, SourceStat, Status, TokenRecord,
 };
 use crate::roles::{Audit, Campaigns, Deliveries, Events, Findings, IdentityGraph, Ledger, Maintenance, Tokens};
 use crate::sql::{self, dollar};
@@ -268,6 +268,10 @@ impl Tokens for Postgres {
 }
 
 impl Deliveries for Postgres {
+    fn notice(&self, id: &str) -> Result<Option<Notice>, StoreError> {
+        deliveries::notice(&mut *self.client()?, id)
+    }
+
     fn due_deliveries(&self, sink: &str, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>, StoreError> {
         deliveries::due(&mut *self.client()?, sink, now, limit)
     }

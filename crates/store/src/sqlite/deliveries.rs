@@ -3,21 +3,22 @@
 use super::{db, int};
 use crate::StoreError;
 use crate::codec::stamp;
-use crate::records::{Delivery, DeliveryState};
-use crate::rows::DeliveryRow;
+use crate::records::{Delivery, DeliveryState, Notice, NoticeWrite};
+use crate::rows::{DeliveryRow, NoticeRow};
 use crate::sql;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, Params, Row, params};
+use rusqlite::{Connection, OptionalExtension, Params, Row, params};
 
 fn delivery_row(r: &Row<'_>) -> rusqlite::Result<DeliveryRow> {
     Ok(DeliveryRow {
         id: r.get(0)?,
         sink: r.get(1)?,
-        finding: r.get(2)?,
-        state: r.get(3)?,
-        attempts: r.get(4)?,
-        next_attempt: r.get(5)?,
-        last_error: r.get(6)?,
+        kind: r.get(2)?,
+        finding: r.get(3)?,
+        state: r.get(4)?,
+        attempts: r.get(5)?,
+        next_attempt: r.get(6)?,
+        last_error: r.get(7)?,
     })
 }
 
@@ -63,4 +64,37 @@ pub(super) fn record_attempt(
 
 pub(super) fn replay_failed(conn: &Connection, sink: &str, now: DateTime<Utc>) -> Result<usize, StoreError> {
     conn.execute(sql::REPLAY_FAILED, params![sink, stamp(now)]).map_err(db)
+}
+
+/// Stores a notice and queues a delivery of it per sink; `false` when its id is stored.
+pub(super) fn put_notice(conn: &Connection, write: &NoticeWrite) -> Result<bool, StoreError> {
+    let n = &write.notice;
+    let stored = conn.execute(sql::INSERT_NOTICE, params![n.id, n.kind, n.recipient, n.not_via, stamp(n.time), n.body]);
+    match stored {
+        Ok(_) => {}
+        Err(e) if super::is_conflict(&e) => return Ok(false),
+        Err(e) => return Err(db(e)),
+    }
+    let now = stamp(chrono::Utc::now());
+    for sink in &write.sinks {
+        conn.execute(sql::QUEUE_NOTICE, params![sink, n.id, now]).map_err(db)?;
+    }
+    Ok(true)
+}
+
+pub(super) fn notice(conn: &Connection, id: &str) -> Result<Option<Notice>, StoreError> {
+    conn.query_row(sql::NOTICE, params![id], |r| {
+        Ok(NoticeRow {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            recipient: r.get(2)?,
+            not_via: r.get(3)?,
+            time: r.get(4)?,
+            body: r.get(5)?,
+        })
+    })
+    .optional()
+    .map_err(db)?
+    .map(NoticeRow::record)
+    .transpose()
 }

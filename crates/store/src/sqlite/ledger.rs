@@ -101,6 +101,10 @@ pub(super) fn write_all(conn: &mut Connection, writes: &[LedgerWrite]) -> Result
                 super::triage::append_audit(&tx, entry)?;
                 true
             }
+            LedgerWrite::Notice(notice) => super::deliveries::put_notice(&tx, notice)?,
+            LedgerWrite::ApprovalChange { record, expected_version } => {
+                update_approval(&tx, record, *expected_version)?
+            }
         };
         if !fresh {
             return Ok(false);

@@ -173,6 +173,8 @@ pub const MIGRATIONS: &[&str] = &[
         version INTEGER NOT NULL,
         body    TEXT NOT NULL
     );",
+    // 6: decision point notices, delivered by the sinks beside findings.
+    crate::sql::NOTICES_MIGRATION,
 ];
 
 /// The version a fully migrated database is at.

@@ -16,7 +16,7 @@ use crate::codec::stamp;
 use crate::queries::Param;
 use crate::records::{
     AuditEntry, CampaignRecord, Comment, Delivery, DeliveryState, Detections, IncidentRecord, LedgerRecord,
-    LedgerWrite, Page, Query, SourceStat, Status, TokenRecord,
+    LedgerWrite, Notice, Page, Query, SourceStat, Status, TokenRecord,
 };
 use crate::roles::{Audit, Campaigns, Deliveries, Events, Findings, IdentityGraph, Ledger, Maintenance, Tokens};
 use crate::{Appended, Saved, StoreError, sql};
@@ -234,6 +234,10 @@ impl Tokens for Sqlite {
 }
 
 impl Deliveries for Sqlite {
+    fn notice(&self, id: &str) -> Result<Option<Notice>, StoreError> {
+        deliveries::notice(&self.conn, id)
+    }
+
     fn due_deliveries(&self, sink: &str, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>, StoreError> {
         deliveries::due(&self.conn, sink, now, limit)
     }
