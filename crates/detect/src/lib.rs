@@ -33,6 +33,7 @@ mod views;
 
 pub use config::{Config, ConfigError};
 pub use engine::Engine;
+pub use finding::stable_id;
 pub use gate::EnrollmentGate;
 pub use regroup::{Earlier, History, Regrouped, Regrouper};
 pub use risk::RiskCause;

@@ -6,7 +6,7 @@ use crate::correlate::Fired;
 use crate::evaluate::Hit;
 use crate::facts::Facts;
 use crate::rules::Meta;
-use detect::finding::stable_id;
+use detect::stable_id;
 use model::{BlastRadius, Evidence, Finding, FindingActor, FindingIdentity, Mappings, Text};
 
 /// Most evidence events a correlation finding lists.

@@ -2,6 +2,8 @@
 //! when their condition holds in the window and not otherwise, and a session resumed from
 //! saved windows gives what one uninterrupted session gives.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use ingest::Options;
 use sigma::correlate::Windows;
 use sigma::{Evaluator, Hit, RuleSet, Session};

@@ -2,6 +2,8 @@
 //! (`../shared/samples`): each rule loads or is skipped with its reason, and the rules fire
 //! on the records they were written for and on no others.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use ingest::{Options, Pipeline};
 use sigma::{Evaluator, Hit, RuleSet};
 use std::collections::{BTreeMap, BTreeSet};

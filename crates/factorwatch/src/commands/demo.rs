@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
-use store::{Sqlite, Store};
+use store::{Findings, IdentityGraph, Sqlite};
 
 /// The config file a tenant folder carries.
 const CONFIG_FILE: &str = "factorwatch.toml";

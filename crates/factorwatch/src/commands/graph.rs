@@ -8,7 +8,7 @@ use model::Provider;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use store::{Sqlite, Store};
+use store::{IdentityGraph, Sqlite};
 
 pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
     let db_path = database(args.data_dir)?;

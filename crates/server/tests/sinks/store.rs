@@ -8,7 +8,7 @@ use server::db::Db;
 use server::sinks::replay;
 use std::sync::Arc;
 use std::time::Duration;
-use store::{DeliveryState, Detections, Sqlite, Store};
+use store::{DeliveryState, Detections, Findings, Sqlite};
 
 fn incident(finding: &model::Finding) -> Incident {
     Incident {
