@@ -62,7 +62,7 @@ pub enum RecordError {
     #[error("empty input: no records")]
     Empty,
     /// Reading the source failed; records read before the failure are kept.
-    #[error("{what}: {source}; rest of the source skipped")]
+    #[error("read failed: {what}: {source}; rest of the source skipped")]
     Io {
         /// What was being done (`cannot open`, `gzip data is corrupt`).
         what: &'static str,
