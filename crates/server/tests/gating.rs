@@ -526,3 +526,110 @@ async fn with_gating_on_an_approved_binding_passes_and_one_nobody_allowed_is_fw_
         assert_eq!(used["state"], "consumed", "{backend:?}: the approval was used by the binding it allowed");
     }
 }
+
+/// A local webhook receiver: every body posted to `/{path}`, with its event header, by path.
+struct Receiver {
+    url: String,
+    got: std::sync::Arc<std::sync::Mutex<Vec<(String, String, Value)>>>,
+}
+
+impl Receiver {
+    async fn start() -> Receiver {
+        use axum::extract::{Path, State};
+        type Got = std::sync::Arc<std::sync::Mutex<Vec<(String, String, Value)>>>;
+        async fn take(
+            State(got): State<Got>,
+            Path(path): Path<String>,
+            headers: axum::http::HeaderMap,
+            body: axum::body::Bytes,
+        ) -> &'static str {
+            let event = headers.get("x-factorwatch-event").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+            let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            got.lock().unwrap().push((path, event, body));
+            "ok"
+        }
+        let got: Got = std::sync::Arc::default();
+        let app = axum::Router::new().route("/{path}", axum::routing::post(take)).with_state(got.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Receiver { url, got }
+    }
+
+    /// The notices posted to `/{path}` (sinks carry findings too).
+    fn at(&self, path: &str) -> Vec<(String, Value)> {
+        let got = self.got.lock().unwrap();
+        got.iter().filter(|(p, e, _)| p == path && e == "notice").map(|(_, e, b)| (e.clone(), b.clone())).collect()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approval_needed_notice_goes_out_through_the_sinks_and_never_through_the_factor_being_bound() {
+    let receiver = Receiver::start().await;
+    let url = &receiver.url;
+    // The SOC's webhook carries every notice; a push gateway and an SMS gateway reach the
+    // subject through their channels.
+    let sinks = format!(
+        r#"
+[[sinks]]
+name = "soc-hook"
+kind = "webhook"
+url = "{url}/soc"
+notices = ["soc", "manager", "subject"]
+retry = {{ initial_backoff = "50ms", max_backoff = "200ms" }}
+
+[[sinks]]
+name = "push-gateway"
+kind = "webhook"
+url = "{url}/push"
+notices = ["subject"]
+channel = "push"
+retry = {{ initial_backoff = "50ms", max_backoff = "200ms" }}
+
+[[sinks]]
+name = "sms-gateway"
+kind = "webhook"
+url = "{url}/sms"
+notices = ["subject"]
+channel = "sms"
+retry = {{ initial_backoff = "50ms", max_backoff = "200ms" }}
+"#
+    );
+    let server = serve(Backend::Sqlite, &sinks, &history(ROOT, 1, &["token:software:totp"])).await;
+    let answer = decide(&server, request(ROOT, None, "OKTA_VERIFY_PUSH", "app", 2)).await;
+    assert_eq!(answer["outcome"], "require_approval", "{answer}");
+    let approval = answer["approval"]["id"].as_str().unwrap();
+    let mut recipients: Vec<&str> =
+        answer["notify"].as_array().unwrap().iter().map(|n| n["to"].as_str().unwrap()).collect();
+    recipients.sort_unstable();
+    assert!(recipients.contains(&"subject") && recipients.contains(&"soc"), "{answer}");
+
+    // Every recipient's notice reaches the SOC's webhook; the subject's reaches the SMS
+    // gateway, a channel other than the one being bound.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while (receiver.at("soc").len() < recipients.len() || receiver.at("sms").is_empty())
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let soc = receiver.at("soc");
+    let mut told: Vec<&str> = soc.iter().map(|(_, b)| b["recipient"].as_str().unwrap()).collect();
+    told.sort_unstable();
+    assert_eq!(told, recipients, "one notice per recipient: {soc:?}");
+    for (event, body) in &soc {
+        assert_eq!(event, "notice");
+        assert_eq!(body["kind"], "approval_needed");
+        assert_eq!(body["approval"], approval);
+        assert_eq!(body["decision"], answer["id"]);
+        assert_eq!(body["factor_kind"], "OKTA_VERIFY_PUSH");
+    }
+    let subject = soc.iter().find(|(_, b)| b["recipient"] == "subject").unwrap();
+    assert_eq!(subject.1["not_via"], "OKTA_VERIFY_PUSH", "the payload names the channel to avoid");
+    let sms = receiver.at("sms");
+    assert_eq!(sms.len(), 1, "{sms:?}");
+    assert_eq!(sms[0].1["recipient"], "subject");
+
+    // The push gateway is the factor being bound: nothing was queued for it.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(receiver.at("push").is_empty(), "a notice went through the factor being bound: {:?}", receiver.at("push"));
+}

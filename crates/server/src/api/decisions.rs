@@ -7,6 +7,7 @@ use crate::api::{blocking, json_body};
 use crate::auth::Need;
 use crate::error::ApiError;
 use crate::gating::ledger::Batch;
+use crate::sinks::SinkConfig;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -16,6 +17,7 @@ use chrono::{DateTime, Utc};
 use policy::{Approval, Approvals, Decision, EnrollmentRequest, IdentityContext, Ledger, identity_context};
 use serde::Serialize;
 use std::sync::Arc;
+use store::{Notice, NoticeWrite};
 
 /// The decision, with the approval it opened and the identity context it was made on.
 #[derive(Debug, Serialize)]
@@ -65,9 +67,60 @@ pub fn decide(app: &AppState, request: &EnrollmentRequest, now: DateTime<Utc>) -
     let batch = Arc::new(Batch::new(app.gating.ledger.clone()));
     let approvals = Approvals::new(batch.clone(), app.config.policy.approval_ttl);
     let approval = approvals.record(&decision).map_err(approval_error)?;
+    let notices = notices(&decision, approval.as_ref(), &app.config.sinks);
+    let queued = notices.iter().any(|n| !n.sinks.is_empty());
+    for notice in notices {
+        batch.notice(notice);
+    }
     batch.commit().map_err(|e| ApiError::internal(e.to_string()))?;
+    if queued {
+        app.sink_wake.notify_one();
+    }
     app.metrics.decision(decision.outcome.as_str());
     Ok(DecisionAnswer { decision, approval, context })
+}
+
+/// The decision's notices, each queued on the sinks that carry notices to its recipient and
+/// do not reach people through the factor being bound (NIST SP 800-63B-4: a binding is
+/// announced on a channel other than the one bound). A notice no sink carries is still kept.
+fn notices(decision: &Decision, approval: Option<&Approval>, sinks: &[SinkConfig]) -> Vec<NoticeWrite> {
+    let kind = if approval.is_some() { "approval_needed" } else { "decision" };
+    decision
+        .notify
+        .iter()
+        .map(|n| {
+            let recipient = n.to.to_string();
+            let body = serde_json::json!({
+                "kind": kind,
+                "recipient": recipient,
+                "not_via": n.not_via,
+                "rule": n.rule,
+                "decision": decision.id,
+                "outcome": decision.outcome.as_str(),
+                "approval": approval.map(|a| a.id.as_str()),
+                "provider": decision.provider,
+                "tenant": decision.tenant,
+                "identity": decision.identity,
+                "actor": decision.actor,
+                "factor_kind": decision.factor_kind,
+                "time": decision.time,
+            });
+            let notice = Notice {
+                id: detect::stable_id("ntc", &[&decision.id, &recipient, kind]),
+                kind: kind.to_string(),
+                recipient: recipient.clone(),
+                not_via: n.not_via.clone(),
+                time: decision.time,
+                body: body.to_string(),
+            };
+            let sinks = sinks
+                .iter()
+                .filter(|s| s.carries_notice(&recipient, n.not_via.as_deref()))
+                .map(|s| s.name.clone())
+                .collect();
+            NoticeWrite { notice, sinks }
+        })
+        .collect()
 }
 
 pub async fn get(

@@ -213,6 +213,11 @@ impl Batch {
         Batch { ledger, writes: Mutex::new(Vec::new()) }
     }
 
+    /// Holds a notice, stored with the decision it tells of.
+    pub(crate) fn notice(&self, notice: store::NoticeWrite) {
+        self.push(LedgerWrite::Notice(notice));
+    }
+
     fn push(&self, write: LedgerWrite) {
         self.writes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(write);
     }

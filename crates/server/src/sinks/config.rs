@@ -27,6 +27,35 @@ pub struct SinkConfig {
     pub retry: RetryConfig,
     /// Most deliveries taken from the store at a time.
     pub batch: usize,
+    /// The decision point's notices this sink carries, by recipient (`subject`, `manager`,
+    /// `soc`); empty: findings only.
+    pub notices: Vec<String>,
+    /// The channel this sink reaches people through (`sms`, `email`, `push`, …). A notice
+    /// that must not go through that channel (the factor being bound) is never queued here.
+    pub channel: Option<String>,
+}
+
+/// The recipients a sink may carry notices for.
+pub const NOTICE_RECIPIENTS: [&str; 3] = ["subject", "manager", "soc"];
+
+impl SinkConfig {
+    /// Whether this sink carries a notice to `recipient` (`subject`, `manager:<id>`, `soc`)
+    /// that must not go through `not_via`.
+    pub fn carries_notice(&self, recipient: &str, not_via: Option<&str>) -> bool {
+        let kind = recipient.split(':').next().unwrap_or(recipient);
+        let through_the_factor = match (self.channel.as_deref(), not_via) {
+            (Some(channel), Some(factor)) => same_channel(channel, factor),
+            _ => false,
+        };
+        self.notices.iter().any(|n| n == kind) && !through_the_factor
+    }
+}
+
+/// A sink's channel and the factor being bound name the same way to reach a person: the
+/// same word, or one naming the other (`sms` and `sms_otp`, `email` and `recovery_email`).
+fn same_channel(channel: &str, factor: &str) -> bool {
+    let (channel, factor) = (channel.to_ascii_lowercase(), factor.to_ascii_lowercase());
+    !channel.is_empty() && (factor.contains(&channel) || channel.contains(&factor))
 }
 
 /// A sink's kind and its settings.
@@ -136,6 +165,9 @@ struct RawSink {
     batch: Option<usize>,
     #[serde(default)]
     retry: RetryConfig,
+    #[serde(default)]
+    notices: Vec<String>,
+    channel: Option<String>,
 }
 
 /// A sink table that does not make sense, named by the sink.
@@ -189,7 +221,13 @@ impl TryFrom<RawSink> for SinkConfig {
             }
             other => return Err(fail(format!("unknown kind `{other}`; expected `webhook`, `slack` or `ndjson`"))),
         };
-        Ok(SinkConfig { name: raw.name, kind, retry: raw.retry, batch })
+        if let Some(unknown) = raw.notices.iter().find(|n| !NOTICE_RECIPIENTS.contains(&n.as_str())) {
+            return Err(fail(format!("`notices`: `{unknown}` is not one of subject, manager, soc")));
+        }
+        if raw.channel.as_deref().is_some_and(|c| c.trim().is_empty()) {
+            return Err(fail("`channel` is empty; name the channel or leave it out".into()));
+        }
+        Ok(SinkConfig { name: raw.name, kind, retry: raw.retry, batch, notices: raw.notices, channel: raw.channel })
     }
 }
 

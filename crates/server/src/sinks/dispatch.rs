@@ -6,12 +6,11 @@
 //! between sends it again after a restart. Webhook receivers drop repeats by the
 //! `X-Factorwatch-Delivery` header; NDJSON readers by the finding's `id`.
 
-use super::outbox::{Attempt, Due, Outbox};
+use super::outbox::{Attempt, Due, Outbox, Payload};
 use super::outcome::Outcome;
 use super::retry::decide;
 use super::sink::{Sender, Sink};
 use chrono::Utc;
-use model::Finding;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::sync::Arc;
@@ -125,22 +124,22 @@ async fn step<O: Outbox>(
     if due.is_empty() {
         return idle(sink, outbox).await;
     }
-    let (ready, gone): (Vec<Due>, Vec<Due>) = due.into_iter().partition(|d| d.finding.is_some());
+    let (ready, gone): (Vec<Due>, Vec<Due>) = due.into_iter().partition(|d| d.payload().is_some());
     if !gone.is_empty() {
         let attempts = gone
             .iter()
             .map(|d| {
-                let error = format!("finding `{}` is no longer stored", d.delivery.finding);
+                let error = format!("{} `{}` is no longer stored", d.delivery.kind.as_str(), d.delivery.finding);
                 (d.delivery.id, Attempt::GaveUp { error })
             })
             .collect();
         record(sink, outbox, attempts).await?;
     }
-    let ready: Vec<(&Due, &Finding)> = ready.iter().filter_map(|d| d.finding.as_ref().map(|f| (d, f))).collect();
+    let ready: Vec<(&Due, Payload<'_>)> = ready.iter().filter_map(|d| d.payload().map(|p| (d, p))).collect();
     match sink.sender() {
         Sender::Ndjson(file) => {
-            let findings: Vec<&Finding> = ready.iter().map(|(_, f)| *f).collect();
-            let outcome = match file.append(&findings).await {
+            let payloads: Vec<Payload<'_>> = ready.iter().map(|(_, p)| *p).collect();
+            let outcome = match file.append(&payloads).await {
                 Ok(()) => Outcome::Delivered,
                 Err(error) => Outcome::Retry { error, after: None },
             };
@@ -148,11 +147,11 @@ async fn step<O: Outbox>(
             record(sink, outbox, attempts).await?;
         }
         Sender::Webhook(_) | Sender::Slack(_) => {
-            for (due, finding) in ready {
+            for (due, payload) in ready {
                 if stopping(shutdown) {
                     break;
                 }
-                let outcome = send(sink.sender(), due.delivery.id, finding).await;
+                let outcome = send(sink.sender(), due.delivery.id, payload).await;
                 let pause = match &outcome {
                     Outcome::Retry { after: Some(after), .. } => Some(*after),
                     _ => None,
@@ -176,11 +175,11 @@ async fn idle<O: Outbox>(sink: &Sink, outbox: &O) -> Result<Next, StoreError> {
     Ok(Next::Idle(next_due.unwrap_or(IDLE_POLL).clamp(MIN_IDLE, IDLE_POLL)))
 }
 
-async fn send(sender: &Sender, delivery: i64, finding: &Finding) -> Outcome {
+async fn send(sender: &Sender, delivery: i64, payload: Payload<'_>) -> Outcome {
     match sender {
-        Sender::Webhook(webhook) => webhook.send(delivery, finding).await,
-        Sender::Slack(slack) => slack.send(finding).await,
-        Sender::Ndjson(file) => match file.append(&[finding]).await {
+        Sender::Webhook(webhook) => webhook.send(delivery, payload).await,
+        Sender::Slack(slack) => slack.send(payload).await,
+        Sender::Ndjson(file) => match file.append(&[payload]).await {
             Ok(()) => Outcome::Delivered,
             Err(error) => Outcome::Retry { error, after: None },
         },

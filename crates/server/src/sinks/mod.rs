@@ -30,7 +30,7 @@ pub mod webhook;
 
 pub use config::{RetryConfig, SinkConfig, SinkKind};
 pub use dispatch::{replay, run};
-pub use outbox::{Attempt, Due, Outbox};
+pub use outbox::{Attempt, Due, Outbox, Payload};
 pub use outcome::Outcome;
 pub use secret::{Secret, SecretUrl};
 pub use sink::{Sender, Sink, SinkError, build_sinks, build_sinks_with};

@@ -1,7 +1,7 @@
 //! A local NDJSON file: one finding JSON per line, appended; each batch is written, flushed
 //! and fsynced before its deliveries count as delivered.
 
-use model::Finding;
+use super::outbox::Payload;
 use std::path::{Path, PathBuf};
 use tokio::io::AsyncWriteExt;
 
@@ -25,11 +25,10 @@ impl NdjsonSender {
     /// Appends the findings, one line each, and syncs the file. The file is opened per batch
     /// so that a rotated file is followed. On error some lines may already be written; the
     /// batch is retried whole, so a reader may see a finding twice (its `id` tells).
-    pub async fn append(&self, findings: &[&Finding]) -> Result<(), String> {
+    pub async fn append(&self, payloads: &[Payload<'_>]) -> Result<(), String> {
         let mut lines = Vec::new();
-        for finding in findings {
-            serde_json::to_writer(&mut lines, finding)
-                .map_err(|e| format!("finding `{}` does not encode: {e}", finding.id))?;
+        for payload in payloads {
+            lines.extend(payload.body()?);
             lines.push(b'\n');
         }
         let shown = self.path.display();

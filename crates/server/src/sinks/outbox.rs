@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use model::Finding;
 use std::future::Future;
-use store::{Delivery, StoreError};
+use store::{Delivery, Notice, StoreError};
 
 /// A due delivery with the finding it carries; `None` when the finding is no longer stored
 /// (retracted after the delivery was queued).
@@ -12,8 +12,58 @@ use store::{Delivery, StoreError};
 pub struct Due {
     /// The delivery.
     pub delivery: Delivery,
-    /// Its finding, unless retracted.
+    /// Its finding, unless retracted (for a finding's delivery).
     pub finding: Option<Finding>,
+    /// Its notice (for a notice's delivery).
+    pub notice: Option<Notice>,
+}
+
+impl Due {
+    /// What the delivery carries, when it is still stored.
+    pub fn payload(&self) -> Option<Payload<'_>> {
+        match (&self.finding, &self.notice) {
+            (Some(finding), _) => Some(Payload::Finding(finding)),
+            (None, Some(notice)) => Some(Payload::Notice(notice)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// What one delivery carries: a finding, or a notice of the decision point.
+#[derive(Debug, Clone, Copy)]
+pub enum Payload<'a> {
+    /// A finding.
+    Finding(&'a Finding),
+    /// A notice; its body is the JSON sent.
+    Notice(&'a Notice),
+}
+
+impl Payload<'_> {
+    /// The `X-Factorwatch-Event` name of the payload.
+    pub fn event(&self) -> &'static str {
+        match self {
+            Payload::Finding(_) => "finding",
+            Payload::Notice(_) => "notice",
+        }
+    }
+
+    /// The id of what is carried.
+    pub fn id(&self) -> &str {
+        match self {
+            Payload::Finding(f) => &f.id,
+            Payload::Notice(n) => &n.id,
+        }
+    }
+
+    /// The JSON body.
+    pub fn body(&self) -> Result<Vec<u8>, String> {
+        match self {
+            Payload::Finding(f) => {
+                serde_json::to_vec(f).map_err(|e| format!("finding `{}` does not encode: {e}", f.id))
+            }
+            Payload::Notice(n) => Ok(n.body.clone().into_bytes()),
+        }
+    }
 }
 
 /// What to record about one attempt.

@@ -1,6 +1,7 @@
 //! Slack incoming webhooks: a `text` line for notifications and Block Kit `blocks` with the
 //! severity, detector, identity, summary, tier, blast radius and a link to the incident.
 
+use super::outbox::Payload;
 use super::outcome::{self, Outcome};
 use super::secret::SecretUrl;
 use model::{Finding, Severity};
@@ -28,9 +29,12 @@ impl SlackSender {
         SlackSender { client, url, console_url }
     }
 
-    /// Posts one finding's message.
-    pub async fn send(&self, finding: &Finding) -> Outcome {
-        let body = message(finding, self.console_url.as_ref());
+    /// Posts one finding's or notice's message.
+    pub async fn send(&self, payload: Payload<'_>) -> Outcome {
+        let body = match payload {
+            Payload::Finding(finding) => message(finding, self.console_url.as_ref()),
+            Payload::Notice(notice) => notice_message(notice),
+        };
         let request = self
             .client
             .post(self.url.expose().clone())
@@ -41,6 +45,15 @@ impl SlackSender {
             Err(e) => outcome::from_error(e),
         }
     }
+}
+
+/// The message for one notice of the decision point: what happened, about whom, for whom.
+pub fn notice_message(notice: &store::Notice) -> Value {
+    let body: Value = serde_json::from_str(&notice.body).unwrap_or(Value::Null);
+    let identity = body["identity"].as_str().unwrap_or("an identity");
+    let factor = body["factor_kind"].as_str().unwrap_or("a factor");
+    let text = format!("{}: {factor} for {identity} (to {})", notice.kind.replace('_', " "), notice.recipient);
+    json!({ "text": mrkdwn(&text, SECTION_CHARS) })
 }
 
 /// The message for one finding. Text from the logs (names, summaries) is escaped, so an

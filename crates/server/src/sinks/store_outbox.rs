@@ -3,7 +3,7 @@
 use super::outbox::{Attempt, Due, Outbox};
 use crate::db::Db;
 use chrono::{DateTime, Utc};
-use store::{Delivery, DeliveryState, StoreError};
+use store::{Delivery, DeliveryKind, DeliveryState, StoreError};
 
 impl Outbox for Db {
     async fn due(&self, sink: &str, now: DateTime<Utc>, limit: usize) -> Result<Vec<Due>, StoreError> {
@@ -13,7 +13,13 @@ impl Outbox for Db {
             // The findings are read on the same connection, in the same trip.
             deliveries
                 .into_iter()
-                .map(|delivery| Ok(Due { finding: store.finding(&delivery.finding)?, delivery }))
+                .map(|delivery| {
+                    let (finding, notice) = match delivery.kind {
+                        DeliveryKind::Notice => (None, store.notice(&delivery.finding)?),
+                        _ => (store.finding(&delivery.finding)?, None),
+                    };
+                    Ok(Due { finding, notice, delivery })
+                })
                 .collect()
         })
         .await

@@ -4,13 +4,13 @@
 //! on every retry, so a receiver can drop repeats) and, with a secret,
 //! `X-Factorwatch-Signature: sha256=<hex HMAC-SHA256 of the body>`.
 
+use super::outbox::Payload;
 use super::outcome::{self, Outcome};
 use super::secret::{Secret, SecretUrl};
 use hmac::{Hmac, Mac};
-use model::Finding;
 use sha2::Sha256;
 
-/// The header naming what the body is (`finding`).
+/// The header naming what the body is (`finding` or `notice`).
 pub const EVENT_HEADER: &str = "x-factorwatch-event";
 /// The header carrying the delivery id, the same on every retry.
 pub const DELIVERY_HEADER: &str = "x-factorwatch-delivery";
@@ -31,17 +31,17 @@ impl WebhookSender {
         WebhookSender { client, url, secret }
     }
 
-    /// Posts one finding as delivery `delivery`.
-    pub async fn send(&self, delivery: i64, finding: &Finding) -> Outcome {
-        let body = match serde_json::to_vec(finding) {
+    /// Posts one finding or notice as delivery `delivery`.
+    pub async fn send(&self, delivery: i64, payload: Payload<'_>) -> Outcome {
+        let body = match payload.body() {
             Ok(body) => body,
-            Err(e) => return Outcome::Permanent { error: format!("finding `{}` does not encode: {e}", finding.id) },
+            Err(error) => return Outcome::Permanent { error },
         };
         let mut request = self
             .client
             .post(self.url.expose().clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header(EVENT_HEADER, "finding")
+            .header(EVENT_HEADER, payload.event())
             .header(DELIVERY_HEADER, delivery.to_string());
         if let Some(secret) = &self.secret {
             request = request.header(SIGNATURE_HEADER, signature(secret, &body));

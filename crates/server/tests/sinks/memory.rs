@@ -59,7 +59,7 @@ impl Outbox for MemoryOutbox {
         Ok(due
             .into_iter()
             .take(limit)
-            .map(|d| Due { delivery: d.clone(), finding: state.findings.get(&d.finding).cloned() })
+            .map(|d| Due { delivery: d.clone(), finding: state.findings.get(&d.finding).cloned(), notice: None })
             .collect())
     }
 
