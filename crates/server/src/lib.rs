@@ -7,11 +7,11 @@
 // One line each, what the modules do:
 pub mod auth; // API tokens: issued, hashed, checked against the route's need
 pub mod config; // the service's settings, read once at start-up
-#[allow(missing_docs)] // being replaced by the store crate's pool (issue 12)
+#[allow(missing_docs)] // plumbing public only for the tests; not part of the documented surface
 pub mod db; // the pool of store connections the async handlers borrow
 pub mod logging; // structured logs on stderr
 pub mod run; // start-up and shutdown: store, worker, sinks, HTTP
-pub mod sinks; // delivering stored findings to webhooks, Slack and files
+pub mod sinks; // delivering stored findings and notices to webhooks, Slack and files
 
 mod api; // the HTTP API's handlers and routes
 mod console; // the web console's pages and forms
