@@ -519,6 +519,7 @@ fn update_factors(
                     .collect(),
                 removed_at: None,
                 evidence: s.evidence.clone(),
+                origin: state::FactorOrigin::Enrolled,
             });
             state.factor_changes.push(s.evidence.clone());
         }

@@ -37,7 +37,7 @@ pub use finding::stable_id;
 pub use gate::EnrollmentGate;
 pub use regroup::{Earlier, History, Regrouped, Regrouper};
 pub use risk::RiskCause;
-pub use state::IdentityKey;
+pub use state::{FactorOrigin, IdentityKey};
 pub use stream::{Stream, StreamError};
 pub use views::{IdentitySummary, IdentityView, SourceCoverage};
 

@@ -36,6 +36,22 @@ impl IdentityKey {
     }
 }
 
+/// How factorwatch knows that a factor is bound: the logs show its enrollment, the logs
+/// show it used (it was bound before the first log line), or a provider's state export
+/// lists it. Only an enrollment tells how and from where it was bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactorOrigin {
+    /// An enrollment event placed it; `bound_at` is the enrollment time.
+    #[default]
+    Enrolled,
+    /// A successful challenge or sign-in named it; `bound_at` is its first use seen.
+    SeenInUse,
+    /// A provider snapshot listed it; `bound_at` is the snapshot's time (or the
+    /// enrollment time the snapshot gives).
+    Snapshot,
+}
+
 /// A factor bound to the identity, and the context it was bound in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BoundFactor {
@@ -56,6 +72,9 @@ pub struct BoundFactor {
     pub flagged_by: Vec<Detector>,
     pub removed_at: Option<DateTime<Utc>>,
     pub evidence: Evidence,
+    /// How the binding is known; the context fields above are empty unless `Enrolled`.
+    #[serde(default)]
+    pub origin: FactorOrigin,
 }
 
 impl BoundFactor {
@@ -66,7 +85,12 @@ impl BoundFactor {
     /// "SMS_FACTOR +1 555… bound 2026-05-04 10:31 from 203.0.113.9 (DE) by helpdesk@acme.com"
     pub fn describe(&self) -> String {
         let mut s = format!("{} ({})", self.kind.as_deref().unwrap_or(&self.key), self.class);
-        s.push_str(&format!(" bound {}", self.bound_at.format("%Y-%m-%d %H:%M UTC")));
+        let when = self.bound_at.format("%Y-%m-%d %H:%M UTC");
+        match self.origin {
+            FactorOrigin::Enrolled => s.push_str(&format!(" bound {when}")),
+            FactorOrigin::SeenInUse => s.push_str(&format!(" seen in use since {when}")),
+            FactorOrigin::Snapshot => s.push_str(&format!(" listed in the snapshot of {when}")),
+        }
         if let Some(ip) = self.ip {
             s.push_str(&format!(" from {ip}"));
         }
