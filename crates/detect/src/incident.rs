@@ -4,7 +4,8 @@
 use crate::finding::stable_id;
 use chrono::Duration;
 use model::{Finding, Incident, Severity, Text};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
 
 /// The incident's risk score: the worst severity sets the base, then more for each further
 /// detector, for a privileged identity, and for what the identity can reach.
@@ -28,6 +29,10 @@ pub fn risk_score(worst: Severity, detectors: usize, tier: u8, blast: &model::Bl
 
 /// Groups `findings` into incidents, fills each finding's `incident` and `risk_score`, and
 /// orders both by risk (highest first), then time.
+///
+/// Findings on one identity join when they are close in time (each within `window` of the
+/// one before) or when they share evidence, however far apart: the factor bound after a
+/// risky sign-in and its use after the reset three days later are one attack.
 pub fn group(findings: &mut [Finding], window: Duration) -> Vec<Incident> {
     findings.sort_by(|a, b| {
         (a.identity.provider, &a.identity.tenant, &a.identity.id, a.time, &a.id).cmp(&(
@@ -38,21 +43,38 @@ pub fn group(findings: &mut [Finding], window: Duration) -> Vec<Incident> {
             &b.id,
         ))
     });
+    let mut links = Links::new(findings.len());
+    let mut start = 0;
+    while start < findings.len() {
+        let same = |f: &Finding| {
+            findings.get(start).is_some_and(|first| {
+                first.identity.provider == f.identity.provider
+                    && first.identity.tenant == f.identity.tenant
+                    && first.identity.id == f.identity.id
+            })
+        };
+        let end = start + findings.iter().skip(start).take_while(|f| same(f)).count();
+        link_identity(findings, start..end, window, &mut links);
+        start = end.max(start + 1);
+    }
+
+    // Components in order of their first finding: the incident keeps the id it would have
+    // had without linking (its first finding's).
     let mut incidents: Vec<Incident> = Vec::new();
     let mut members: Vec<Vec<usize>> = Vec::new();
+    let mut slot: HashMap<usize, usize> = HashMap::new();
     for (i, f) in findings.iter().enumerate() {
-        let joins = incidents.last().is_some_and(|inc| {
-            inc.identity.provider == f.identity.provider
-                && inc.identity.tenant == f.identity.tenant
-                && inc.identity.id == f.identity.id
-                && f.time - inc.last <= window
-        });
-        if joins && let (Some(inc), Some(m)) = (incidents.last_mut(), members.last_mut()) {
+        let root = links.root(i);
+        if let Some(&at) = slot.get(&root)
+            && let (Some(inc), Some(m)) = (incidents.get_mut(at), members.get_mut(at))
+        {
+            inc.first = inc.first.min(f.time);
             inc.last = inc.last.max(f.time);
             inc.findings.push(f.id.clone());
             m.push(i);
             continue;
         }
+        slot.insert(root, incidents.len());
         let id = stable_id("inc", &[f.identity.provider.as_str(), &f.identity.tenant, &f.identity.id, &f.id]);
         incidents.push(Incident {
             id,
@@ -94,4 +116,62 @@ pub fn group(findings: &mut [Finding], window: Duration) -> Vec<Incident> {
         ra.cmp(&rb).then(a.time.cmp(&b.time)).then(a.id.cmp(&b.id))
     });
     incidents
+}
+
+/// Links the findings of one identity (`range`, sorted by time): each to the one before it
+/// when within `window`, and any two that cite the same event.
+fn link_identity(findings: &[Finding], range: Range<usize>, window: Duration, links: &mut Links) {
+    let mut cited: HashMap<(model::Provider, &str), usize> = HashMap::new();
+    for i in range.clone() {
+        let Some(f) = findings.get(i) else { continue };
+        if i > range.start
+            && let Some(before) = findings.get(i - 1)
+            && f.time - before.time <= window
+        {
+            links.join(i - 1, i);
+        }
+        for e in &f.evidence {
+            match cited.get(&(e.provider, e.event_id.as_str())) {
+                Some(&other) => links.join(other, i),
+                None => {
+                    cited.insert((e.provider, e.event_id.as_str()), i);
+                }
+            }
+        }
+    }
+}
+
+/// Union-find over finding positions.
+struct Links {
+    parent: Vec<usize>,
+}
+
+impl Links {
+    fn new(n: usize) -> Links {
+        Links { parent: (0..n).collect() }
+    }
+
+    fn root(&mut self, mut i: usize) -> usize {
+        while let Some(&p) = self.parent.get(i) {
+            if p == i {
+                break;
+            }
+            // Path halving keeps the chains short.
+            let grand = self.parent.get(p).copied().unwrap_or(p);
+            if let Some(slot) = self.parent.get_mut(i) {
+                *slot = grand;
+            }
+            i = grand;
+        }
+        i
+    }
+
+    fn join(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.root(a), self.root(b));
+        // The earlier position stays the root, so a component's root is its first finding.
+        let (keep, merge) = if ra <= rb { (ra, rb) } else { (rb, ra) };
+        if let Some(slot) = self.parent.get_mut(merge) {
+            *slot = keep;
+        }
+    }
 }
