@@ -113,7 +113,15 @@ fn fingerprint(r: View<'_, '_>) -> Option<Shape> {
     {
         return Some(Shape::OktaLogAnalytics);
     }
-    if has("operationName") && has("category") && obj("properties") {
+    // Forwarders rewrite or drop `category`; audit or sign-in fields under `properties` still
+    // say what the record is.
+    if has("operationName")
+        && obj("properties")
+        && (has("category")
+            || ["initiatedBy", "activityDisplayName", "createdDateTime"]
+                .iter()
+                .any(|k| r.path("properties").get(k).exists()))
+    {
         return Some(Shape::EntraDiagnostic);
     }
     if !has("properties") {

@@ -198,3 +198,36 @@ fn auth0_guardian_and_login_types_of_the_d_table_map_to_their_categories() {
         assert_eq!(ev[0].category.as_str(), category, "{kind}");
     }
 }
+
+// ---- role removals and MFA settings switched off (issue 13) ----------------------------
+
+#[test]
+fn auth0_roles_removed_from_a_user_and_a_deleted_role_are_role_revokes() {
+    let (ev, tally) = fixture("auth0/roles_policies.ndjson");
+    assert_clean(&tally);
+    let removed = common::only(&ev, 1);
+    assert_eq!(removed.category, Category::RoleRevoke);
+    assert_eq!(removed.actor.as_ref().and_then(|a| a.name.as_deref()), Some("ops.admin@acme.example"));
+    assert_eq!(removed.target.as_ref().and_then(|t| t.id.as_deref()), Some("auth0|65f1c2d3e4a5b6c7d8e9f012"));
+    assert_eq!(removed.object.as_deref(), Some("rol_AdminZy98Xw76"));
+    assert_eq!(removed.relation, ActorRelation::Delegated);
+    assert_eq!(common::only(&ev, 2).category, Category::RoleRevoke);
+}
+
+#[test]
+fn auth0_guardian_factor_disabled_weakens_naming_the_factor_and_enabling_does_not() {
+    let (ev, _) = fixture("auth0/roles_policies.ndjson");
+    let off = common::only(&ev, 3);
+    assert_eq!(brief(off), "policy_weaken actor=ops.admin@acme.example target=- ip=203.0.113.77 country=-");
+    assert_eq!(off.object.as_deref(), Some("webauthn-roaming"));
+    assert_eq!(off.reason.as_deref(), Some("MFA factor webauthn-roaming disabled"));
+    assert!(off.has_tag(Tag::PolicyChange));
+    for line in [4, 5] {
+        let e = common::only(&ev, line);
+        assert_eq!(e.category, Category::Other, "line {line}");
+        assert!(e.has_tag(Tag::PolicyChange), "line {line}");
+    }
+    // The older fixture's emptied policy list says MFA is now never required.
+    let (api, _) = fixture("auth0/api.ndjson");
+    assert_eq!(common::only(&api, 3).reason.as_deref(), Some("MFA policy set to never (no application requires MFA)"));
+}

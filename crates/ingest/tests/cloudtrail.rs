@@ -328,3 +328,29 @@ fn cloudtrail_wrong_types_never_panic() {
         let _ = ingest::normalize_text("t.ndjson", line, &ingest::Options::default());
     }
 }
+
+// ---- role removals mirror the grants (issue 13) -----------------------------------------
+
+#[test]
+fn cloudtrail_inline_policy_deletes_detaches_and_group_removals_are_role_revokes() {
+    let (events, tally) = fixture("aws/role_revokes.ndjson");
+    assert_clean(&tally);
+    assert_eq!(counts(&tally), "role_grant=1 role_revoke=6");
+    briefs(
+        &events,
+        &[
+            (1, "role_revoke actor=ops-admin target=eve ip=203.0.113.50 country=-"),
+            (2, "role_revoke actor=ops-admin target=- ip=203.0.113.50 country=-"),
+            (3, "role_revoke actor=ops-admin target=deploy ip=203.0.113.50 country=-"),
+            (4, "role_revoke actor=ops-admin target=deploy ip=203.0.113.50 country=-"),
+            (5, "role_revoke actor=ops-admin target=- ip=203.0.113.50 country=-"),
+            (6, "role_revoke actor=ops-admin target=eve ip=203.0.113.50 country=-"),
+            (7, "role_grant actor=ops-admin target=- ip=203.0.113.50 country=-"),
+        ],
+    );
+    let object = |line| only(&events, line).object.as_deref().map(str::to_string);
+    assert_eq!(object(1).as_deref(), Some("inline-admin"));
+    assert_eq!(object(4).as_deref(), Some("arn:aws:iam::aws:policy/AdministratorAccess"));
+    assert_eq!(object(6).as_deref(), Some("Admins"));
+    assert_eq!(only(&events, 1).relation, ActorRelation::Delegated);
+}

@@ -341,3 +341,36 @@ fn duo_admin_actions_of_the_d_table_map_to_their_categories() {
         assert_eq!(ev[0].category.as_str(), category, "{action}");
     }
 }
+
+// ---- admin role changes and policy weakenings name what changed (issue 13) -------------
+
+#[test]
+fn duo_admin_role_change_grants_a_user_managing_role_and_revokes_on_a_step_down() {
+    let (ev, tally) = fixture("duo/roles_policies.ndjson");
+    assert_clean(&tally);
+    let down = common::only(&ev, 1);
+    assert_eq!(brief(down), "role_revoke actor=owner.admin target=dlee@example.com ip=- country=-");
+    assert_eq!(down.object.as_deref(), Some("Read-only"));
+    assert_eq!(down.reason.as_deref(), Some("role changed to Read-only"));
+    assert_eq!(down.relation, ActorRelation::Delegated);
+    let up = common::only(&ev, 2);
+    assert_eq!(brief(up), "role_grant actor=owner.admin target=dlee@example.com ip=- country=-");
+    assert_eq!(up.object.as_deref(), Some("Administrator"));
+}
+
+#[test]
+fn duo_policy_update_allowing_access_without_2fa_weakens_and_names_the_setting() {
+    let (ev, _) = fixture("duo/roles_policies.ndjson");
+    let allow = common::only(&ev, 3);
+    assert_eq!(allow.category, Category::PolicyWeaken);
+    assert_eq!(allow.object.as_deref(), Some("Global Policy"));
+    assert_eq!(allow.reason.as_deref(), Some("2FA no longer required: new_user_policy set to allow"));
+    let bypass = common::only(&ev, 5);
+    assert_eq!(bypass.category, Category::PolicyWeaken);
+    assert_eq!(bypass.reason.as_deref(), Some("2FA no longer required: authentication_policy set to Bypass 2FA"));
+    // Requiring 2FA is not a weakening, even in a policy whose name says bypass.
+    let require = common::only(&ev, 4);
+    assert_eq!(require.category, Category::Other);
+    assert!(require.has_tag(Tag::PolicyChange));
+    assert_eq!(require.reason, None);
+}

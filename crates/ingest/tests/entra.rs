@@ -462,3 +462,87 @@ fn entra_wrong_types_are_absent_or_diagnosed_never_a_panic() {
     // Only the sign-ins without any error code are diagnosed.
     assert_eq!(t.diagnostics.len(), 2, "{:?}", t.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>());
 }
+
+// ---- role removals, elevation, conditional access, forwarded records (issue 13) ----------
+
+fn roles_policies() -> Vec<Event> {
+    let (events, tally) = fixture("entra/roles_policies.ndjson");
+    assert_clean(&tally);
+    events
+}
+
+#[test]
+fn entra_pim_eligible_removal_is_a_delegated_role_revoke_naming_the_role() {
+    let ev = roles_policies();
+    let e = one(&ev, 1);
+    assert_eq!(brief(e), "role_revoke actor=secadmin@contoso.com target=bob@contoso.com ip=198.51.100.7 country=-");
+    assert_eq!(e.relation, ActorRelation::Delegated);
+    assert_eq!(e.object.as_deref(), Some("Privileged Role Administrator"));
+}
+
+#[test]
+fn entra_conditional_access_update_dropping_mfa_weakens_and_names_what_went() {
+    let ev = roles_policies();
+    let e = one(&ev, 2);
+    assert_eq!(brief(e), "policy_weaken actor=secadmin@contoso.com target=- ip=198.51.100.7 country=-");
+    assert_eq!(e.object.as_deref(), Some("Require MFA for admins"));
+    assert_eq!(e.reason.as_deref(), Some("MFA removed from grant controls: builtInControls mfa"));
+    assert!(e.has_tag(Tag::PolicyChange));
+    let strength = one(&ev, 5);
+    assert_eq!(strength.category, Category::PolicyWeaken);
+    assert_eq!(
+        strength.reason.as_deref(),
+        Some("MFA removed from grant controls: authenticationStrength Phishing-resistant MFA")
+    );
+}
+
+#[test]
+fn entra_conditional_access_update_adding_mfa_or_changing_conditions_is_not_a_weakening() {
+    let ev = roles_policies();
+    for line in [3, 4] {
+        let e = one(&ev, line);
+        assert_eq!(e.category, Category::Other, "line {line}");
+        assert!(e.has_tag(Tag::PolicyChange), "line {line}");
+        assert_eq!(e.object.as_deref(), Some("Require MFA for admins"), "line {line}");
+    }
+}
+
+#[test]
+fn entra_audit_records_with_a_rewritten_or_missing_category_are_read_by_their_operation() {
+    let ev = roles_policies();
+    for line in [6, 7] {
+        let e = one(&ev, line);
+        assert_eq!(
+            brief(e),
+            "role_revoke actor=secadmin@contoso.com target=bob@contoso.com ip=198.51.100.7 country=-",
+            "line {line}"
+        );
+        assert_eq!(e.object.as_deref(), Some("Global Administrator"), "line {line}");
+        assert_eq!(e.tenant, "6f1c2d3e-4b5a-4c6d-8e7f-90a1b2c3d4e5");
+    }
+    // A sign-in whose category a forwarder rewrote stays a sign-in.
+    assert_eq!(
+        brief(one(&ev, 11)),
+        "signin_success actor=bob@contoso.com target=bob@contoso.com ip=198.51.100.21 country=-"
+    );
+}
+
+#[test]
+fn entra_elevate_access_is_a_self_granted_user_access_administrator_role() {
+    let ev = roles_policies();
+    // The Entra audit record (Graph shape) and the Azure activity record (its `Success`).
+    for line in [8, 10] {
+        let e = one(&ev, line);
+        assert_eq!(
+            brief(e),
+            "role_grant actor=ga@contoso.com target=ga@contoso.com ip=203.0.113.88 country=-",
+            "line {line}"
+        );
+        assert_eq!(e.object.as_deref(), Some("User Access Administrator"), "line {line}");
+        assert_eq!(e.relation, ActorRelation::SelfService, "line {line}");
+        assert_eq!(e.actor.as_ref().unwrap().id.as_deref(), Some("5f0e9d8c-7b6a-4d5c-9e4f-3a2b1c0d9e8f"));
+    }
+    assert_eq!(one(&ev, 10).outcome, Outcome::Success);
+    // The activity log's `Start` record of the same operation is not a second grant.
+    assert!(on_line(&ev, 9).is_empty());
+}

@@ -135,16 +135,18 @@ fn github_failed_login_is_signin_failure() {
 }
 
 #[test]
-fn github_update_member_to_admin_is_delegated_role_grant_and_to_read_is_not_relevant() {
+fn github_update_member_to_admin_is_delegated_role_grant_and_back_to_read_a_revoke() {
     let (events, tally) = fixture("github/org_audit.ndjson");
     assert_clean(&tally);
-    assert_eq!(counts(&tally), "role_grant=3 policy_weaken=1 other=1");
+    assert_eq!(counts(&tally), "role_grant=3 role_revoke=1 policy_weaken=1 other=1");
     let e = only(&events, 1);
     assert_eq!(brief(e), "role_grant actor=hubot-admin target=mona ip=198.51.100.61 country=US");
     assert_eq!(e.relation, ActorRelation::Delegated);
     assert_eq!(e.tenant, "acme-enterprise");
-    assert!(on_line(&events, 2).is_empty());
-    assert_eq!(tally.not_relevant.get(&(Provider::Github, "org.update_member".into())), Some(&1));
+    let down = only(&events, 2);
+    assert_eq!(brief(down), "role_revoke actor=hubot-admin target=mona ip=198.51.100.61 country=US");
+    assert_eq!(down.object.as_deref(), Some("admin"));
+    assert_eq!(tally.not_relevant.get(&(Provider::Github, "org.update_member".into())), None);
 }
 
 #[test]
@@ -214,4 +216,33 @@ fn github_wrong_types_never_panic() {
     ] {
         let _ = ingest::normalize_text("t", line, &opts);
     }
+}
+
+// ---- member and enterprise role changes (issue 13) -------------------------------------
+
+#[test]
+fn github_role_downgrades_removals_and_enterprise_roles_are_grants_and_revokes() {
+    let (events, tally) = fixture("github/role_changes.ndjson");
+    assert_clean(&tally);
+    assert_eq!(counts(&tally), "role_grant=2 role_revoke=5");
+    let expect = [
+        (1, "role_revoke", "admin"),
+        (2, "role_revoke", "admin"),
+        (4, "role_grant", "enterprise owner"),
+        (5, "role_revoke", "enterprise owner"),
+        (6, "role_grant", "billing manager"),
+        (7, "role_revoke", "billing manager"),
+        (8, "role_revoke", "team maintainer of acme/platform"),
+    ];
+    for (line, category, object) in expect {
+        let e = only(&events, line);
+        assert_eq!(e.category.as_str(), category, "line {line}");
+        assert_eq!(e.object.as_deref(), Some(object), "line {line}");
+        assert_eq!(e.actor.as_ref().and_then(|a| a.name.as_deref()), Some("hubot-admin"), "line {line}");
+        assert_eq!(e.relation, ActorRelation::Delegated, "line {line}");
+    }
+    assert_eq!(only(&events, 1).target.as_ref().and_then(|t| t.name.as_deref()), Some("mona"));
+    // Removing an ordinary member takes no role.
+    assert!(on_line(&events, 3).is_empty());
+    assert_eq!(tally.not_relevant.get(&(Provider::Github, "org.remove_member".into())), Some(&1));
 }

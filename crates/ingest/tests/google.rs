@@ -257,3 +257,37 @@ fn gws_activity_without_time_is_a_diagnostic_and_odd_types_do_not_panic() {
         let _ = ingest::normalize_text("t", line, &opts);
     }
 }
+
+// ---- role removals and 2-step verification settings (issue 13) --------------------------
+
+#[test]
+fn gws_unassign_role_and_privilege_revoke_are_delegated_role_revokes() {
+    let (events, tally) = fixture("google/roles_policies.ndjson");
+    assert_clean(&tally);
+    let role = only(&events, 1);
+    assert_eq!(
+        brief(role),
+        "role_revoke actor=it-admin@example.org target=mallory@example.org ip=203.0.113.10 country=-"
+    );
+    assert_eq!(role.object.as_deref(), Some("_SEED_ADMIN_ROLE"));
+    assert_eq!(role.relation, ActorRelation::Delegated);
+    let privilege = only(&events, 2);
+    assert_eq!(privilege.category, Category::RoleRevoke);
+    assert_eq!(privilege.object.as_deref(), Some("USERS_UPDATE"));
+}
+
+#[test]
+fn gws_two_step_verification_turned_off_weakens_and_turned_on_does_not() {
+    let (events, _) = fixture("google/roles_policies.ndjson");
+    let off = only(&events, 3);
+    assert_eq!(brief(off), "policy_weaken actor=it-admin@example.org target=- ip=203.0.113.10 country=-");
+    assert_eq!(off.object.as_deref(), Some("Contractors"));
+    assert_eq!(off.reason.as_deref(), Some("2-step verification no longer allowed"));
+    assert!(off.has_tag(Tag::PolicyChange));
+    let on = only(&events, 4);
+    assert_eq!(on.category, Category::Other);
+    assert!(on.has_tag(Tag::PolicyChange));
+    // The enforcement turned off in the older fixture names what it removed too.
+    let (admin, _) = fixture("google/admin.ndjson");
+    assert_eq!(only(&admin, 7).reason.as_deref(), Some("2-step verification no longer enforced"));
+}

@@ -70,3 +70,16 @@ fn m365_officeactivity_role_grant_decodes_json_string_columns() {
     assert_eq!(e.object.as_deref(), Some("Global Administrator"));
     assert_eq!(e.actor.as_ref().unwrap().id.as_deref(), Some("c41a7e95-3d2b-4e8f-b610-7a5d9c2e1f33"));
 }
+
+// ---- role removal (issue 13) ------------------------------------------------------------
+
+#[test]
+fn m365_remove_member_from_role_is_a_delegated_role_revoke_naming_the_role() {
+    let (ev, tally) = fixture("m365/role_revoke.ndjson");
+    assert_clean(&tally);
+    let e = one(&ev, 1);
+    assert_eq!(e.category, Category::RoleRevoke);
+    assert_eq!(e.actor.as_ref().and_then(|a| a.name.as_deref()), Some("helpdesk@contoso.com"));
+    assert_eq!(e.relation, ActorRelation::Delegated);
+    assert_eq!(e.object.as_deref(), Some("Privileged Authentication Administrator"));
+}

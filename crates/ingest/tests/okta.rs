@@ -585,3 +585,27 @@ fn okta_records_without_time_or_with_wrong_types_are_diagnosed_not_panics() {
     assert_eq!(events.len(), 2, "wrong-typed optional fields are treated as absent");
     assert!(events.iter().all(|e| e.category == Category::FactorAdd));
 }
+
+// ---- role removals mirror the grants (issue 13) -----------------------------------------
+
+#[test]
+fn okta_group_privilege_binding_and_impersonation_revokes_are_role_revokes() {
+    let (events, tally) = fixture("okta/role_revokes.ndjson");
+    assert_clean(&tally);
+    let group = only(&events, 1);
+    assert_eq!(
+        brief(group),
+        "role_revoke actor=bob.helpdesk@acme.example target=Help Desk Team ip=203.0.113.77 country=United States"
+    );
+    assert_eq!(group.object.as_deref(), Some("Help Desk administrator"));
+    let binding = only(&events, 2);
+    assert_eq!(
+        brief(binding),
+        "role_revoke actor=bob.helpdesk@acme.example target=alice@acme.example ip=203.0.113.77 country=United States"
+    );
+    assert_eq!(binding.object.as_deref(), Some("Custom factor reset role"));
+    assert_eq!(binding.relation, ActorRelation::Delegated);
+    let impersonation = only(&events, 3);
+    assert_eq!(impersonation.category, Category::RoleRevoke);
+    assert_eq!(impersonation.target.as_ref().and_then(|t| t.name.as_deref()), Some("support@okta.com"));
+}

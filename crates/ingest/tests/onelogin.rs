@@ -107,3 +107,21 @@ fn onelogin_event_type_given_as_text_or_bad_type_is_handled() {
     assert_eq!(tally.diagnostics.len(), 1);
     assert!(tally.diagnostics[0].to_string().contains("event_type_id"));
 }
+
+// ---- privilege and role removals mirror the grants (issue 13) --------------------------
+
+#[test]
+fn onelogin_privilege_and_role_removals_are_role_revokes_naming_them() {
+    let (ev, tally) = fixture("onelogin/roles.ndjson");
+    assert_clean(&tally);
+    let privilege = common::only(&ev, 1);
+    assert_eq!(brief(privilege), "role_revoke actor=Olga Admin target=Ana Ruiz ip=198.51.100.44 country=-");
+    assert_eq!(privilege.object.as_deref(), Some("Super user"));
+    assert_eq!(privilege.relation, ActorRelation::Delegated);
+    let added = common::only(&ev, 2);
+    assert_eq!((added.category, added.object.as_deref()), (model::Category::RoleGrant, Some("Admins")));
+    for line in [3, 4] {
+        let e = common::only(&ev, line);
+        assert_eq!((e.category, e.object.as_deref()), (model::Category::RoleRevoke, Some("Admins")), "line {line}");
+    }
+}

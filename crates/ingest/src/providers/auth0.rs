@@ -79,7 +79,7 @@ fn sapi_category(log: View<'_, '_>) -> Option<Category> {
             owner.then_some(Category::RoleGrant)
         }
         "Create a role" | "Assign roles to a user" => Some(Category::RoleGrant),
-        "Delete tenant member" | "Removes roles from a user" => Some(Category::RoleRevoke),
+        "Delete a role" | "Delete tenant member" | "Removes roles from a user" => Some(Category::RoleRevoke),
         _ => None,
     }
 }
@@ -89,6 +89,23 @@ fn policy_weakened(body: View<'_, '_>) -> bool {
     body.get("enabled").bool() == Some(false)
         || (body.is_array() && body.items().next().is_none())
         || body.items().any(|p| p.str() == Some("never"))
+}
+
+/// What a weakening management call removed, in words, and the factor it names: the
+/// factor from `/api/v2/guardian/factors/{name}`, the policy list emptied, a feature off.
+fn weakening<'v>(log: View<'v, '_>) -> (String, Option<&'v str>) {
+    let request = log.path("details.request");
+    let path = request.get("path").str().unwrap_or("");
+    let body = request.get("body");
+    if let Some(name) = path.strip_prefix("/api/v2/guardian/factors/") {
+        let name = name.split('/').next().filter(|n| !n.is_empty());
+        return (format!("MFA factor {} disabled", name.unwrap_or("(unnamed)")), name);
+    }
+    if body.is_array() {
+        return ("MFA policy set to never (no application requires MFA)".to_string(), None);
+    }
+    let what = log.get("description").str().unwrap_or("setting");
+    (format!("{what}: switched off"), None)
 }
 
 fn map(log: View<'_, '_>, id: Option<&str>, shape: &'static str, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
@@ -128,6 +145,16 @@ fn map(log: View<'_, '_>, id: Option<&str>, shape: &'static str, ctx: &Ctx<'_>, 
     }
     if (category == Category::Other && kind == "sapi") || category == Category::PolicyWeaken {
         e.tags.push(Tag::PolicyChange);
+    }
+    if category == Category::PolicyWeaken && kind == "sapi" {
+        // Name what the change removed (docs/events.md §8): the factor, or the policy.
+        let (reason, factor) = weakening(log);
+        e.reason = Some(Text::from(reason.as_str()));
+        if let Some(factor) = factor {
+            e.object = Some(Text::from(factor));
+        }
+        // A tenant setting: no identity is the target.
+        e.target = None;
     }
     out.push(e);
     Ok(Relevance::Relevant)

@@ -29,8 +29,11 @@ const FACTORS: &[(&str, FactorClass)] = &[
 enum Kind {
     /// A fixed category about `user` (else the actor).
     Change(Category),
-    /// `org.add_member` / `org.update_member`: a grant only with `permission` `admin`.
+    /// `org.add_member`, `org.update_member`, `org.remove_member`: a change of the owner
+    /// (`admin`) role, read from `permission` and `old_permission`.
     Membership,
+    /// An enterprise or team role given or taken, with the role's name.
+    Role(Category, &'static str),
     /// An app given access to the organization: the app is the target.
     AppGrant,
     /// A factor event whose kind the action names.
@@ -78,8 +81,13 @@ fn kind_of(action: &str) -> Option<Kind> {
         | "personal_access_token.access_revoked"
         | "personal_access_token.credential_revoked"
         | "public_key.delete" => Kind::Change(C::SecretRevoke),
-        "org.add_member" | "org.update_member" => Kind::Membership,
-        "business.add_admin" | "team.promote_maintainer" => Kind::Change(C::RoleGrant),
+        "org.add_member" | "org.update_member" | "org.remove_member" => Kind::Membership,
+        "business.add_admin" => Kind::Role(C::RoleGrant, "enterprise owner"),
+        "business.remove_admin" => Kind::Role(C::RoleRevoke, "enterprise owner"),
+        "business.add_billing_manager" => Kind::Role(C::RoleGrant, "billing manager"),
+        "business.remove_billing_manager" => Kind::Role(C::RoleRevoke, "billing manager"),
+        "team.promote_maintainer" => Kind::Role(C::RoleGrant, "team maintainer"),
+        "team.demote_maintainer" => Kind::Role(C::RoleRevoke, "team maintainer"),
         "integration_installation.create" | "org.oauth_app_access_approved" => Kind::AppGrant,
         "org.disable_two_factor_requirement"
         | "business.disable_two_factor_requirement"
@@ -89,6 +97,21 @@ fn kind_of(action: &str) -> Option<Kind> {
         _ => return None,
     };
     Some(kind)
+}
+
+/// Whether an organization membership record gives or takes the owner (`admin`) role. Only
+/// the organization's two roles exist, so an `update_member` to a non-admin permission is a
+/// step down from owner even when the old permission is not logged.
+fn membership_change(action: &str, permission: Option<&str>, old: Option<&str>) -> Option<Category> {
+    let admin = |v: Option<&str>| v.map(|p| p.eq_ignore_ascii_case("admin"));
+    match (action, admin(old), admin(permission)) {
+        ("org.remove_member", old, new) => (old == Some(true) || new == Some(true)).then_some(Category::RoleRevoke),
+        (_, Some(true), Some(true)) => None,
+        (_, Some(true), _) => Some(Category::RoleRevoke),
+        (_, _, Some(true)) => Some(Category::RoleGrant),
+        ("org.update_member", None, Some(false)) => Some(Category::RoleRevoke),
+        _ => None,
+    }
 }
 
 /// A field at the top, or under `data` in old exports.
@@ -188,14 +211,22 @@ pub fn normalize(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Resu
             (Category::Other, user.or_else(|| actor.clone()))
         }
         Kind::Membership => {
-            let permission = field(rec, "permission").str();
-            let admin = permission.is_some_and(|p| p.eq_ignore_ascii_case("admin"));
-            if !admin {
+            let Some(category) =
+                membership_change(action, field(rec, "permission").str(), field(rec, "old_permission").str())
+            else {
                 // Ordinary membership is not a privilege change.
                 return Ok(Relevance::NotRelevant(Text::from(action)));
-            }
+            };
             e.object = Some(Text::from("admin"));
-            (Category::RoleGrant, user)
+            (category, user)
+        }
+        Kind::Role(category, role) => {
+            // A team role names its team; an enterprise role its enterprise (the tenant).
+            e.object = Some(match field(rec, "team").str() {
+                Some(team) if action.starts_with("team.") => Text::from(format!("{role} of {team}").as_str()),
+                _ => Text::from(role),
+            });
+            (category, user)
         }
         Kind::AppGrant => {
             let app = field(rec, "integration").str().or_else(|| field(rec, "oauth_application").str());
@@ -233,5 +264,18 @@ mod tests {
     fn only_admin_membership_is_a_grant() {
         assert_eq!(kind_of("org.update_member"), Some(Kind::Membership));
         assert_eq!(kind_of("team.add_member"), None);
+    }
+
+    #[test]
+    fn membership_changes_follow_the_owner_role() {
+        let (admin, read) = (Some("admin"), Some("read"));
+        assert_eq!(membership_change("org.update_member", admin, read), Some(Category::RoleGrant));
+        assert_eq!(membership_change("org.update_member", read, admin), Some(Category::RoleRevoke));
+        assert_eq!(membership_change("org.update_member", read, None), Some(Category::RoleRevoke));
+        assert_eq!(membership_change("org.update_member", admin, admin), None);
+        assert_eq!(membership_change("org.add_member", read, None), None);
+        assert_eq!(membership_change("org.add_member", admin, None), Some(Category::RoleGrant));
+        assert_eq!(membership_change("org.remove_member", admin, None), Some(Category::RoleRevoke));
+        assert_eq!(membership_change("org.remove_member", read, None), None);
     }
 }

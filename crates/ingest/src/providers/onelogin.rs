@@ -41,7 +41,10 @@ pub fn normalize(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Resu
         11 => (Category::PasswordChange, Outcome::Success),
         211 => (Category::PasswordReset, Outcome::Success),
         24 | 172 => (Category::FactorRemove, Outcome::Success),
-        72 => (Category::RoleGrant, Outcome::Success),
+        // Privileges given to or taken from a user; roles added or removed by an admin
+        // (147, 148) or through the API (513, 514).
+        72 | 147 | 513 => (Category::RoleGrant, Outcome::Success),
+        73 | 148 | 514 => (Category::RoleRevoke, Outcome::Success),
         // An admin assumed another user's identity.
         3 => (Category::RiskSignal, Outcome::Success),
         other => return Ok(Relevance::NotRelevant(Text::from(other.to_string()))),
@@ -78,7 +81,9 @@ pub fn normalize(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Resu
                 name: rec.get("otp_device_name").str().map(Text::from),
             });
         }
-        Category::RoleGrant => e.object = rec.get("privilege_name").str().map(Text::from),
+        Category::RoleGrant | Category::RoleRevoke => {
+            e.object = rec.get("privilege_name").str().or(rec.get("role_name").str()).map(Text::from);
+        }
         Category::RiskSignal => e.risk.markers.push(Text::from("user_assumed")),
         _ => {}
     }

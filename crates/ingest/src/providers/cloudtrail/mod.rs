@@ -54,14 +54,23 @@ fn kind_of(service: &str, name: &str, rec: View<'_, '_>) -> Option<Kind> {
             | "AttachGroupPolicy"
             | "AttachRolePolicy"
             | "PutUserPolicy"
+            | "PutGroupPolicy"
             | "PutRolePolicy"
             | "AddUserToGroup"
             | "CreatePolicyVersion"
             | "UpdateAssumeRolePolicy",
         ) => Kind::Change(C::RoleGrant),
-        ("iam", "DetachUserPolicy" | "DetachGroupPolicy" | "DetachRolePolicy" | "RemoveUserFromGroup") => {
-            Kind::Change(C::RoleRevoke)
-        }
+        // The mirror of each grant: managed policies detached, inline policies deleted.
+        (
+            "iam",
+            "DetachUserPolicy"
+            | "DetachGroupPolicy"
+            | "DetachRolePolicy"
+            | "DeleteUserPolicy"
+            | "DeleteGroupPolicy"
+            | "DeleteRolePolicy"
+            | "RemoveUserFromGroup",
+        ) => Kind::Change(C::RoleRevoke),
         ("signin", "ConsoleLogin") => Kind::ConsoleLogin,
         ("signin", "CheckMfa") => Kind::CheckMfa,
         ("signin", "CredentialChallenge") => Kind::CredentialChallenge,

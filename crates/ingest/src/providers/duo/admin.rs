@@ -47,6 +47,12 @@ pub fn admin(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
             Plan::OnObject(Category::PolicyWeaken)
         }
         "admin_create" => Plan::OnObject(Category::RoleGrant),
+        // A role change logs the new role only: a role that manages users is a grant of it,
+        // any other is a step down from managing users.
+        "admin_update" if desc.get("role").str().is_some() => {
+            let manages = desc.get("role").str().is_some_and(manages_users);
+            Plan::OnObject(if manages { Category::RoleGrant } else { Category::RoleRevoke })
+        }
         "admin_delete" => Plan::OnObject(Category::RoleRevoke),
         "admin_reset_password" | "admin_send_reset_password_email" => Plan::OnObject(Category::PasswordReset),
         "integration_create" => Plan::OnObject(Category::SecretIssue),
@@ -63,9 +69,13 @@ pub fn admin(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
     let object = rec.get("object").str();
     let id = values::derived_id(&[&stamp, action, username, object.unwrap_or("")]);
 
+    let weakened = match plan {
+        Plan::Policy => policy_weakening(action, desc, rec.get("description").str().unwrap_or("")),
+        _ => None,
+    };
     let category = match plan {
         Plan::Factor(c, _) | Plan::Login(c) | Plan::OnObject(c) => c,
-        Plan::Policy if policy_weakened(action, rec.get("description").str().unwrap_or("")) => Category::PolicyWeaken,
+        Plan::Policy if weakened.is_some() => Category::PolicyWeaken,
         Plan::Policy => Category::Other,
     };
     let mut e = ctx.event(Provider::Duo, ctx.tenant(Provider::Duo, None), &id, when, category, action);
@@ -100,6 +110,7 @@ pub fn admin(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
             e.actor = actor;
             e.outcome = Outcome::Success;
             e.object = object.map(Text::from);
+            e.reason = weakened.map(|w| Text::from(w.as_str()));
             e.tags.push(Tag::PolicyChange);
         }
         Plan::OnObject(_) => {
@@ -111,6 +122,9 @@ pub fn admin(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
                 Category::RoleGrant | Category::RoleRevoke => {
                     e.target = target;
                     e.object = desc.get("role").str().map(Text::from);
+                    if action == "admin_update" {
+                        e.reason = desc.get("role").str().map(|r| Text::from(format!("role changed to {r}").as_str()));
+                    }
                 }
                 Category::PolicyWeaken => {
                     // A user put in bypass status: MFA is off for this identity only.
@@ -160,12 +174,37 @@ fn client(desc: View<'_, '_>) -> Client {
     client
 }
 
-/// Whether a policy change opens a way around MFA: bypass or allow-without-2FA settings,
-/// or phone factors allowed for admins.
-fn policy_weakened(action: &str, description: &str) -> bool {
-    const WEAKER: [&str; 4] = ["bypass", "without 2fa", "allow_access", "\"allow\""];
-    if WEAKER.iter().any(|w| contains_ignore_case(description, w)) {
-        return true;
+/// Duo admin roles that can manage users and their factors (Owner, Administrator, User
+/// Manager, Help Desk); the others (Application Manager, Billing, Phishing Manager,
+/// Read-only) cannot.
+fn manages_users(role: &str) -> bool {
+    ["owner", "administrator", "user manager", "help desk"].iter().any(|r| role.trim().eq_ignore_ascii_case(r))
+}
+
+/// What a policy change opened around MFA, in words: a setting now bypassing 2FA or allowing
+/// access without it (`"new_user_policy": "allow"`), or phone factors allowed for admins.
+/// `None` when nothing was weakened (a change that requires 2FA is not a weakening).
+fn policy_weakening(action: &str, desc: View<'_, '_>, description: &str) -> Option<String> {
+    const WEAKER: [&str; 3] = ["bypass", "without 2fa", "allow_access"];
+    let weak = |v: &str| WEAKER.iter().any(|w| contains_ignore_case(v, w)) || v.trim().eq_ignore_ascii_case("allow");
+    if action == "policy_update" {
+        // Name the setting: the first whose new value lets users past 2FA.
+        if let Some((key, value)) =
+            desc.entries().filter(|(k, _)| *k != "name").find_map(|(k, v)| v.str().filter(|v| weak(v)).map(|v| (k, v)))
+        {
+            return Some(format!("2FA no longer required: {key} set to {value}"));
+        }
+        // A description that is not JSON is read as text.
+        return (!desc.is_object() && weak_text(description)).then(|| "2FA no longer required".to_string());
     }
-    action != "policy_update" && ["sms", "phone", "voice"].iter().any(|w| contains_ignore_case(description, w))
+    let weaker: Vec<&str> =
+        ["sms", "phone", "voice"].into_iter().filter(|w| contains_ignore_case(description, w)).collect();
+    if !weaker.is_empty() {
+        return Some(format!("weaker admin factors allowed: {}", weaker.join(", ")));
+    }
+    weak_text(description).then(|| "2FA no longer required".to_string())
+}
+
+fn weak_text(description: &str) -> bool {
+    ["bypass", "without 2fa", "allow_access", "\"allow\""].iter().any(|w| contains_ignore_case(description, w))
 }

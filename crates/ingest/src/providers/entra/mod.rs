@@ -4,6 +4,7 @@
 //! shape is read into one small struct ([`Audit`], [`signin::Signin`]) and mapped once.
 
 mod audit;
+mod elevate;
 mod keys;
 mod policy;
 mod read;
@@ -51,6 +52,10 @@ pub(crate) fn is_system_app(name: &str) -> bool {
 }
 
 /// Diagnostic-setting records: `AuditLogs` or one of the five `…SignInLogs` categories.
+/// Forwarders rewrite or drop the top-level `category` (`UserManagement`, nothing), so a
+/// record is also known by its content: audit fields or an audit operation make it an
+/// audit record, sign-in fields a sign-in. Azure activity records (`Administrative`) are read
+/// only for the elevate-access operation.
 pub fn diagnostic(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
     let category = rec.get("category").str().unwrap_or("");
     if category.eq_ignore_ascii_case("AuditLogs") {
@@ -61,7 +66,24 @@ pub fn diagnostic(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Res
         let record = signin::Signin::diagnostic(rec, category);
         return signin::map_signin(&record, ctx, out);
     }
-    Ok(Relevance::NotRelevant(category.into()))
+    let operation = elevate::operation(rec).unwrap_or("");
+    if elevate::is_activity_operation(operation) {
+        return elevate::activity_log(rec, ctx, out);
+    }
+    match read::diagnostic_kind(rec) {
+        read::DiagKind::Audit => {
+            let audit = read::diagnostic_audit(rec)?;
+            map_audit(&audit, ctx, out)
+        }
+        read::DiagKind::Signin => {
+            let record = signin::Signin::diagnostic(rec, category);
+            signin::map_signin(&record, ctx, out)
+        }
+        read::DiagKind::Unknown => {
+            let name = if category.is_empty() { operation } else { category };
+            Ok(Relevance::NotRelevant(if name.is_empty() { "entra".into() } else { name.into() }))
+        }
+    }
 }
 
 /// Graph `directoryAudit` objects.

@@ -9,6 +9,37 @@ use crate::shape::la_column;
 use crate::values::{clean_name, parse_time};
 use model::Provider;
 
+/// What a diagnostic record holds when its `category` does not say (docs/events.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DiagKind {
+    Audit,
+    Signin,
+    Unknown,
+}
+
+/// Sign-in fields win: a sign-in never carries `initiatedBy`, but an audit record could name
+/// an operation a sign-in also names. Audit records are known by their fields, else by an
+/// operation the audit mapping lists.
+pub(crate) fn diagnostic_kind(rec: View<'_, '_>) -> DiagKind {
+    let p = rec.get("properties");
+    let has = |k: &str| p.get(k).exists();
+    let operation = rec.get("operationName").str().unwrap_or("");
+    if has("createdDateTime")
+        || has("authenticationDetails")
+        || p.path("status.errorCode").exists()
+        || operation.eq_ignore_ascii_case("Sign-in activity")
+    {
+        return DiagKind::Signin;
+    }
+    if has("initiatedBy") || has("activityDisplayName") || has("targetResources") || has("targetResource") {
+        return DiagKind::Audit;
+    }
+    if super::audit::is_audit_activity(&clean_name(operation)) {
+        return DiagKind::Audit;
+    }
+    DiagKind::Unknown
+}
+
 pub(crate) fn diagnostic_audit<'v>(rec: View<'v, '_>) -> Result<Audit<'v>, RecordError> {
     let p = rec.get("properties");
     let fields = Fields {

@@ -208,6 +208,14 @@ fn one_event(
         Kind::StrongAuthSetting => {
             e.object = param_str(ev, "ORG_UNIT_NAME").map(Text::from);
             if param(ev, "NEW_VALUE").get("value").bool() == Some(false) {
+                // Name what was removed (docs/events.md §5).
+                let what = if name.starts_with("ENFORCE") {
+                    "2-step verification no longer enforced"
+                } else {
+                    "2-step verification no longer allowed"
+                };
+                e.reason = Some(Text::from(what));
+                e.tags.push(Tag::PolicyChange);
                 (Category::PolicyWeaken, None)
             } else {
                 e.tags.push(Tag::PolicyChange);
@@ -216,6 +224,9 @@ fn one_event(
         }
         Kind::PolicyWeaken => {
             e.object = param_str(ev, "ORG_UNIT_NAME").map(Text::from);
+            e.reason = param_str(ev, "NEW_VALUE")
+                .map(|v| Text::from(format!("allowed 2-step verification methods set to {v}").as_str()));
+            e.tags.push(Tag::PolicyChange);
             (Category::PolicyWeaken, None)
         }
         Kind::GracePeriod => {

@@ -61,6 +61,10 @@ pub fn rule_for(event_type: &str) -> Option<Rule> {
         | "iam.resourceset.bindings.add"
         | "iam.role.permissions.add"
         | "user.session.impersonation.grant" => Rule::Fixed(C::RoleGrant),
+        // The mirror of each grant (`*.privilege.revoke` below covers users and groups).
+        "iam.resourceset.bindings.delete" | "iam.role.permissions.delete" | "user.session.impersonation.revoke" => {
+            Rule::Fixed(C::RoleRevoke)
+        }
         "group.user_membership.add" | "group.user_membership.remove" => Rule::GroupMembership,
         "system.api_token.create" => Rule::Fixed(C::SecretIssue),
         "system.api_token.revoke" => Rule::Fixed(C::SecretRevoke),
