@@ -175,11 +175,15 @@ pub struct MfaWeakened {
     /// All factors reset and none re-enrolled within this window weakens MFA.
     #[serde(with = "humantime_serde")]
     pub reenroll_window: Duration,
+    /// A stronger factor removed is reported only if no factor as strong is bound within
+    /// this window after it (an owner swapping a key or phone removes before adding).
+    #[serde(with = "humantime_serde")]
+    pub swap_grace: Duration,
 }
 
 impl Default for MfaWeakened {
     fn default() -> MfaWeakened {
-        MfaWeakened { reenroll_window: hours(24) }
+        MfaWeakened { reenroll_window: hours(24), swap_grace: hours(1) }
     }
 }
 

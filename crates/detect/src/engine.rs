@@ -25,8 +25,12 @@ pub const TENANT_IDENTITY: &str = "tenant";
 pub(crate) enum Check {
     /// FW-003: are these factors still bound after the grace period?
     SurvivedReset { reset: Evidence, suspects: Vec<Text> },
-    /// FW-006: was anything enrolled again after a reset of all factors?
+    /// FW-006: was anything enrolled again after a reset of all factors (or the removal of
+    /// the last one)?
     Reenrolled { reset: Evidence },
+    /// FW-006: is a removal that left only weaker factors still unanswered after the swap
+    /// grace?
+    WeakenedRemoval { pending: d::mfa_weakened::PendingRemoval },
 }
 
 /// The detectors over every identity's state: events in, findings out.
@@ -188,6 +192,7 @@ impl Engine {
                     let hours = duration(self.config.detectors.mfa_weakened.reenroll_window).num_hours();
                     d::mfa_weakened::on_reset_unanswered(&reset, state, &who, hours)
                 }
+                Check::WeakenedRemoval { pending } => d::mfa_weakened::on_grace_over(pending, state),
             };
             if let Some(draft) = draft {
                 let end = self.last.max(clock).unwrap_or(due);
@@ -290,6 +295,9 @@ impl Engine {
         match e.category {
             Category::SigninSuccess | Category::MfaChallenge if ok => {
                 drafts.extend(d::factor_survives_reset::on_use(&scope, state).map(|dr| (key.clone(), dr)));
+                if key.id != TENANT_IDENTITY {
+                    crate::seen_in_use::learn(&scope, state);
+                }
                 if let Some(dr) = d::mfa_fatigue::on_followup(&scope, state) {
                     state.fatigue = None;
                     drafts.push((key.clone(), dr));
@@ -326,8 +334,11 @@ impl Engine {
                     state.fatigue = None;
                     drafts.push((key.clone(), dr));
                 }
-                if c == Category::FactorRemove {
-                    drafts.extend(d::mfa_weakened::on_remove(&scope, state).map(|dr| (key.clone(), dr)));
+                if c == Category::FactorRemove
+                    && let Some(pending) = d::mfa_weakened::on_remove(&scope, state)
+                {
+                    let grace = duration(config.detectors.mfa_weakened.swap_grace);
+                    schedule.push((e.time + grace, Check::WeakenedRemoval { pending }));
                 }
                 if c == Category::FactorReset {
                     drafts.extend(d::recovery_then_reset::on_reset(&scope, state).map(|dr| (key.clone(), dr)));
@@ -489,6 +500,8 @@ fn update_factors(
             if e.category == Category::FactorUpdate {
                 state.remove_factor(Some(&key), None, e.time);
             }
+            // Its enrollment is now known: it replaces what its use alone had shown.
+            state.factors.retain(|f| !(f.is_bound() && f.origin == state::FactorOrigin::SeenInUse && f.key == key));
             let since = e.time - duration(s.config.baseline.window);
             let trusted = e.client.trusted_network || s.lists.is_vpn(e.client.ip);
             let unfamiliar = !onboarding
@@ -524,8 +537,17 @@ fn update_factors(
             state.factor_changes.push(s.evidence.clone());
         }
         Category::FactorRemove => {
-            let id = e.factor.as_ref().and_then(|f| f.id.as_deref());
-            state.remove_factor(id, kind.as_deref(), e.time);
+            let hits = crate::seen_in_use::removal_hits(state, e);
+            for &i in &hits {
+                if let Some(f) = state.factors.get_mut(i) {
+                    f.removed_at = Some(e.time);
+                }
+            }
+            // The last factor gone: the same question as after a reset of all of them.
+            if !hits.is_empty() && state.bound_factors().next().is_none() {
+                let window = duration(s.config.detectors.mfa_weakened.reenroll_window);
+                schedule.push((e.time + window, Check::Reenrolled { reset: s.evidence.clone() }));
+            }
         }
         Category::FactorReset => {
             state.remove_all_factors(e.time);

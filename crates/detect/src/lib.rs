@@ -28,6 +28,7 @@ mod persist;
 mod regroup;
 mod remediation;
 mod risk;
+mod seen_in_use;
 mod state;
 mod views;
 

@@ -111,8 +111,17 @@ pub fn plan(identity: &FindingIdentity, since: DateTime<Utc>, state: Option<&Ide
     }
     steps.push((Action::RevokeSessions, "all sessions and refresh tokens".into()));
     if let Some(state) = state {
-        for f in state.bound_factors().filter(|f| f.bound_at >= since) {
-            steps.push((Action::RemoveFactor, f.describe()));
+        // A factor that survived a reset (FW-003) predates the finding that names it.
+        let survived =
+            |f: &crate::state::BoundFactor| state.survivors.iter().any(|v| v.binding.event_id == f.evidence.event_id);
+        for f in state.bound_factors().filter(|f| f.bound_at >= since || survived(f)) {
+            // The provider's call removes a factor by its id: name it where the logs gave one.
+            let detail = if f.kind.as_deref() == Some(f.key.as_str()) || f.key == f.class.as_str() {
+                f.describe()
+            } else {
+                format!("{}; factor id {}", f.describe(), f.key)
+            };
+            steps.push((Action::RemoveFactor, detail));
         }
         for r in state.recovery_changes.between(since, DateTime::<Utc>::MAX_UTC) {
             steps.push((Action::RevertRecovery, format!("{} at {}", r.action, r.time.format("%Y-%m-%d %H:%M UTC"))));

@@ -15,7 +15,7 @@
 
 use super::Scope;
 use crate::detector::{Detector, Draft};
-use crate::state::{BoundFactor, IdentityState, Survivor};
+use crate::state::{BoundFactor, FactorOrigin, IdentityState, Survivor};
 use model::{ActorRelation, Event, Evidence, Severity};
 
 fn suspicious(f: &BoundFactor) -> bool {
@@ -87,6 +87,18 @@ fn binding_context(f: &BoundFactor) -> String {
     let mut s = format!("{} ({})", f.kind.as_deref().unwrap_or(&f.key), f.class);
     if f.kind.is_some() && f.key != f.kind.as_deref().unwrap_or_default() {
         s.push_str(&format!(" [{}]", f.key));
+    }
+    if f.origin != FactorOrigin::Enrolled {
+        // Its binding predates the logs: say how it is known, not who bound it.
+        let when = f.bound_at.format("%Y-%m-%d %H:%M UTC");
+        match f.origin {
+            FactorOrigin::SeenInUse => s.push_str(&format!(" seen in use since {when}")),
+            _ => s.push_str(&format!(" listed in the snapshot of {when}")),
+        }
+        if f.unfamiliar {
+            s.push_str(", first used from outside the identity's baseline");
+        }
+        return s;
     }
     s.push_str(&format!(" bound {}", f.bound_at.format("%Y-%m-%d %H:%M UTC")));
     if let Some(ip) = f.ip {
