@@ -112,7 +112,7 @@ pub fn plan(identity: &FindingIdentity, since: DateTime<Utc>, state: Option<&Ide
     steps.push((Action::RevokeSessions, "all sessions and refresh tokens".into()));
     if let Some(state) = state {
         for f in state.bound_factors().filter(|f| f.bound_at >= since) {
-            steps.push((Action::RemoveFactor, f.describe()));
+            steps.push((Action::RemoveFactor, crate::prior::removal_detail(f)));
         }
         for r in state.recovery_changes.between(since, DateTime::<Utc>::MAX_UTC) {
             steps.push((Action::RevertRecovery, format!("{} at {}", r.action, r.time.format("%Y-%m-%d %H:%M UTC"))));
