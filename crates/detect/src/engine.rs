@@ -282,10 +282,10 @@ impl Engine {
             .and_then(|k| self.identities.get(k))
             .is_some_and(|s| s.risky_within(e.time, risky_actor_window).is_some());
 
-        let Engine { config, lists, identities, mass, gate, .. } = self;
+        let Engine { config, lists, identities, mass, gate, graph, .. } = self;
         let scope = Scope { config, lists, event: e, tier, evidence: &evidence };
         let subject = e.subject().cloned().unwrap_or_default();
-        let state = identities.entry(key.clone()).or_insert_with(|| IdentityState::new(e, &subject));
+        let state = identities.entry(key.clone()).or_insert_with(|| crate::prior::seeded(graph, e, &subject));
         if state.name.is_none() {
             state.name = subject.name.clone();
         }
@@ -377,7 +377,8 @@ impl Engine {
             && let Some(actor) = e.actor.as_ref()
             && let Some(actor_key) = actor_key
         {
-            let actor_state = identities.entry(actor_key.clone()).or_insert_with(|| IdentityState::new(e, actor));
+            let actor_state =
+                identities.entry(actor_key.clone()).or_insert_with(|| crate::prior::seeded(graph, e, actor));
             actor_state.last_seen = actor_state.last_seen.max(e.time);
             if let Some(dr) = d::enroll_then_credential_issue::on_issue(&scope, actor_state) {
                 drafts.push((actor_key.clone(), dr));

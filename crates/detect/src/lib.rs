@@ -25,6 +25,7 @@ mod geo;
 mod incident;
 mod mappings;
 mod persist;
+mod prior;
 mod regroup;
 mod remediation;
 mod risk;

@@ -47,8 +47,8 @@ pub enum FactorOrigin {
     Enrolled,
     /// A successful challenge or sign-in named it; `bound_at` is its first use seen.
     SeenInUse,
-    /// A provider snapshot listed it; `bound_at` is the snapshot's time (or the
-    /// enrollment time the snapshot gives).
+    /// A provider snapshot listed it; `bound_at` is the enrollment time the snapshot gives,
+    /// else the snapshot's time: it was bound by then.
     Snapshot,
 }
 
@@ -89,7 +89,7 @@ impl BoundFactor {
         match self.origin {
             FactorOrigin::Enrolled => s.push_str(&format!(" bound {when}")),
             FactorOrigin::SeenInUse => s.push_str(&format!(" seen in use since {when}")),
-            FactorOrigin::Snapshot => s.push_str(&format!(" listed in the snapshot of {when}")),
+            FactorOrigin::Snapshot => s.push_str(&snapshot_words(self)),
         }
         if let Some(ip) = self.ip {
             s.push_str(&format!(" from {ip}"));
@@ -104,6 +104,16 @@ impl BoundFactor {
         }
         s
     }
+}
+
+/// " listed in the snapshot of T1, enrolled T0": the snapshot's time, and the enrollment
+/// time where the snapshot gave one.
+pub fn snapshot_words(f: &BoundFactor) -> String {
+    let mut s = format!(" listed in the snapshot of {}", f.evidence.time.format("%Y-%m-%d %H:%M UTC"));
+    if f.bound_at != f.evidence.time {
+        s.push_str(&format!(", enrolled {}", f.bound_at.format("%Y-%m-%d %H:%M UTC")));
+    }
+    s
 }
 
 /// A factor that survived a reset (FW-003), remembered so that its next use escalates.

@@ -237,6 +237,11 @@ pub struct HuntArgs {
     #[arg(long, value_name = "FILE")]
     pub inventory: Vec<PathBuf>,
 
+    /// When the factor snapshots among the inventory files were taken (RFC 3339), where the
+    /// files do not say; default: each file's modification time.
+    #[arg(long, value_name = "TIME")]
+    pub snapshot_time: Option<chrono::DateTime<chrono::Utc>>,
+
     /// Turn enrollment gating on (FW-012), as `[gating] enabled = true` does: factors bound
     /// to gated identities (tier 0 and 1 by default) must have been allowed by the decision
     /// point. Without --decisions, every such binding is reported.
@@ -403,10 +408,16 @@ pub struct GraphArgs {
 #[derive(Debug, Subcommand)]
 pub enum GraphCommand {
     /// Import inventory files (format detected: factorwatch inventory, AWS IAM authorization
-    /// details, Microsoft Graph, AzureHound, Okta, Google Workspace, GitHub) into the graph.
+    /// details, Microsoft Graph, AzureHound, Okta, Google Workspace, GitHub) and factor
+    /// snapshots (Okta factors, Graph authentication methods, AWS MFA devices, Duo users)
+    /// into the graph.
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// When the factor snapshots among the files were taken (RFC 3339); default: the time
+        /// a file states, else its modification time.
+        #[arg(long, value_name = "TIME")]
+        snapshot_time: Option<chrono::DateTime<chrono::Utc>>,
     },
     /// An identity: what it is, its tier, and its edges in and out.
     Show {

@@ -64,12 +64,17 @@ pub fn options(config: &Config, pairs: &[String]) -> anyhow::Result<Options> {
     Ok(opts)
 }
 
-/// Builds the identity graph from inventory files (any format `graph import` reads).
-pub fn load_inventory(files: &[PathBuf]) -> anyhow::Result<graph::Graph> {
+/// Builds the identity graph from inventory files (any format `graph import` reads); factor
+/// snapshots among them are dated by `snapshot_time`, else as [`import_options`] says.
+pub fn load_inventory(
+    files: &[PathBuf],
+    snapshot_time: Option<chrono::DateTime<chrono::Utc>>,
+) -> anyhow::Result<graph::Graph> {
     let mut g = graph::Graph::new();
     for file in files {
         let text = std::fs::read_to_string(file).with_context(|| format!("reading inventory {}", file.display()))?;
-        let imported = graph::import::import(&mut g, &file.display().to_string(), &text)?;
+        let options = import_options(file, snapshot_time);
+        let imported = graph::import::import_with(&mut g, &file.display().to_string(), &text, &options)?;
         eprintln!(
             "inventory {}: {} ({} nodes, {} edges)",
             file.display(),
@@ -79,6 +84,16 @@ pub fn load_inventory(files: &[PathBuf]) -> anyhow::Result<graph::Graph> {
         );
     }
     Ok(g)
+}
+
+/// How to date a file's factor snapshot: the time given, else the one the document states,
+/// else the file's modification time.
+pub fn import_options(
+    file: &Path,
+    snapshot_time: Option<chrono::DateTime<chrono::Utc>>,
+) -> graph::import::ImportOptions {
+    let file_time = std::fs::metadata(file).and_then(|m| m.modified()).ok().map(chrono::DateTime::<chrono::Utc>::from);
+    graph::import::ImportOptions { snapshot_time, file_time }
 }
 
 /// The enrollment gate when `[gating]` is enabled: the decisions and approvals of the ledger

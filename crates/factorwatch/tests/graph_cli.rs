@@ -78,3 +78,52 @@ fn hunt_with_an_inventory_ranks_a_tier_0_change_above_the_same_change_on_tier_2(
     let priya = findings.iter().find(|f| f["identity"]["name"] == "priya.shah@acme.com").unwrap();
     assert_eq!(priya["identity"]["tier"], 2);
 }
+
+#[test]
+fn graph_import_detects_an_okta_factor_list_and_show_lists_its_factors_at_the_given_time() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path().to_str().unwrap();
+    let bundle = fixture("okta/bundle.json");
+    let factors = fixture("okta/factors-hana.json");
+    let out = factorwatch(&[
+        "graph",
+        "--data-dir",
+        d,
+        "import",
+        "--snapshot-time",
+        "2026-05-01T00:00:00Z",
+        bundle.to_str().unwrap(),
+        factors.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("factors-hana.json: okta factors (+0 nodes"), "{}", text(&out.stderr));
+
+    let out = factorwatch(&["graph", "--data-dir", d, "show", "hana.kim@acme.com"]);
+    let shown = text(&out.stdout);
+    assert!(shown.contains("factors listed in the snapshot of 2026-05-01 00:00 UTC:"), "{shown}");
+    assert!(shown.contains("FIDO_WEBAUTHN (phishing_resistant) id fwf1hana0yubikey0001"), "{shown}");
+    assert!(!shown.contains("uft1hana0totp0000001"), "a factor pending activation is not bound: {shown}");
+}
+
+#[test]
+fn hunt_with_a_factor_snapshot_reports_the_removal_of_a_key_bound_before_the_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("okta.ndjson");
+    let line = r#"{"uuid":"drop1","published":"2026-05-07T10:00:00Z","eventType":"user.mfa.factor.deactivate","actor":{"id":"00u2hana0helpdesk07","type":"User","alternateId":"hana.kim@acme.com"},"target":[{"id":"00u2hana0helpdesk07","type":"User","alternateId":"hana.kim@acme.com"},{"id":"fwf1hana0yubikey0001","type":"AuthenticatorEnrollment","displayName":"Security Key or Biometric"}],"client":{"ipAddress":"198.51.100.7"},"outcome":{"result":"SUCCESS"}}"#;
+    std::fs::write(&log, line).unwrap();
+    let (bundle, factors) = (fixture("okta/bundle.json"), fixture("okta/factors-hana.json"));
+    let hunt = |inventories: &[&Path]| {
+        let mut args = vec!["hunt", "--format", "json"];
+        for i in inventories {
+            args.extend(["--inventory", i.to_str().unwrap()]);
+        }
+        args.push(log.to_str().unwrap());
+        let out = factorwatch(&args);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out.stderr));
+        text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect::<Vec<serde_json::Value>>()
+    };
+    let findings = hunt(&[&bundle, &factors]);
+    let fw006 = findings.iter().find(|f| f["detector"] == "FW-006").unwrap_or_else(|| panic!("{findings:#?}"));
+    assert!(fw006["summary"].as_str().unwrap().contains("the strongest factor left is app"), "{fw006:#?}");
+    assert!(hunt(&[&bundle]).iter().all(|f| f["detector"] != "FW-006"), "without the snapshot nothing is known left");
+}

@@ -1,5 +1,6 @@
 //! Nodes and edges in adjacency lists, indexed by a stable key string.
 
+use crate::factors::ListedFactor;
 use chrono::{DateTime, Utc};
 use model::{Provider, Text};
 use serde::{Deserialize, Serialize};
@@ -131,6 +132,14 @@ pub struct Node {
     /// human). Set by whoever reads those events; posture check P-4 reports it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interactive_use: Option<DateTime<Utc>>,
+    /// For identities: the factors a provider snapshot lists as bound (Okta factors,
+    /// Microsoft Graph authentication methods, AWS MFA devices, ...), as of `factors_listed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub factors: Vec<ListedFactor>,
+    /// When a snapshot last listed the identity's factors (None: no snapshot did). Set even
+    /// when it listed none: "no factor" is an answer too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factors_listed: Option<DateTime<Utc>>,
 }
 
 /// A directed edge: `from` can do `kind` to `to`, or is `kind` of it.
@@ -247,6 +256,8 @@ impl Graph {
             expires: None,
             phishing_resistant: None,
             interactive_use: None,
+            factors: Vec::new(),
+            factors_listed: None,
         })
     }
 
@@ -388,4 +399,8 @@ fn merge(existing: &mut Node, new: Node) {
     existing.expires = new.expires.or(existing.expires);
     existing.phishing_resistant = new.phishing_resistant.or(existing.phishing_resistant);
     existing.interactive_use = existing.interactive_use.max(new.interactive_use);
+    for f in new.factors {
+        crate::factors::add(existing, f);
+    }
+    existing.factors_listed = existing.factors_listed.max(new.factors_listed);
 }

@@ -7,6 +7,7 @@
 
 mod blast;
 mod dot;
+mod factors;
 mod graph;
 mod posture;
 mod tiers;
@@ -17,6 +18,7 @@ mod persist;
 
 pub use blast::{BlastRadius, Reach};
 pub use dot::blast_radius_dot;
+pub use factors::ListedFactor;
 pub use graph::{Edge, EdgeKind, Graph, Node, NodeId, NodeKind, Scope, node_key};
 pub use learn::learn;
 pub use posture::{Check, PostureFinding, PostureSettings, Status, posture};

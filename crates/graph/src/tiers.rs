@@ -50,6 +50,12 @@ const ROLE_POWERS: &[(Provider, &str, Powers)] = {
         (Provider::Github, "owner", RESET_ALL),
         (Provider::Github, "admin", ROLES),
         (Provider::Github, "enterprise owner", RESET_ALL),
+        // Duo Admin API `role` names (`/admin/v1/admins`).
+        (Provider::Duo, "Owner", RESET_ALL),
+        (Provider::Duo, "Administrator", RESET_ALL),
+        (Provider::Duo, "User Manager", HELPDESK),
+        (Provider::Duo, "Help Desk", HELPDESK),
+        (Provider::Duo, "Application Manager", APPS),
     ]
 };
 

@@ -1,5 +1,5 @@
 //! Importers never panic: every field of every fixture of the Graph, AzureHound, Okta,
-//! Google and GitHub formats swapped for a value of another type still imports or fails
+//! Google, GitHub and factor snapshot formats swapped for a value of another type still imports or fails
 //! with a reason.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -22,6 +22,15 @@ const FIXTURES: &[&str] = &[
     "google/role-assignments.json",
     "github/memberships.json",
     "github/bundle.json",
+    "github/members-2fa.json",
+    "okta/factors-hana.json",
+    "okta/factors-wrapped.json",
+    "msgraph/methods-page.json",
+    "msgraph/methods-wrapped.json",
+    "aws_iam/mfa-devices.json",
+    "aws_iam/virtual-mfa-devices.json",
+    "duo/users.json",
+    "duo/admins.json",
 ];
 
 fn fixture(path: &str) -> Value {

@@ -7,6 +7,7 @@ mod category;
 mod client;
 mod event;
 mod factor;
+pub mod factor_kinds;
 mod finding;
 pub mod percent;
 mod principal;

@@ -93,7 +93,7 @@ fn binding_context(f: &BoundFactor) -> String {
         let when = f.bound_at.format("%Y-%m-%d %H:%M UTC");
         match f.origin {
             FactorOrigin::SeenInUse => s.push_str(&format!(" seen in use since {when}")),
-            _ => s.push_str(&format!(" listed in the snapshot of {when}")),
+            _ => s.push_str(&crate::state::snapshot_words(f)),
         }
         if f.unfamiliar {
             s.push_str(", first used from outside the identity's baseline");

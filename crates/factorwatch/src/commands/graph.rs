@@ -13,7 +13,7 @@ use store::{IdentityGraph, Sqlite};
 pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
     let db_path = database(args.data_dir)?;
     match args.command {
-        GraphCommand::Import { files } => import(&db_path, &files),
+        GraphCommand::Import { files, snapshot_time } => import(&db_path, &files, snapshot_time),
         GraphCommand::Show { identity, provider } => {
             let g = load(&db_path)?;
             let node = find(&g, &identity, provider.as_deref())?;
@@ -74,13 +74,18 @@ fn load(db_path: &Path) -> anyhow::Result<Graph> {
     Ok(g)
 }
 
-fn import(db_path: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+fn import(
+    db_path: &Path,
+    files: &[PathBuf],
+    snapshot_time: Option<chrono::DateTime<chrono::Utc>>,
+) -> anyhow::Result<ExitCode> {
     let mut db = Sqlite::open(db_path)?;
     let mut g = db.load_graph()?;
     let mut err = std::io::stderr().lock();
     for file in files {
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-        let imported = graph::import::import(&mut g, &file.display().to_string(), &text)?;
+        let options = crate::hunting::import_options(file, snapshot_time);
+        let imported = graph::import::import_with(&mut g, &file.display().to_string(), &text, &options)?;
         writeln!(
             err,
             "{}: {} (+{} nodes, +{} edges)",
@@ -120,6 +125,18 @@ fn show(g: &Graph, node: NodeId) -> anyhow::Result<ExitCode> {
     for e in g.in_edges(node) {
         let from = g.node(e.from).map_or("?", |f| f.name.as_str());
         writeln!(out, "  ← {from} {}", e.kind.words())?;
+    }
+    if let Some(listed) = n.factors_listed {
+        writeln!(out, "factors listed in the snapshot of {}:", listed.format("%Y-%m-%d %H:%M UTC"))?;
+        if n.factors.is_empty() {
+            writeln!(out, "  none")?;
+        }
+        for f in &n.factors {
+            let kind = f.kind.as_deref().unwrap_or("?");
+            let id = f.id.as_deref().map(|i| format!(" id {i}")).unwrap_or_default();
+            let name = f.name.as_deref().map(|n| format!(" \"{n}\"")).unwrap_or_default();
+            writeln!(out, "  {kind} ({}){id}{name} from {}", f.class, f.source)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

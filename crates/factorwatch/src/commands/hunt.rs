@@ -31,7 +31,7 @@ pub fn run(args: HuntArgs) -> anyhow::Result<ExitCode> {
         since: hunting::parse_time("--since", args.since.as_deref())?,
         until: hunting::parse_time("--until", args.until.as_deref())?,
         run_events: args.sort_run_events,
-        graph: hunting::load_inventory(&args.inventory)?,
+        graph: hunting::load_inventory(&args.inventory, args.snapshot_time)?,
         paths: args.paths,
         gate: gate.clone().map(|g| g as Arc<dyn EnrollmentGate>),
         skip: args.decisions.into_iter().collect(),

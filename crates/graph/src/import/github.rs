@@ -1,9 +1,15 @@
 //! GitHub organization memberships: arrays of `/orgs/{org}/memberships/{username}` objects,
 //! or a bundle `{"org", "members", "admins"}` of `/orgs/{org}/members` users
 //! (docs/graph-import.md). Organization owners (membership role `admin`) are tier 0.
+//!
+//! The bundle is also a 2FA snapshot when it carries `2fa_disabled`: the members that
+//! `/orgs/{org}/members?filter=2fa_disabled` lists have no second factor, every other member
+//! has one; those `filter=2fa_insecure` lists (`2fa_insecure`) have only SMS. GitHub does
+//! not say which methods the others use.
 
 use super::builtin;
 use super::field::{list, s, sp};
+use super::snapshot::{Ctx, factor};
 use crate::graph::{EdgeKind, Graph, NodeKind};
 use model::Provider;
 use serde_json::Value;
@@ -25,7 +31,7 @@ pub fn matches(doc: &Value) -> bool {
     }
 }
 
-pub fn import(graph: &mut Graph, doc: &Value) -> Result<(), String> {
+pub fn import(graph: &mut Graph, doc: &Value, ctx: &Ctx<'_>) -> Result<(), String> {
     match doc {
         Value::Array(items) => {
             for m in items {
@@ -45,6 +51,7 @@ pub fn import(graph: &mut Graph, doc: &Value) -> Result<(), String> {
             for m in list(doc, "admins")? {
                 member(graph, org, m, "admin");
             }
+            two_factor(graph, org, doc, ctx)?;
         }
     }
     Ok(())
@@ -72,4 +79,45 @@ fn member(graph: &mut Graph, org: &str, user: &Value, role: &str) {
         let owner = builtin::role(graph, P, org, "admin", &format!("{org} organization owner"), "admin");
         graph.link(node, owner, EdgeKind::HasRole, None);
     }
+}
+
+/// The factor-snapshot name of a members bundle with 2FA status.
+const TWO_FACTOR: &str = "github members 2fa";
+
+fn login(user: &Value) -> Option<&str> {
+    match user {
+        Value::String(l) => Some(l.trim()).filter(|l| !l.is_empty()),
+        _ => s(user, "login"),
+    }
+}
+
+/// Each member's 2FA state, when the bundle says which members have none.
+fn two_factor(graph: &mut Graph, org: &str, doc: &Value, ctx: &Ctx<'_>) -> Result<(), String> {
+    if doc.get("2fa_disabled").is_none() {
+        return Ok(());
+    }
+    let logins = |key: &str| -> Result<Vec<String>, String> {
+        Ok(list(doc, key)?.iter().filter_map(login).map(str::to_ascii_lowercase).collect())
+    };
+    let (disabled, insecure) = (logins("2fa_disabled")?, logins("2fa_insecure")?);
+    let everyone = list(doc, "members")?
+        .iter()
+        .chain(list(doc, "admins")?)
+        .chain(list(doc, "2fa_disabled")?)
+        .filter_map(|m| login(m).or_else(|| sp(m, &["user", "login"])))
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    for who in everyone {
+        let Some(node) = graph.find_identity(Some(P), Some(org), &who) else { continue };
+        let lower = who.to_ascii_lowercase();
+        let factors = if disabled.contains(&lower) {
+            Vec::new()
+        } else if insecure.contains(&lower) {
+            vec![factor(P, "sms", None, None, None, None)]
+        } else {
+            vec![factor(P, "two-factor authentication", None, None, None, None)]
+        };
+        graph.list_factors(node, TWO_FACTOR, ctx.time, factors);
+    }
+    Ok(())
 }

@@ -1,9 +1,12 @@
 //! Google Workspace Directory API: users (`admin#directory#users`), roles
 //! (`admin#directory#roles`) and role assignments (`admin#directory#roleAssignments`), each
-//! alone or in a bundle with the customer id (docs/graph-import.md).
+//! alone or in a bundle with the customer id (docs/graph-import.md). A users list is also a
+//! factor snapshot: `isEnrolledIn2Sv` says whether 2-Step Verification is bound (the
+//! Directory API does not say which methods).
 
 use super::builtin;
 use super::field::{b, s};
+use super::snapshot::{Ctx, factor};
 use crate::graph::{EdgeKind, Graph, NodeKind};
 use model::Provider;
 use serde_json::Value;
@@ -24,9 +27,9 @@ pub fn matches(doc: &Value) -> bool {
     s(doc, "customerId").is_some() && ["users", "roles", "roleAssignments"].iter().any(|k| doc.get(*k).is_some())
 }
 
-pub fn import(graph: &mut Graph, doc: &Value) -> Result<(), String> {
+pub fn import(graph: &mut Graph, doc: &Value, ctx: &Ctx<'_>) -> Result<(), String> {
     let tenant = s(doc, "customerId").unwrap_or(P.as_str()).to_string();
-    let mut g = Google { graph, tenant };
+    let mut g = Google { graph, tenant, time: ctx.time };
     match kind(doc) {
         Some("admin#directory#users") => g.users(lines(doc, "users")?),
         Some("admin#directory#roles") => g.roles(lines(doc, "items")?),
@@ -55,7 +58,12 @@ fn part<'a>(doc: &'a Value, key: &str, inner: &str) -> Result<&'a [Value], Strin
 struct Google<'g> {
     graph: &'g mut Graph,
     tenant: String,
+    /// The snapshot's time, for the 2-Step Verification state.
+    time: chrono::DateTime<chrono::Utc>,
 }
+
+/// The factor-snapshot name of a users list.
+const USERS: &str = "google directory users";
 
 impl Google<'_> {
     fn users(&mut self, users: &[Value]) {
@@ -81,6 +89,14 @@ impl Google<'_> {
                 if b(u, "isEnrolledIn2Sv") == Some(false) {
                     n.phishing_resistant = Some(false);
                 }
+            }
+            match b(u, "isEnrolledIn2Sv") {
+                Some(true) => {
+                    let two_sv = factor(P, "2-Step Verification", None, None, None, None);
+                    self.graph.list_factors(user, USERS, self.time, vec![two_sv]);
+                }
+                Some(false) => self.graph.list_factors(user, USERS, self.time, Vec::new()),
+                None => {}
             }
             if b(u, "isAdmin") == Some(true) {
                 let role = match known {

@@ -2,17 +2,25 @@
 //! (`graph import` needs no format flag).
 
 mod aws_iam;
+mod aws_mfa;
 mod azurehound;
 mod builtin;
+mod duo_users;
 mod field;
 mod github;
 mod google;
 mod inventory;
 mod msgraph;
+mod msgraph_methods;
 mod okta;
+mod okta_factors;
+mod snapshot;
 
 use crate::graph::Graph;
+use chrono::{DateTime, Utc};
 use serde_json::Value;
+use snapshot::Ctx;
+pub use snapshot::SNAPSHOT_TIME_FIELDS;
 use thiserror::Error;
 
 /// Why a document could not be imported. The graph is left as it was.
@@ -74,26 +82,55 @@ pub struct Imported {
     pub edges: usize,
 }
 
+/// How to date the factors a snapshot lists (docs/graph-import.md "Factor snapshots").
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The snapshot's time as given by the user (`--snapshot-time`); wins over everything.
+    pub snapshot_time: Option<DateTime<Utc>>,
+    /// The file's modification time, used when the document states no time of its own.
+    pub file_time: Option<DateTime<Utc>>,
+}
+
 /// A format: its name, how to recognise it, and how to import it.
 struct Format {
     name: &'static str,
     matches: fn(&Value) -> bool,
-    import: fn(&mut Graph, &Value) -> Result<(), String>,
+    import: fn(&mut Graph, &Value, &Ctx<'_>) -> Result<(), String>,
 }
 
-/// Tried in order; the first whose `matches` accepts the document imports it.
+/// Tried in order; the first whose `matches` accepts the document imports it. Factor
+/// snapshots come before the directory formats whose lists look alike (`value`, arrays).
 const FORMATS: &[Format] = &[
-    Format { name: "factorwatch inventory", matches: inventory::matches, import: inventory::import },
-    Format { name: "aws iam get-account-authorization-details", matches: aws_iam::matches, import: aws_iam::import },
-    Format { name: "msgraph", matches: msgraph::matches, import: msgraph::import },
-    Format { name: "azurehound", matches: azurehound::matches, import: azurehound::import },
+    Format { name: "factorwatch inventory", matches: inventory::matches, import: |g, d, _| inventory::import(g, d) },
+    Format { name: okta_factors::NAME, matches: okta_factors::matches, import: okta_factors::import },
+    Format { name: msgraph_methods::NAME, matches: msgraph_methods::matches, import: msgraph_methods::import },
+    Format { name: aws_mfa::NAME, matches: aws_mfa::matches, import: aws_mfa::import },
+    Format { name: duo_users::NAME, matches: duo_users::matches, import: duo_users::import },
+    Format {
+        name: "aws iam get-account-authorization-details",
+        matches: aws_iam::matches,
+        import: |g, d, _| aws_iam::import(g, d),
+    },
+    Format { name: "msgraph", matches: msgraph::matches, import: |g, d, _| msgraph::import(g, d) },
+    Format { name: "azurehound", matches: azurehound::matches, import: |g, d, _| azurehound::import(g, d) },
     Format { name: "okta", matches: okta::matches, import: okta::import },
     Format { name: "google", matches: google::matches, import: google::import },
     Format { name: "github", matches: github::matches, import: github::import },
 ];
 
-/// Detects the format of a document (JSON, or YAML for the inventory) and imports it.
+/// Detects the format of a document (JSON, or YAML for the inventory) and imports it;
+/// factors it lists are dated by the document's own time, else the import time.
 pub fn import(graph: &mut Graph, source_name: &str, text: &str) -> Result<Imported, ImportError> {
+    import_with(graph, source_name, text, &ImportOptions::default())
+}
+
+/// [`import`], with the snapshot's time given or taken from the file.
+pub fn import_with(
+    graph: &mut Graph,
+    source_name: &str,
+    text: &str,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
     let doc = parse(text).map_err(|failure| {
         let source_name = source_name.to_string();
         match failure {
@@ -112,7 +149,8 @@ pub fn import(graph: &mut Graph, source_name: &str, text: &str) -> Result<Import
     let (nodes, edges) = (graph.len(), graph.edge_count());
     // Import into a copy: a document that fails part-way leaves the graph as it was.
     let mut work = graph.clone();
-    (format.import)(&mut work, &doc).map_err(|reason| ImportError::Invalid {
+    let ctx = Ctx::new(source_name, options, &doc);
+    (format.import)(&mut work, &doc, &ctx).map_err(|reason| ImportError::Invalid {
         source_name: source_name.to_string(),
         format: format.name,
         reason,

@@ -1,9 +1,11 @@
 //! Okta API JSON: `/api/v1/users`, `/api/v1/groups` and `/api/v1/api-tokens` lists, and a
 //! bundle that adds admin role assignments per user and per group (a role list carries no
-//! user id) (docs/graph-import.md).
+//! user id) (docs/graph-import.md), and each user's enrolled factors as `factors`, a map from
+//! user id to that user's `/api/v1/users/{id}/factors` list.
 
 use super::builtin;
 use super::field::{any, items, list, s, sp, time};
+use super::snapshot::Ctx;
 use crate::graph::{EdgeKind, Graph, NodeId, NodeKind};
 use model::Provider;
 use serde_json::Value;
@@ -33,13 +35,14 @@ pub fn matches(doc: &Value) -> bool {
             map.get("roles").is_some_and(|r| r.is_object() && r.get("kind").is_none() && r.get("items").is_none())
                 || map.contains_key("api_tokens")
                 || map.contains_key("group_roles")
+                || map.get("factors").is_some_and(Value::is_object)
                 || items(doc, "users").first().is_some_and(is_user)
         }
         _ => false,
     }
 }
 
-pub fn import(graph: &mut Graph, doc: &Value) -> Result<(), String> {
+pub fn import(graph: &mut Graph, doc: &Value, ctx: &Ctx<'_>) -> Result<(), String> {
     let tenant = s(doc, "tenant").unwrap_or(P.as_str()).to_string();
     let mut okta = Okta { graph, tenant };
     if let Value::Array(list) = doc {
@@ -78,6 +81,11 @@ pub fn import(graph: &mut Graph, doc: &Value) -> Result<(), String> {
     }
     for t in list(doc, "api_tokens")? {
         okta.token(t);
+    }
+    for (user, factors) in object(doc, "factors")? {
+        let holder = okta.graph.ensure(P, &okta.tenant, NodeKind::Human, user, user);
+        let factors = factors.as_array().map(Vec::as_slice).unwrap_or(&[]);
+        super::okta_factors::list(okta.graph, ctx, holder, factors);
     }
     Ok(())
 }
