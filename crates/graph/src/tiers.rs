@@ -39,6 +39,8 @@ const ROLE_POWERS: &[(Provider, &str, Powers)] = {
         (Provider::Entra, "Password Administrator", PASSWORDS),
         (Provider::Entra, "User Administrator", HELPDESK),
         (Provider::Entra, "Privileged Role Administrator", ROLES),
+        // Azure RBAC: assigns any Azure role, the role "elevate access" grants a Global Administrator.
+        (Provider::Entra, "User Access Administrator", ROLES),
         (Provider::Entra, "Application Administrator", APPS),
         (Provider::Entra, "Cloud Application Administrator", APPS),
         (Provider::Google, "_SEED_ADMIN_ROLE", RESET_ALL),

@@ -1,11 +1,12 @@
 //! Factor kind text → strength class, per provider (docs/events.md §10), for readers outside
 //! the log normalizer: state snapshots list the same factors the logs name, and must rank
-//! them the same way. The rows repeat the provider tables the normalizer uses, in the same
-//! order (matching is a case-insensitive substring test, tried top-down).
+//! them the same way, so the normalizer and the importers share these tables (matching is a
+//! case-insensitive substring test, tried top-down).
 
 use crate::{FactorClass, Provider};
 
-const OKTA: &[(&str, FactorClass)] = &[
+/// Okta factor kinds, as its logs and exports name them.
+pub const OKTA: &[(&str, FactorClass)] = &[
     ("PASSWORD_AS_FACTOR", FactorClass::Unknown),
     ("SIGNED_NONCE", FactorClass::PhishingResistant),
     ("FIDO_WEBAUTHN", FactorClass::PhishingResistant),
@@ -30,7 +31,8 @@ const OKTA: &[(&str, FactorClass)] = &[
     ("question", FactorClass::Knowledge),
 ];
 
-const ENTRA: &[(&str, FactorClass)] = &[
+/// Entra factor kinds, as its logs and exports name them.
+pub const ENTRA: &[(&str, FactorClass)] = &[
     ("fido2", FactorClass::PhishingResistant),
     ("passkey", FactorClass::PhishingResistant),
     ("windows hello", FactorClass::PhishingResistant),
@@ -52,7 +54,8 @@ const ENTRA: &[(&str, FactorClass)] = &[
     ("previously satisfied", FactorClass::Unknown),
 ];
 
-const AWS: &[(&str, FactorClass)] = &[
+/// Aws factor kinds, as its logs and exports name them.
+pub const AWS: &[(&str, FactorClass)] = &[
     (":u2f", FactorClass::PhishingResistant),
     ("u2f", FactorClass::PhishingResistant),
     ("fido", FactorClass::PhishingResistant),
@@ -61,11 +64,13 @@ const AWS: &[(&str, FactorClass)] = &[
     (":mfa", FactorClass::App),
     ("virtual", FactorClass::App),
     ("hardware", FactorClass::PossessionWeak),
+    // Identity Center `CredentialType`s.
     ("webauthn", FactorClass::PhishingResistant),
     ("totp", FactorClass::App),
 ];
 
-const GOOGLE: &[(&str, FactorClass)] = &[
+/// Google factor kinds, as its logs and exports name them.
+pub const GOOGLE: &[(&str, FactorClass)] = &[
     ("security_key", FactorClass::PhishingResistant),
     ("passkey", FactorClass::PhishingResistant),
     ("titanium", FactorClass::PhishingResistant),
@@ -79,7 +84,8 @@ const GOOGLE: &[(&str, FactorClass)] = &[
     ("knowledge_", FactorClass::Knowledge),
 ];
 
-const GITHUB: &[(&str, FactorClass)] = &[
+/// Github factor kinds, as its logs and exports name them.
+pub const GITHUB: &[(&str, FactorClass)] = &[
     ("passkey", FactorClass::PhishingResistant),
     ("security_key", FactorClass::PhishingResistant),
     ("security key", FactorClass::PhishingResistant),
@@ -91,7 +97,8 @@ const GITHUB: &[(&str, FactorClass)] = &[
     ("recovery", FactorClass::PossessionWeak),
 ];
 
-const DUO: &[(&str, FactorClass)] = &[
+/// Duo factor kinds, as its logs and exports name them.
+pub const DUO: &[(&str, FactorClass)] = &[
     ("webauthn", FactorClass::PhishingResistant),
     ("security key", FactorClass::PhishingResistant),
     ("u2f", FactorClass::PhishingResistant),
@@ -107,7 +114,35 @@ const DUO: &[(&str, FactorClass)] = &[
     ("hardware token", FactorClass::PossessionWeak),
     ("bypass_code", FactorClass::PossessionWeak),
     ("bypass code", FactorClass::PossessionWeak),
+    // A Duo phone answers calls and SMS at least; whether it also runs Duo Mobile is not logged.
     ("phone", FactorClass::PossessionWeak),
+];
+
+/// Auth0 factor kinds, as its logs and exports name them.
+pub const AUTH0: &[(&str, FactorClass)] = &[
+    ("passkey", FactorClass::PhishingResistant),
+    ("webauthn", FactorClass::PhishingResistant),
+    ("push", FactorClass::App),
+    ("otp", FactorClass::App),
+    ("sms", FactorClass::PossessionWeak),
+    ("voice", FactorClass::PossessionWeak),
+    ("phone", FactorClass::PossessionWeak),
+    ("email", FactorClass::PossessionWeak),
+    ("recovery", FactorClass::PossessionWeak),
+];
+
+/// Onelogin factor kinds, as its logs and exports name them.
+pub const ONELOGIN: &[(&str, FactorClass)] = &[
+    ("webauthn", FactorClass::PhishingResistant),
+    ("security key", FactorClass::PhishingResistant),
+    ("protect", FactorClass::App),
+    ("authenticator", FactorClass::App),
+    ("duo", FactorClass::App),
+    ("sms", FactorClass::PossessionWeak),
+    ("voice", FactorClass::PossessionWeak),
+    ("email", FactorClass::PossessionWeak),
+    ("yubikey", FactorClass::PossessionWeak),
+    ("question", FactorClass::Knowledge),
 ];
 
 /// The strength class of a factor kind as `provider` names it; `unknown` when no row matches
@@ -120,7 +155,8 @@ pub fn classify_kind(provider: Provider, kind: &str) -> FactorClass {
         Provider::Google => GOOGLE,
         Provider::Github => GITHUB,
         Provider::Duo => DUO,
-        Provider::Auth0 | Provider::Onelogin => &[],
+        Provider::Auth0 => AUTH0,
+        Provider::Onelogin => ONELOGIN,
     };
     table.iter().find(|(needle, _)| contains_ignore_case(kind, needle)).map(|(_, class)| *class).unwrap_or_default()
 }
@@ -144,6 +180,6 @@ mod tests {
         assert_eq!(classify_kind(Provider::Aws, "arn:aws:iam::1:u2f/user/a/key"), FactorClass::PhishingResistant);
         assert_eq!(classify_kind(Provider::Duo, "duo_push"), FactorClass::App);
         assert_eq!(classify_kind(Provider::Google, "two-step verification"), FactorClass::Unknown);
-        assert_eq!(classify_kind(Provider::Auth0, "sms"), FactorClass::Unknown);
+        assert_eq!(classify_kind(Provider::Auth0, "sms"), FactorClass::PossessionWeak);
     }
 }

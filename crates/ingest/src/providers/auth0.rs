@@ -11,17 +11,8 @@ use model::{
 };
 
 /// Auth0 authenticator types → strength class (docs/events.md §10, Auth0 list), top-down.
-const FACTOR_CLASSES: &[(&str, FactorClass)] = &[
-    ("passkey", FactorClass::PhishingResistant),
-    ("webauthn", FactorClass::PhishingResistant),
-    ("push", FactorClass::App),
-    ("otp", FactorClass::App),
-    ("sms", FactorClass::PossessionWeak),
-    ("voice", FactorClass::PossessionWeak),
-    ("phone", FactorClass::PossessionWeak),
-    ("email", FactorClass::PossessionWeak),
-    ("recovery", FactorClass::PossessionWeak),
-];
+/// The kind → class table (docs/events.md §10), shared with the snapshot importers.
+const FACTOR_CLASSES: &[(&str, FactorClass)] = model::factor_kinds::AUTH0;
 
 pub fn stream(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
     let data = rec.get("data");

@@ -13,17 +13,8 @@ use model::{
 const SHAPE: &str = "github.audit";
 
 /// docs/events.md §10, GitHub: passkey and security key; TOTP and GitHub Mobile; SMS; recovery codes.
-const FACTORS: &[(&str, FactorClass)] = &[
-    ("passkey", FactorClass::PhishingResistant),
-    ("security_key", FactorClass::PhishingResistant),
-    ("security key", FactorClass::PhishingResistant),
-    ("webauthn", FactorClass::PhishingResistant),
-    ("totp", FactorClass::App),
-    ("authenticator", FactorClass::App),
-    ("mobile", FactorClass::App),
-    ("sms", FactorClass::PossessionWeak),
-    ("recovery", FactorClass::PossessionWeak),
-];
+/// The kind → class table (docs/events.md §10), shared with the snapshot importers.
+const FACTORS: &[(&str, FactorClass)] = model::factor_kinds::GITHUB;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {

@@ -13,18 +13,8 @@ const SHAPE: &str = "onelogin";
 
 /// OneLogin factor descriptions → class. docs/events.md §10 has no OneLogin column; these follow
 /// the shared classes for the factor names OneLogin offers.
-const FACTOR_CLASSES: &[(&str, FactorClass)] = &[
-    ("webauthn", FactorClass::PhishingResistant),
-    ("security key", FactorClass::PhishingResistant),
-    ("protect", FactorClass::App),
-    ("authenticator", FactorClass::App),
-    ("duo", FactorClass::App),
-    ("sms", FactorClass::PossessionWeak),
-    ("voice", FactorClass::PossessionWeak),
-    ("email", FactorClass::PossessionWeak),
-    ("yubikey", FactorClass::PossessionWeak),
-    ("question", FactorClass::Knowledge),
-];
+/// The kind → class table (docs/events.md §10), shared with the snapshot importers.
+const FACTOR_CLASSES: &[(&str, FactorClass)] = model::factor_kinds::ONELOGIN;
 
 pub fn normalize(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result {
     let type_view = rec.get("event_type_id");

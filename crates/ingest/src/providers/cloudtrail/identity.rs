@@ -7,19 +7,8 @@ use model::{Factor, FactorClass, Principal, PrincipalKind, Text};
 
 /// docs/events.md §10, AWS column: device ARNs say `:u2f/` (FIDO) or `:mfa/` (virtual, TOTP app);
 /// `arn:aws:iam::…:mfa` without a name is a virtual device too.
-const FACTORS: &[(&str, FactorClass)] = &[
-    (":u2f", FactorClass::PhishingResistant),
-    ("u2f", FactorClass::PhishingResistant),
-    ("fido", FactorClass::PhishingResistant),
-    ("passkey", FactorClass::PhishingResistant),
-    ("multiple mfa devices", FactorClass::Unknown),
-    (":mfa", FactorClass::App),
-    ("virtual", FactorClass::App),
-    ("hardware", FactorClass::PossessionWeak),
-    // Identity Center `CredentialType`s.
-    ("webauthn", FactorClass::PhishingResistant),
-    ("totp", FactorClass::App),
-];
+/// The kind → class table (docs/events.md §10), shared with the snapshot importers.
+const FACTORS: &[(&str, FactorClass)] = model::factor_kinds::AWS;
 
 /// The name IAM writes for the root user in `requestParameters.userName`.
 const ROOT_USER: &str = "AWS ROOT USER";

@@ -19,25 +19,8 @@ use model::{Client, Event, FactorClass, Geo, Risk, RiskLevel, Text};
 
 /// Duo factor names → strength class (docs/events.md §10, Duo column), tried top-down.
 /// `passcode` alone is ambiguous (app or hardware), so it is matched only in full names.
-pub(crate) const FACTOR_CLASSES: &[(&str, FactorClass)] = &[
-    ("webauthn", FactorClass::PhishingResistant),
-    ("security key", FactorClass::PhishingResistant),
-    ("u2f", FactorClass::PhishingResistant),
-    ("duo_push", FactorClass::App),
-    ("duo push", FactorClass::App),
-    ("duo_mobile_passcode", FactorClass::App),
-    ("duo mobile passcode", FactorClass::App),
-    ("sms_passcode", FactorClass::PossessionWeak),
-    ("sms passcode", FactorClass::PossessionWeak),
-    ("phone_call", FactorClass::PossessionWeak),
-    ("phone call", FactorClass::PossessionWeak),
-    ("hardware_token", FactorClass::PossessionWeak),
-    ("hardware token", FactorClass::PossessionWeak),
-    ("bypass_code", FactorClass::PossessionWeak),
-    ("bypass code", FactorClass::PossessionWeak),
-    // A Duo phone answers calls and SMS at least; whether it also runs Duo Mobile is not logged.
-    ("phone", FactorClass::PossessionWeak),
-];
+/// The kind → class table (docs/events.md §10), shared with the snapshot importers.
+pub(crate) const FACTOR_CLASSES: &[(&str, FactorClass)] = model::factor_kinds::DUO;
 
 /// Telephony records count SMS and call credits spent for a context; they name no user
 /// and repeat what the authentication log already says, so docs/events.md does not list them.

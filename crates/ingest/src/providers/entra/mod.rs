@@ -20,27 +20,8 @@ use model::{Event, FactorClass};
 
 /// Entra method names → strength class (docs/events.md §10), tried top-down: `passwordless
 /// phone` must be tried before `phone`, and `password` after it.
-pub(crate) const FACTOR_TABLE: &[(&str, FactorClass)] = &[
-    ("fido2", FactorClass::PhishingResistant),
-    ("passkey", FactorClass::PhishingResistant),
-    ("windows hello", FactorClass::PhishingResistant),
-    ("certificate", FactorClass::PhishingResistant),
-    ("platform credential", FactorClass::PhishingResistant),
-    ("passwordless phone", FactorClass::App),
-    ("authenticator", FactorClass::App),
-    ("app notification", FactorClass::App),
-    ("oath verification code", FactorClass::App),
-    ("temporary access pass", FactorClass::PossessionWeak),
-    ("hardware oath", FactorClass::PossessionWeak),
-    ("sms", FactorClass::PossessionWeak),
-    ("text message", FactorClass::PossessionWeak),
-    ("phone", FactorClass::PossessionWeak),
-    ("voice", FactorClass::PossessionWeak),
-    ("email", FactorClass::PossessionWeak),
-    ("security question", FactorClass::Knowledge),
-    ("password", FactorClass::Unknown),
-    ("previously satisfied", FactorClass::Unknown),
-];
+/// The kind → class table (docs/events.md §10), shared with the snapshot importers.
+pub(crate) const FACTOR_TABLE: &[(&str, FactorClass)] = model::factor_kinds::ENTRA;
 
 /// Microsoft first-party apps whose changes are the provider's own machinery (docs/events.md §0
 /// "Actor relation"), never a human's or a customer app's.

@@ -4,19 +4,8 @@ use crate::context::classify_factor;
 use model::{Category, FactorClass};
 
 /// docs/events.md §10, Google column, tried top-down. `password` is not a factor.
-const FACTORS: &[(&str, FactorClass)] = &[
-    ("security_key", FactorClass::PhishingResistant),
-    ("passkey", FactorClass::PhishingResistant),
-    ("titanium", FactorClass::PhishingResistant),
-    ("advanced_protection", FactorClass::PhishingResistant),
-    ("google_prompt", FactorClass::App),
-    ("google_authenticator", FactorClass::App),
-    ("offline_otp", FactorClass::App),
-    ("backup_code", FactorClass::PossessionWeak),
-    ("scratch_code", FactorClass::PossessionWeak),
-    ("idv_", FactorClass::PossessionWeak),
-    ("knowledge_", FactorClass::Knowledge),
-];
+/// The kind → class table (docs/events.md §10), shared with the snapshot importers.
+const FACTORS: &[(&str, FactorClass)] = model::factor_kinds::GOOGLE;
 
 pub fn classify(method: &str) -> FactorClass {
     classify_factor(method, FACTORS)

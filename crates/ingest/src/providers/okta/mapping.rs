@@ -145,30 +145,8 @@ pub fn is_policy_removal(event_type: &str) -> bool {
 
 /// docs/events.md §10, Okta column, tried top-down; OIE authenticator display names added after
 /// the documented kinds (`Security Key or Biometric`, `Phone`, `Google Authenticator`).
-const FACTOR_CLASSES: &[(&str, FactorClass)] = &[
-    (PASSWORD_FACTOR, FactorClass::Unknown),
-    ("SIGNED_NONCE", FactorClass::PhishingResistant),
-    ("FIDO_WEBAUTHN", FactorClass::PhishingResistant),
-    ("webauthn", FactorClass::PhishingResistant),
-    ("u2f", FactorClass::PhishingResistant),
-    ("FastPass", FactorClass::PhishingResistant),
-    ("Security Key", FactorClass::PhishingResistant),
-    ("Biometric", FactorClass::PhishingResistant),
-    ("OKTA_VERIFY_PUSH", FactorClass::App),
-    ("OKTA_SOFT_TOKEN", FactorClass::App),
-    ("token:software:totp", FactorClass::App),
-    ("Okta Verify", FactorClass::App),
-    ("OKTA_VERIFY", FactorClass::App),
-    ("Authenticator", FactorClass::App),
-    ("SMS", FactorClass::PossessionWeak),
-    ("call", FactorClass::PossessionWeak),
-    ("email", FactorClass::PossessionWeak),
-    ("token:hardware", FactorClass::PossessionWeak),
-    ("token:hotp", FactorClass::PossessionWeak),
-    ("Phone", FactorClass::PossessionWeak),
-    ("SECURITY_QUESTION", FactorClass::Knowledge),
-    ("question", FactorClass::Knowledge),
-];
+/// The kind → class table (docs/events.md §10), shared with the snapshot importers.
+const FACTOR_CLASSES: &[(&str, FactorClass)] = model::factor_kinds::OKTA;
 
 pub fn factor_class(kind: &str) -> FactorClass {
     classify_factor(kind, FACTOR_CLASSES)
