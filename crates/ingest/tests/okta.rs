@@ -585,3 +585,18 @@ fn okta_records_without_time_or_with_wrong_types_are_diagnosed_not_panics() {
     assert_eq!(events.len(), 2, "wrong-typed optional fields are treated as absent");
     assert!(events.iter().all(|e| e.category == Category::FactorAdd));
 }
+
+#[test]
+fn okta_cl_admin_console_access_is_other_tagged_admin_console_on_the_actor() {
+    let (events, tally) = sample(OKTA_CL);
+    let e = only(&events, 10);
+    assert_eq!(e.action.as_str(), "user.session.access_admin_app");
+    assert_eq!(
+        brief(e),
+        "other actor=user100@abccompany.com target=user100@abccompany.com ip=65.65.65.65 country=United States"
+    );
+    assert_eq!(e.tags, [Tag::AdminConsole]);
+    assert_eq!(e.relation, ActorRelation::SelfService, "the console is opened, nobody is acted on");
+    let noise = |t: &str| tally.not_relevant.get(&(model::Provider::Okta, t.into())).copied();
+    assert_eq!(noise("user.session.access_admin_app"), None);
+}
