@@ -140,7 +140,9 @@ impl ObservedTiers {
 /// attempts, the provider's own machinery and self-service show none.
 fn work_of(e: &Event, actor_key: &IdentityKey, target_key: Option<&IdentityKey>) -> Option<(Work, Option<Text>)> {
     let actor = e.actor.as_ref()?;
-    if e.outcome == model::Outcome::Failure || actor.kind == PrincipalKind::System || e.relation == ActorRelation::System
+    if e.outcome == model::Outcome::Failure
+        || actor.kind == PrincipalKind::System
+        || e.relation == ActorRelation::System
     {
         return None;
     }

@@ -54,7 +54,10 @@ fn okta_admin_story() -> Vec<String> {
     let mut out = Vec::new();
     for (i, (id, login)) in USERS.iter().chain(&USERS[..1]).enumerate() {
         out.push(
-            okta(&t(6, 10, i as u32), "user.mfa.factor.reset_all", &format!("reset-{i}")).by(aid, alogin).on(id, login).line(),
+            okta(&t(6, 10, i as u32), "user.mfa.factor.reset_all", &format!("reset-{i}"))
+                .by(aid, alogin)
+                .on(id, login)
+                .line(),
         );
     }
     out.push(
@@ -137,7 +140,12 @@ fn okta_failed_resets_of_others_reveal_nothing() {
                 .line()
         })
         .collect();
-    story.push(okta(&t(7, 9, 0), "user.mfa.factor.activate", "admin-bind").by(aid, alogin).enrollment("m", "Okta Verify").line());
+    story.push(
+        okta(&t(7, 9, 0), "user.mfa.factor.activate", "admin-bind")
+            .by(aid, alogin)
+            .enrollment("m", "Okta Verify")
+            .line(),
+    );
     let report = common::hunt(OKTA_TENANT, &[("okta.ndjson", &ndjson(&story))]);
     assert!(common::of(&report, "FW-001").is_empty(), "{:#?}", common::fired(&report));
 }
@@ -209,18 +217,39 @@ fn entra_role_administration_reveals_tier_0() {
 }
 
 #[test]
+fn entra_adding_an_application_owner_is_tier_1_work_not_a_role_grant() {
+    let story = [
+        entra_audit(&t(6, 10, 0), "owner-add", "Add owner to application")
+            .by(HELPDESK_ID, HELPDESK, "198.51.100.7")
+            .line(),
+        entra_audit(&t(7, 9, 0), "own-add", "User registered security info")
+            .reason("User registered Mobile Phone SMS")
+            .by(HELPDESK_ID, HELPDESK, "198.51.100.7")
+            .on(HELPDESK_ID, HELPDESK)
+            .line(),
+    ];
+    let report = common::hunt("", &[("entra.ndjson", &ndjson(&story))]);
+    assert_observed(only_fw001(&report, HELPDESK), 1, "observed: managed owners of 1 application");
+}
+
+#[test]
 fn entra_user_registering_their_own_security_info_stays_tier_2() {
     let mut story = entra_baseline();
-    for (i, activity) in ["User registered security info", "User deleted security info", "User registered security info"]
-        .iter()
-        .enumerate()
+    for (i, activity) in
+        ["User registered security info", "User deleted security info", "User registered security info"]
+            .iter()
+            .enumerate()
     {
         story.push(
-            entra_audit(&t(6, 10, i as u32), &format!("self-{i}"), activity).reason("User registered Mobile Phone SMS").line(),
+            entra_audit(&t(6, 10, i as u32), &format!("self-{i}"), activity)
+                .reason("User registered Mobile Phone SMS")
+                .line(),
         );
     }
     story.push(
-        entra_audit(&t(7, 9, 0), "self-last", "User registered security info").reason("User registered Authenticator App").line(),
+        entra_audit(&t(7, 9, 0), "self-last", "User registered security info")
+            .reason("User registered Authenticator App")
+            .line(),
     );
     let report = common::hunt("", &[("entra.ndjson", &ndjson(&story))]);
     assert!(common::of(&report, "FW-001").is_empty(), "{:#?}", common::fired(&report));
@@ -233,13 +262,34 @@ const AWS_SEC: (&str, &str) = ("AIDASECLEADEXAMPLE001", "sec-lead");
 #[test]
 fn aws_iam_user_seen_deactivating_others_mfa_is_tier_0_when_later_named_by_user_name() {
     let story = [
-        aws(&t(6, 10, 0), "deact-alice", "iam.amazonaws.com", "DeactivateMFADevice", AWS_ADMIN,
-            r#"{"userName":"alice","serialNumber":"arn:aws:iam::111122223333:mfa/alice"}"#, "null"),
-        aws(&t(6, 10, 5), "deact-bob", "iam.amazonaws.com", "DeactivateMFADevice", AWS_ADMIN,
-            r#"{"userName":"bob","serialNumber":"arn:aws:iam::111122223333:mfa/bob"}"#, "null"),
+        aws(
+            &t(6, 10, 0),
+            "deact-alice",
+            "iam.amazonaws.com",
+            "DeactivateMFADevice",
+            AWS_ADMIN,
+            r#"{"userName":"alice","serialNumber":"arn:aws:iam::111122223333:mfa/alice"}"#,
+            "null",
+        ),
+        aws(
+            &t(6, 10, 5),
+            "deact-bob",
+            "iam.amazonaws.com",
+            "DeactivateMFADevice",
+            AWS_ADMIN,
+            r#"{"userName":"bob","serialNumber":"arn:aws:iam::111122223333:mfa/bob"}"#,
+            "null",
+        ),
         // Another admin removes the ops admin's MFA device, naming it by user name only.
-        aws(&t(7, 9, 0), "deact-ops", "iam.amazonaws.com", "DeactivateMFADevice", AWS_SEC,
-            r#"{"userName":"ops-admin","serialNumber":"arn:aws:iam::111122223333:mfa/ops-admin"}"#, "null"),
+        aws(
+            &t(7, 9, 0),
+            "deact-ops",
+            "iam.amazonaws.com",
+            "DeactivateMFADevice",
+            AWS_SEC,
+            r#"{"userName":"ops-admin","serialNumber":"arn:aws:iam::111122223333:mfa/ops-admin"}"#,
+            "null",
+        ),
     ];
     let report = common::hunt("", &[("cloudtrail.ndjson", &ndjson(&story))]);
     let f = only_fw001(&report, AWS_ADMIN.0);
@@ -250,10 +300,24 @@ fn aws_iam_user_seen_deactivating_others_mfa_is_tier_0_when_later_named_by_user_
 #[test]
 fn aws_access_keys_created_for_another_user_make_the_caller_tier_1() {
     let story = [
-        aws(&t(6, 10, 0), "key-deploy", "iam.amazonaws.com", "CreateAccessKey", AWS_ADMIN, r#"{"userName":"deploy-bot"}"#,
-            r#"{"accessKey":{"userName":"deploy-bot","accessKeyId":"AKIADEPLOYEXAMPLE001","status":"Active"}}"#),
-        aws(&t(7, 9, 0), "own-mfa", "iam.amazonaws.com", "EnableMFADevice", AWS_ADMIN,
-            r#"{"serialNumber":"arn:aws:iam::111122223333:u2f/user/ops-admin/key-2"}"#, "null"),
+        aws(
+            &t(6, 10, 0),
+            "key-deploy",
+            "iam.amazonaws.com",
+            "CreateAccessKey",
+            AWS_ADMIN,
+            r#"{"userName":"deploy-bot"}"#,
+            r#"{"accessKey":{"userName":"deploy-bot","accessKeyId":"AKIADEPLOYEXAMPLE001","status":"Active"}}"#,
+        ),
+        aws(
+            &t(7, 9, 0),
+            "own-mfa",
+            "iam.amazonaws.com",
+            "EnableMFADevice",
+            AWS_ADMIN,
+            r#"{"serialNumber":"arn:aws:iam::111122223333:u2f/user/ops-admin/key-2"}"#,
+            "null",
+        ),
     ];
     let report = common::hunt("", &[("cloudtrail.ndjson", &ndjson(&story))]);
     assert_observed(only_fw001(&report, AWS_ADMIN.0), 1, "observed: issued credentials of 1 identity");
@@ -262,10 +326,24 @@ fn aws_access_keys_created_for_another_user_make_the_caller_tier_1() {
 #[test]
 fn aws_access_key_created_for_oneself_raises_nothing() {
     let story = [
-        aws(&t(6, 10, 0), "key-own", "iam.amazonaws.com", "CreateAccessKey", AWS_ALICE, "{}",
-            r#"{"accessKey":{"userName":"alice","accessKeyId":"AKIAALICEEXAMPLE0001","status":"Active"}}"#),
-        aws(&t(7, 9, 0), "own-mfa", "iam.amazonaws.com", "EnableMFADevice", AWS_ALICE,
-            r#"{"serialNumber":"arn:aws:iam::111122223333:u2f/user/alice/key-2"}"#, "null"),
+        aws(
+            &t(6, 10, 0),
+            "key-own",
+            "iam.amazonaws.com",
+            "CreateAccessKey",
+            AWS_ALICE,
+            "{}",
+            r#"{"accessKey":{"userName":"alice","accessKeyId":"AKIAALICEEXAMPLE0001","status":"Active"}}"#,
+        ),
+        aws(
+            &t(7, 9, 0),
+            "own-mfa",
+            "iam.amazonaws.com",
+            "EnableMFADevice",
+            AWS_ALICE,
+            r#"{"serialNumber":"arn:aws:iam::111122223333:u2f/user/alice/key-2"}"#,
+            "null",
+        ),
     ];
     let report = common::hunt("", &[("cloudtrail.ndjson", &ndjson(&story))]);
     assert!(common::of(&report, "FW-001").is_empty(), "{:#?}", common::fired(&report));
@@ -355,9 +433,27 @@ const MAY_6_S: i64 = MAY_6 / 1000;
 #[test]
 fn duo_admin_seen_deleting_users_phones_is_tier_0_when_another_admin_changes_theirs() {
     let story = [
-        duo_admin("phone_delete", MAY_6_S, "helpdesk.ops", json!({"number": "+15555550199", "user": "mlopez"}), "+15555550199"),
-        duo_admin("phone_delete", MAY_6_S + 60, "helpdesk.ops", json!({"number": "+15555550198", "user": "jdoe"}), "+15555550198"),
-        duo_admin("phone_delete", MAY_6_S + 86_400, "sec.lead", json!({"number": "+15555550100", "user": "helpdesk.ops"}), "+15555550100"),
+        duo_admin(
+            "phone_delete",
+            MAY_6_S,
+            "helpdesk.ops",
+            json!({"number": "+15555550199", "user": "mlopez"}),
+            "+15555550199",
+        ),
+        duo_admin(
+            "phone_delete",
+            MAY_6_S + 60,
+            "helpdesk.ops",
+            json!({"number": "+15555550198", "user": "jdoe"}),
+            "+15555550198",
+        ),
+        duo_admin(
+            "phone_delete",
+            MAY_6_S + 86_400,
+            "sec.lead",
+            json!({"number": "+15555550100", "user": "helpdesk.ops"}),
+            "+15555550100",
+        ),
     ];
     let report = common::hunt("[tenants]\nduo = \"DIXXXXXXXXXXXXXXXXXX\"\n", &[("duo-admin.ndjson", &lines(&story))]);
     assert_observed(only_fw001(&report, "helpdesk.ops"), 0, "observed: changed factors of 2 identities");
@@ -390,7 +486,14 @@ fn auth0_dashboard_admin_seen_assigning_roles_is_tier_0() {
     assert_observed(only_fw001(&report, admin.0), 0, "observed: managed roles of 2 identities");
 }
 
-fn onelogin(id: i64, created: &str, type_id: i64, user: (i64, &str), actor: (i64, &str), factor: Option<&str>) -> Value {
+fn onelogin(
+    id: i64,
+    created: &str,
+    type_id: i64,
+    user: (i64, &str),
+    actor: (i64, &str),
+    factor: Option<&str>,
+) -> Value {
     json!({"id": id, "created_at": created, "account_id": 55555, "user_id": user.0, "user_name": user.1,
         "event_type_id": type_id, "notes": null, "ipaddr": "198.51.100.44", "actor_user_id": actor.0,
         "actor_user_name": actor.1, "otp_device_id": factor.map(|_| 88001), "otp_device_name": factor,
