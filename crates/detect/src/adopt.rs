@@ -10,7 +10,8 @@ impl Engine {
     pub fn adopt(&mut self, mut finding: Finding) {
         let identity = &finding.identity;
         let who = Principal { id: Some(identity.id.clone()), name: identity.name.clone(), kind: identity.kind };
-        finding.identity.tier = self.tier_of(identity.provider, &identity.tenant, &who);
+        (finding.identity.tier, finding.identity.tier_basis) =
+            self.tier_with_basis(identity.provider, &identity.tenant, &who);
         finding.blast_radius = self
             .graph_node(finding.identity.provider, &finding.identity.tenant, &who)
             .map(|node| self.graph.blast_summary(node, 5))

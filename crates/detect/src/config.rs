@@ -10,9 +10,9 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// The detection settings: the TOML file's `[tenants]`, `[identities]`, `[networks]`,
-/// `[geoip]`, `[baseline]`, `[detectors.*]`, `[incidents]`, `[stream]`, `[gating]` and
-/// `[sources.*]` tables.
+/// The detection settings: the TOML file's `[tenants]`, `[identities]`, `[tiers]`,
+/// `[networks]`, `[geoip]`, `[baseline]`, `[detectors.*]`, `[incidents]`, `[stream]`,
+/// `[gating]` and `[sources.*]` tables.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -20,6 +20,8 @@ pub struct Config {
     pub tenants: BTreeMap<String, String>,
     /// Identity lists: privileged, tier 1, allowed delegates, external actors, AI agents.
     pub identities: Identities,
+    /// Where tiers come from beside the lists and the inventory.
+    pub tiers: Tiers,
     /// Corporate VPN and help-desk egress networks.
     pub networks: Networks,
     /// GeoIP databases for events that carry no location or network.
@@ -64,6 +66,21 @@ pub struct Identities {
     pub external_actors: Vec<String>,
     /// AI-agent identities (OWASP Agentic ASI03 mappings).
     pub ai_agents: Vec<String>,
+}
+
+/// Tiers the logs reveal (docs/detection-contract.md §3): for an identity neither the lists
+/// nor the inventory know, tier 0 or 1 work seen done on other identities gives its tier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Tiers {
+    /// Infer tiers from the work actors are seen doing; `false` keeps lists and inventory only.
+    pub observed: bool,
+}
+
+impl Default for Tiers {
+    fn default() -> Tiers {
+        Tiers { observed: true }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -50,8 +50,10 @@ pub struct Engine {
     pub(crate) aliases: HashMap<(model::Provider, Text, Text), Text>,
     /// Who can control what; grows with role grants and issued credentials seen in events.
     pub(crate) graph: graph::Graph,
-    /// Tiers from the graph, per identity, until the graph changes.
-    graph_tiers: RefCell<HashMap<(model::Provider, Text, Text), u8>>,
+    /// Tiers from the graph, per identity (none: not in the graph), until the graph changes.
+    graph_tiers: RefCell<HashMap<(model::Provider, Text, Text), Option<u8>>>,
+    /// Privileged work seen done by each identity: tiers the logs reveal.
+    pub(crate) observed: crate::observed_tier::ObservedTiers,
     pub(crate) finding_ids: HashSet<String>,
     /// The decision point's ledger, for FW-012; not part of the saved state.
     gate: Option<Arc<dyn EnrollmentGate>>,
@@ -89,6 +91,7 @@ impl Engine {
             aliases: HashMap::new(),
             graph,
             graph_tiers: RefCell::new(HashMap::new()),
+            observed: Default::default(),
             finding_ids: HashSet::new(),
             gate: None,
             events: 0,
@@ -128,6 +131,7 @@ impl Engine {
         if graph::learn(&mut self.graph, &event) {
             self.graph_tiers.borrow_mut().clear();
         }
+        self.observe_tier_work(&event);
     }
 
     /// Events processed so far.
@@ -202,24 +206,45 @@ impl Engine {
         }
     }
 
-    fn tier(&self, event: &Event, who: Option<&model::Principal>) -> u8 {
-        who.map_or(2, |p| self.tier_of(event.provider, &event.tenant, p))
-    }
-
     /// The tier from the config lists and from the graph, whichever is more privileged.
     pub(crate) fn tier_of(&self, provider: model::Provider, tenant: &str, who: &model::Principal) -> u8 {
+        self.tier_with_basis(provider, tenant, who).0
+    }
+
+    /// The tier from the config lists and the graph, whichever is more privileged; where
+    /// neither knows the identity, the tier the logs reveal, with why (observed_tier.rs).
+    pub(crate) fn tier_with_basis(
+        &self,
+        provider: model::Provider,
+        tenant: &str,
+        who: &model::Principal,
+    ) -> (u8, Option<Text>) {
         let listed = self.lists.tier(provider, tenant, who);
-        if listed == 0 || self.graph.is_empty() {
-            return listed;
+        if listed == 0 {
+            return (0, None);
         }
-        let Some(key) = who.key() else { return listed };
+        if let Some(tier) = self.graph_tier(provider, tenant, who) {
+            return (listed.min(tier), None);
+        }
+        if listed < 2 {
+            return (listed, None);
+        }
+        self.observed_tier(provider, tenant, who).map_or((2, None), |(tier, why)| (tier, Some(why)))
+    }
+
+    /// The graph's tier for `who`, none when the graph does not hold it.
+    fn graph_tier(&self, provider: model::Provider, tenant: &str, who: &model::Principal) -> Option<u8> {
+        if self.graph.is_empty() {
+            return None;
+        }
+        let key = who.key()?;
         let cache_key = (provider, Text::from(tenant), Text::from(key));
         if let Some(&tier) = self.graph_tiers.borrow().get(&cache_key) {
-            return listed.min(tier);
+            return tier;
         }
-        let tier = self.graph_node(provider, tenant, who).map_or(2, |node| graph::tier_of(&self.graph, node));
+        let tier = self.graph_node(provider, tenant, who).map(|node| graph::tier_of(&self.graph, node));
         self.graph_tiers.borrow_mut().insert(cache_key, tier);
-        listed.min(tier)
+        tier
     }
 
     pub(crate) fn graph_node(
@@ -248,13 +273,7 @@ impl Engine {
     /// The state key of a principal: its immutable id, else the id already seen with its
     /// login, else the login.
     fn key_of(&self, event: &Event, who: &model::Principal) -> Option<IdentityKey> {
-        if who.id.is_none()
-            && let Some(name) = &who.name
-            && let Some(id) = self.aliases.get(&(event.provider, event.tenant.clone(), name.to_ascii_lowercase()))
-        {
-            return Some(IdentityKey { provider: event.provider, tenant: event.tenant.clone(), id: id.clone() });
-        }
-        IdentityKey::of(event, who)
+        self.key_in(event.provider, &event.tenant, who)
     }
 
     fn subject_key(&self, event: &Event) -> IdentityKey {
@@ -270,7 +289,7 @@ impl Engine {
         let ok = e.outcome != Outcome::Failure;
         self.learn_aliases(e);
         let key = self.subject_key(e);
-        let tier = self.tier(e, e.subject());
+        let (tier, tier_basis) = e.subject().map_or((2, None), |p| self.tier_with_basis(e.provider, &e.tenant, p));
         let mut drafts: Vec<(IdentityKey, Draft)> = Vec::new();
 
         // The actor's own state, read before the subject's is borrowed for writing.
@@ -283,7 +302,7 @@ impl Engine {
             .is_some_and(|s| s.risky_within(e.time, risky_actor_window).is_some());
 
         let Engine { config, lists, identities, mass, gate, graph, .. } = self;
-        let scope = Scope { config, lists, event: e, tier, evidence: &evidence };
+        let scope = Scope { config, lists, event: e, tier, tier_basis: tier_basis.as_deref(), evidence: &evidence };
         let subject = e.subject().cloned().unwrap_or_default();
         let state = identities.entry(key.clone()).or_insert_with(|| crate::prior::seeded(graph, e, &subject));
         if state.name.is_none() {
@@ -411,13 +430,15 @@ impl Engine {
             name: state.and_then(|s| s.name.clone()),
             kind: state.map_or(PrincipalKind::Unknown, |s| s.kind),
         };
+        let (tier, tier_basis) = self.tier_with_basis(key.provider, &key.tenant, &who);
         let identity = FindingIdentity {
             provider: key.provider,
             tenant: key.tenant.clone(),
             id: key.id.clone(),
             name: who.name.clone(),
             kind: who.kind,
-            tier: self.tier_of(key.provider, &key.tenant, &who),
+            tier,
+            tier_basis,
         };
         let blast = self
             .graph_node(key.provider, &key.tenant, &who)

@@ -24,6 +24,7 @@ mod gate;
 mod geo;
 mod incident;
 mod mappings;
+mod observed_tier;
 mod persist;
 mod prior;
 mod regroup;

@@ -1,6 +1,6 @@
 //! The engine's state as plain data, for stream snapshots: identities, timers and their
 //! checks, aliases, sources, mass-enrollment bindings, findings not yet taken, the ids of
-//! every finding emitted, counters and the graph. What comes from the config (lists, the
+//! every finding emitted, counters, the graph and the privileged work seen (observed tiers). What comes from the config (lists, the
 //! GeoIP databases) is not saved: it is opened again from the config on restore.
 
 use crate::config::{Config, ConfigError};
@@ -102,6 +102,7 @@ pub(crate) struct Saved<'a> {
     first: Option<DateTime<Utc>>,
     last: Option<DateTime<Utc>>,
     graph: &'a graph::Graph,
+    observed: &'a crate::observed_tier::ObservedTiers,
 }
 
 #[derive(Deserialize)]
@@ -119,6 +120,9 @@ pub(crate) struct Loaded {
     first: Option<DateTime<Utc>>,
     last: Option<DateTime<Utc>>,
     graph: graph::Graph,
+    /// Absent from version 2 snapshots: nothing observed yet.
+    #[serde(default)]
+    observed: crate::observed_tier::ObservedTiers,
 }
 
 impl Engine {
@@ -149,6 +153,7 @@ impl Engine {
             first: self.first,
             last: self.last,
             graph: &self.graph,
+            observed: &self.observed,
         }
     }
 
@@ -167,6 +172,7 @@ impl Engine {
         engine.events = loaded.events;
         engine.first = loaded.first;
         engine.last = loaded.last;
+        engine.observed = loaded.observed;
         Ok(engine)
     }
 }

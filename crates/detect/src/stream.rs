@@ -18,8 +18,12 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-/// The snapshot format this build writes and reads (2: risky sign-ins keep typed reasons).
-pub const SNAPSHOT_VERSION: u32 = 2;
+/// The snapshot format this build writes (2: risky sign-ins keep typed reasons; 3: the
+/// privileged work each identity was seen doing, for observed tiers).
+pub const SNAPSHOT_VERSION: u32 = 3;
+/// The oldest snapshot format this build still reads: version 2 lacks only the observed
+/// work, which starts empty.
+pub const OLDEST_READABLE_VERSION: u32 = 2;
 /// Every snapshot starts with these bytes, then the version (u32, little-endian), then
 /// the state as JSON.
 const MAGIC: &[u8; 4] = b"FWSS";
@@ -33,7 +37,7 @@ pub enum StreamError {
     NotASnapshot,
     /// A snapshot of a format this build does not read.
     #[error(
-        "stream snapshot version {found} is not supported: this build reads version {SNAPSHOT_VERSION}; start from an empty state or use the build that wrote it"
+        "stream snapshot version {found} is not supported: this build reads versions {OLDEST_READABLE_VERSION} to {SNAPSHOT_VERSION}; start from an empty state or use the build that wrote it"
     )]
     UnknownVersion {
         /// The version the snapshot says it is.
@@ -261,7 +265,7 @@ impl Stream {
         }
         let (version, body) = rest.split_first_chunk::<4>().ok_or(StreamError::Damaged(None))?;
         let found = u32::from_le_bytes(*version);
-        if found != SNAPSHOT_VERSION {
+        if !(OLDEST_READABLE_VERSION..=SNAPSHOT_VERSION).contains(&found) {
             return Err(StreamError::UnknownVersion { found });
         }
         let loaded: Loaded = serde_json::from_slice(body).map_err(|e| StreamError::Damaged(Some(e)))?;

@@ -22,6 +22,9 @@ pub struct IdentityView {
     pub kind: PrincipalKind,
     /// Privilege tier: 0 controls other identities, 1 non-human credentials, 2 the rest.
     pub tier: u8,
+    /// Why that tier, when the logs revealed it ("observed: reset factors of 4 identities").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier_basis: Option<Text>,
     /// The first event about the identity.
     pub first_seen: DateTime<Utc>,
     /// The latest event about the identity.
@@ -158,11 +161,13 @@ impl Engine {
         };
         let mut asns: Vec<u32> = state.asns.values().copied().collect();
         asns.sort_unstable();
+        let (tier, tier_basis) = self.tier_with_basis(provider, &key.tenant, &principal);
         Some(IdentityView {
             key: key.clone(),
             name: state.name.clone(),
             kind: state.kind,
-            tier: self.tier_of(provider, &key.tenant, &principal),
+            tier,
+            tier_basis,
             first_seen: state.first_seen,
             last_seen: state.last_seen,
             factors: state.factors.iter().map(factor_view).collect(),
@@ -192,7 +197,8 @@ impl Engine {
     }
 
     /// The tier of an identity named by id or login, whether or not it has state yet: from
-    /// the config lists and the identity graph (the decision point asks before a first event).
+    /// the config lists and the identity graph, else the work the logs showed it doing (the
+    /// decision point asks before a first event).
     pub fn tier_of_named(&self, provider: Provider, tenant: &str, id_or_login: &str) -> u8 {
         if let Some(view) = self.find_state(provider, tenant, id_or_login) {
             return self.tier_of(provider, tenant, &principal(view.0, view.1));

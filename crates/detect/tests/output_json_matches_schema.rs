@@ -92,4 +92,24 @@ fn the_schema_rejects_what_breaks_the_contract() {
     let mut missing = good.clone();
     missing.as_object_mut().unwrap().remove("evidence");
     assert!(!validator.is_valid(&missing));
+    for basis in [Value::from(""), Value::from(0)] {
+        let mut bad = good.clone();
+        bad["identity"]["tier_basis"] = basis;
+        assert!(!validator.is_valid(&bad), "tier_basis {} should be rejected", bad["identity"]["tier_basis"]);
+    }
+}
+
+#[test]
+fn an_observed_tier_basis_is_written_only_when_set_and_validates() {
+    let validator = schema();
+    let lines = lines();
+    assert!(lines.iter().all(|l| l["identity"].get("tier_basis").is_none()), "absent unless the logs gave the tier");
+    let mut report = common::report();
+    report.findings[0].identity.tier_basis = Some("observed: reset factors of 4 identities".into());
+    let mut out = Vec::new();
+    write(Format::Json, &report, "0.1.0", &mut out).unwrap();
+    let first: Value = serde_json::from_str(String::from_utf8(out).unwrap().lines().next().unwrap()).unwrap();
+    assert_eq!(first["identity"]["tier_basis"], "observed: reset factors of 4 identities");
+    let errors: Vec<String> = validator.iter_errors(&first).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
 }

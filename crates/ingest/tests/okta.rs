@@ -125,17 +125,18 @@ fn okta_cl_rows_normalize_cleanly_with_import_noise_not_relevant() {
     let expected = BTreeMap::from([
         ("mfa_challenge", 23),
         ("mfa_deny", 2),
-        ("other", 34),
+        // 16 of them open the Admin Console (tag `admin_console`).
+        ("other", 50),
         ("signin_failure", 33),
         ("signin_success", 30),
     ]);
     assert_eq!(counts(&tally), expected);
-    assert_eq!(tally.event_total(), 122);
-    assert_eq!(tally.not_relevant_total(), 593 - 122);
+    assert_eq!(tally.event_total(), 138);
+    assert_eq!(tally.not_relevant_total(), 593 - 138);
     // Log Analytics ingested many events up to 12 times (only `TimeGenerated` differs):
     // by default each provider event is emitted once.
     let (deduplicated, tally) = sample(OKTA_CL);
-    assert_eq!((deduplicated.len(), tally.duplicates), (43, 79));
+    assert_eq!((deduplicated.len(), tally.duplicates), (49, 89));
     let noise = |t: &str| tally.not_relevant.get(&(model::Provider::Okta, t.into())).copied();
     assert_eq!(noise("system.import.start"), Some(182));
     assert_eq!(noise("system.import.download.start"), Some(179));
@@ -608,4 +609,19 @@ fn okta_group_privilege_binding_and_impersonation_revokes_are_role_revokes() {
     let impersonation = only(&events, 3);
     assert_eq!(impersonation.category, Category::RoleRevoke);
     assert_eq!(impersonation.target.as_ref().and_then(|t| t.name.as_deref()), Some("support@okta.com"));
+}
+
+#[test]
+fn okta_cl_admin_console_access_is_other_tagged_admin_console_on_the_actor() {
+    let (events, tally) = sample(OKTA_CL);
+    let e = only(&events, 10);
+    assert_eq!(e.action.as_str(), "user.session.access_admin_app");
+    assert_eq!(
+        brief(e),
+        "other actor=user100@abccompany.com target=user100@abccompany.com ip=65.65.65.65 country=United States"
+    );
+    assert_eq!(e.tags, [Tag::AdminConsole]);
+    assert_eq!(e.relation, ActorRelation::SelfService, "the console is opened, nobody is acted on");
+    let noise = |t: &str| tally.not_relevant.get(&(model::Provider::Okta, t.into())).copied();
+    assert_eq!(noise("user.session.access_admin_app"), None);
 }

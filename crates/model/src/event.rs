@@ -151,6 +151,9 @@ pub enum Tag {
     FederationAdded,
     /// An app password: a secret, not a factor.
     AppPassword,
+    /// The actor opened the provider's admin console (Okta `user.session.access_admin_app`):
+    /// only administrators can, so it reveals privilege the inventory may not list.
+    AdminConsole,
 }
 
 /// A pointer back to the raw record, for evidence: `file:line`, with `#n` for the n-th

@@ -66,6 +66,10 @@ pub struct FindingIdentity {
     pub kind: PrincipalKind,
     /// Privilege tier: 0 controls other identities, 1 controls non-human credentials, 2 the rest.
     pub tier: u8,
+    /// Why the identity has its tier, when the logs rather than the inventory gave it
+    /// (`observed: reset factors of 4 identities`); absent for inventory and config tiers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier_basis: Option<Text>,
 }
 
 /// Who made the change a finding is about.

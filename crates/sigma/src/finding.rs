@@ -35,6 +35,7 @@ fn identity(f: &Facts) -> FindingIdentity {
         name: f.subject.name.clone(),
         kind: f.subject.kind,
         tier: 2,
+        tier_basis: None,
     }
 }
 

@@ -24,6 +24,8 @@ pub struct Scope<'a> {
     pub event: &'a Event,
     /// The tier of the identity the event is about.
     pub tier: u8,
+    /// Why it has that tier, when the logs revealed it ("observed: reset factors of 4 identities").
+    pub tier_basis: Option<&'a str>,
     pub evidence: &'a Evidence,
 }
 
@@ -34,6 +36,15 @@ impl Scope<'_> {
 
     pub fn subject_name(&self) -> String {
         name_of(self.event.subject())
+    }
+
+    /// "tier 0 identity alice", with why the tier when the logs revealed it:
+    /// "tier 0 identity alice (observed: reset factors of 4 identities)".
+    pub fn tiered_subject(&self) -> String {
+        match self.tier_basis {
+            Some(why) => format!("tier {} identity {} ({why})", self.tier, self.subject_name()),
+            None => format!("tier {} identity {}", self.tier, self.subject_name()),
+        }
     }
 
     pub fn actor(&self) -> Option<FindingActor> {

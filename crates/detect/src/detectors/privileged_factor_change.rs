@@ -11,8 +11,7 @@ pub fn on_change(s: &Scope<'_>) -> Option<Draft> {
     let e = s.event;
     // Provider-initiated changes are not human changes: reported, but only as info.
     let severity = if e.relation == ActorRelation::System { Severity::Info } else { Severity::High };
-    let summary =
-        format!("{} ({}) on tier {} identity {}{}", e.category, factor_words(e), s.tier, s.subject_name(), s.by_whom());
+    let summary = format!("{} ({}) on {}{}", e.category, factor_words(e), s.tiered_subject(), s.by_whom());
     let mut draft = Draft::new(Detector::PrivilegedFactorChange, severity, summary, vec![s.evidence.clone()]);
     draft.actor = s.actor();
     draft.conditions.ai_agent = s.is_agent(e.subject());

@@ -33,10 +33,9 @@ pub fn on_add(s: &Scope<'_>, gate: Option<&dyn EnrollmentGate>, identity: &str) 
         _ => Severity::High,
     };
     let summary = format!(
-        "{} bound to tier {} identity {}{} with no allow decision or approved approval in force (enrollment gating)",
+        "{} bound to {}{} with no allow decision or approved approval in force (enrollment gating)",
         factor_words(e),
-        s.tier,
-        s.subject_name(),
+        s.tiered_subject(),
         s.by_whom()
     );
     let mut draft = Draft::new(Detector::UnapprovedEnrollment, severity, summary, vec![s.evidence.clone()]);

@@ -27,6 +27,7 @@ pub fn finding(n: u32, detector: &str, name: &str, severity: Severity, who: &str
             name: Some(who.into()),
             kind: PrincipalKind::Human,
             tier: 0,
+            tier_basis: None,
         },
         actor: Some(FindingActor {
             provider: Provider::Okta,

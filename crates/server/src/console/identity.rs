@@ -71,7 +71,10 @@ pub async fn page(
             dt { "Provider" } dd { (provider.as_str()) " · " (tenant) }
             dt { "Id" } dd { code { (id) } }
             dt { "Kind" } dd { (view["kind"].as_str().unwrap_or("unknown")) }
-            dt { "Tier" } dd { (view["tier"]) }
+            dt { "Tier" } dd {
+                (view["tier"])
+                @if let Some(why) = view["tier_basis"].as_str() { span.muted { " (" (why) ")" } }
+            }
             dt { "Seen" } dd { (layout::time_text(&view["first_seen"])) " – " (layout::time_text(&view["last_seen"])) }
             dt { "Sign-ins seen" } dd { (view["signins"]) }
             @if let Some(last) = view["last_signin"].as_object() {

@@ -96,6 +96,7 @@ pub async fn page(State(app): State<AppState>, user: User, Path(id): Path<String
             dt { "Identity" } dd {
                 a href={ "/console/identities/" (ident.provider.as_str()) "/" (seg(&ident.tenant)) "/" (seg(&ident.id)) } { (who) }
                 " · " (ident.provider.as_str()) " · " (ident.tenant) " · tier " (ident.tier)
+                @if let Some(why) = &ident.tier_basis { span.muted { " (" (why) ")" } }
             }
             dt { "Window" } dd { (layout::time(inc.first)) " – " (layout::time(inc.last)) }
             dt { "Detectors" } dd { (inc.detectors.join(", ")) }

@@ -25,6 +25,7 @@ pub fn finding(id: &str) -> Finding {
             name: Some("alice@acme.example".into()),
             kind: PrincipalKind::Human,
             tier: 0,
+            tier_basis: None,
         },
         actor: None,
         summary: "A phone factor enrolled from a new country survived the password reset.".into(),

@@ -17,6 +17,7 @@ pub fn identity(who: &str) -> FindingIdentity {
         name: Some(format!("{who}@contoso.com").into()),
         kind: PrincipalKind::Human,
         tier: 1,
+        tier_basis: None,
     }
 }
 

@@ -27,6 +27,8 @@ pub enum Rule {
     RecoveryRequested,
     /// A new or activated identity provider: can bypass MFA.
     IdpAdded,
+    /// `user.session.access_admin_app`: other, tag `admin_console` (only admins can).
+    AdminConsole,
 }
 
 /// The rule for an event type, or `None` for types docs/events.md does not list.
@@ -73,6 +75,7 @@ pub fn rule_for(event_type: &str) -> Option<Rule> {
         | "user.account.report_suspicious_activity_by_enduser"
         | "app.oauth2.as.token.detect_reuse" => Rule::Fixed(C::RiskSignal),
         "system.idp.lifecycle.create" | "system.idp.lifecycle.activate" => Rule::IdpAdded,
+        "user.session.access_admin_app" => Rule::AdminConsole,
         t if t.ends_with(".privilege.revoke") => Rule::Fixed(C::RoleRevoke),
         t if t.starts_with("policy.lifecycle.") || t.starts_with("policy.rule.") => Rule::PolicyChange,
         _ => return None,

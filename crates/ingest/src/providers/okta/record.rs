@@ -174,6 +174,10 @@ pub fn emit(rec: &Record<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Result
             tags.push(Tag::FederationAdded);
             Category::PolicyWeaken
         }
+        Rule::AdminConsole => {
+            tags.push(Tag::AdminConsole);
+            Category::Other
+        }
     };
 
     let actor = rec.actor_principal();
