@@ -113,6 +113,8 @@ pub enum Act {
     OktaUserCreate,
     OktaPolicyRuleDeactivate,
     OktaImportNoise,
+    /// `user.session.access_admin_app`: the Okta Admin Console opened.
+    OktaAdminConsole,
     EntraSignin,
     EntraUserRegistered,
     EntraAdminRegistered,
@@ -233,6 +235,7 @@ impl Act {
             Act::OktaUserCreate => "user.lifecycle.create",
             Act::OktaPolicyRuleDeactivate => "policy.rule.deactivate",
             Act::OktaImportNoise => "system.import.user_match",
+            Act::OktaAdminConsole => "user.session.access_admin_app",
             Act::EntraSignin => "Sign-in activity",
             Act::EntraUserRegistered | Act::EntraServiceRegistered => "User registered security info",
             Act::EntraAdminRegistered => "Admin registered security info",

@@ -18,6 +18,9 @@ mod factor {
     pub const NEW_HIRE: u32 = 30;
     pub const NEW_PHONE: u32 = 31;
     pub const ADMIN_PHONE: u32 = 21;
+    /// The unlisted administrator's own security key and phone, bound before the logs.
+    pub const OWN_KEY: u32 = 40;
+    pub const OWN_PHONE: u32 = 41;
 }
 
 pub struct Embedded {
@@ -155,6 +158,8 @@ pub fn embed(world: &World, plan: &mut Plan) -> Embedded {
     blind_spot(&mut c);
     privileged_factor_change(&mut c);
     approved_admin_phone(&mut c);
+    unlisted_admin_drops_their_key(&mut c);
+    contractor_strips_an_admins_only_factor(&mut c);
     crate::lookalikes::embed_all(&mut LookCtx(&mut c));
     c.out
 }
@@ -526,6 +531,107 @@ fn approved_admin_phone(c: &mut Ctx<'_>) {
         allowed,
         "a require_approval decision 20 minutes before the binding, approved by the SOC 12 minutes before",
         vec![x],
+    );
+}
+
+/// Story 12 (FW-006, FW-001; state that predates the logs): an administrator no list or
+/// inventory names, whose security key and phone were bound before the first log line, signs
+/// in with them for a week, opens the Admin Console and resets two people's passwords (tier 0
+/// from then on, as observed), then removes the key, leaving the phone and the push.
+fn unlisted_admin_drops_their_key(c: &mut Ctx<'_>) {
+    let x = cast::UNLISTED_ADMIN;
+    let a = c.world.anchor;
+    for (k, f) in
+        [(7, OktaFactor::Webauthn), (6, OktaFactor::Sms), (5, OktaFactor::Webauthn), (3, OktaFactor::Webauthn)]
+    {
+        let t = c.world.local(c.user(x), a - k, 8, 40);
+        let start = c.push(Source::Okta, ev(t, Act::OktaSessionStart, c.user(x)));
+        let number = if f == OktaFactor::Sms { factor::OWN_PHONE } else { factor::OWN_KEY };
+        c.push(Source::Okta, Ev { t: t + 15 * SECOND, act: Act::OktaMfaVerify(f), factor: number, ..start });
+    }
+    let t = c.world.local(c.user(x), a + 1, 9, 0);
+    let signin = c.okta_signin(x, t);
+    let console = c.push(Source::Okta, Ev { t: t + 2 * MINUTE, act: Act::OktaAdminConsole, ..signin });
+    let mut resets = Vec::new();
+    for (i, target) in [cast::ROUTINE_RESETS[2], cast::ROUTINE_RESETS[3]].into_iter().enumerate() {
+        let reset = Ev {
+            actor: Actor::User(x),
+            ..ev(console.t + (5 + 3 * i as i64) * MINUTE, Act::OktaPasswordReset, c.user(target))
+        };
+        let reset = Ev { net: signin.net, dev: signin.dev, ..reset };
+        resets.push(c.push(Source::Okta, reset));
+    }
+    let drop =
+        Ev { t: t + HOUR, act: Act::OktaFactorDeactivate(OktaFactor::Webauthn), factor: factor::OWN_KEY, ..signin };
+    let drop = c.push(Source::Okta, drop);
+    let removed = c.expect(Source::Okta, &drop, "factor_remove", Some("self"));
+    c.story(
+        "unlisted-admin-drops-security-key",
+        "FW-006",
+        Source::Okta,
+        x,
+        &drop,
+        "a security key bound before the logs (seen in use) is removed, leaving weaker factors; nothing as strong bound within the grace",
+        vec![removed.clone()],
+    );
+    let mut evidence = vec![c.expect(Source::Okta, &console, "other", Some("self"))];
+    for r in &resets {
+        evidence.push(c.expect(Source::Okta, r, "password_reset", Some("delegated")));
+    }
+    evidence.push(removed);
+    c.story(
+        "unlisted-admin-drops-security-key",
+        "FW-001",
+        Source::Okta,
+        x,
+        &drop,
+        "the factor change is on an identity no inventory names, tier 0 as observed: it opened the Admin Console and reset two people's passwords",
+        evidence,
+    );
+}
+
+/// Story 13 (FW-004, FW-006, FW-001; state that predates the logs): the help-desk contractor
+/// removes a tier 0 administrator's only factor (its Okta Verify, bound before the logs and
+/// seen only in use) and sets the password; nothing is enrolled again within a day.
+fn contractor_strips_an_admins_only_factor(c: &mut Ctx<'_>) {
+    let v = cast::STRIPPED_ADMIN;
+    let contractor = c.user(cast::CONTRACTOR);
+    let t = c.world.local(c.user(v), c.world.anchor + 2, 14, 0);
+    let strip = Ev {
+        actor: Actor::User(cast::CONTRACTOR),
+        net: contractor.net,
+        ..ev(t, Act::OktaFactorDeactivate(OktaFactor::Push), c.user(v))
+    };
+    let strip = c.push(Source::Okta, strip);
+    let reset = c.push(Source::Okta, Ev { t: t + 3 * MINUTE, act: Act::OktaPasswordReset, ..strip });
+    let removed = c.expect(Source::Okta, &strip, "factor_remove", Some("delegated"));
+    c.story(
+        "contractor-strips-admin-mfa",
+        "FW-004",
+        Source::Okta,
+        v,
+        &strip,
+        "a help-desk contractor outside allowed_delegates removes a tier 0 administrator's only factor (critical)",
+        vec![removed.clone()],
+    );
+    c.story(
+        "contractor-strips-admin-mfa",
+        "FW-001",
+        Source::Okta,
+        v,
+        &strip,
+        "factor change on a tier 0 identity",
+        vec![removed.clone()],
+    );
+    let set = c.expect(Source::Okta, &reset, "password_reset", Some("delegated"));
+    c.story(
+        "contractor-strips-admin-mfa",
+        "FW-006",
+        Source::Okta,
+        v,
+        &strip,
+        "the only factor, known from its use, is removed and the password set; nothing is enrolled again within 24 h",
+        vec![removed, set],
     );
 }
 

@@ -224,10 +224,16 @@ pub mod cast {
     pub const MS_SERVICE: u32 = 23;
     pub const SELF_RESET: u32 = 24;
     pub const ROUTINE_RESETS: [u32; 4] = [25, 26, 27, 28];
+    /// Okta: an administrator no list names, whose factors were bound before the logs begin
+    /// (seen only in use); seen resetting others' passwords, then drops their security key.
+    pub const UNLISTED_ADMIN: u32 = 29;
+    /// Okta: a tier 0 administrator whose only factor (bound before the logs) the contractor
+    /// removes before setting the password; nothing is enrolled again.
+    pub const STRIPPED_ADMIN: u32 = 30;
 }
 
 /// The fewest users the stories fit in.
-pub const MIN_USERS: u32 = 30;
+pub const MIN_USERS: u32 = 31;
 
 pub struct Tenant {
     pub users: Vec<User>,
@@ -254,7 +260,7 @@ fn role_of(i: u32) -> Role {
     use cast::*;
     match i {
         SUPER_ADMIN | SUPER_ADMIN_2 | GOOGLE_ADMIN => Role::SuperAdmin,
-        GLOBAL_ADMIN => Role::GlobalAdmin,
+        GLOBAL_ADMIN | STRIPPED_ADMIN => Role::GlobalAdmin,
         CONTRACTOR => Role::HelpdeskContractor,
         APP_ADMIN => Role::AppAdmin,
         i if HELPDESK.contains(&i) => Role::Helpdesk,

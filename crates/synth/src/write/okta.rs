@@ -21,6 +21,7 @@ fn message(act: Act) -> &'static str {
         Act::OktaResetEmailSent => "Send user password reset email",
         Act::OktaUserCreate => "Create okta user",
         Act::OktaPolicyRuleDeactivate => "Deactivate policy rule",
+        Act::OktaAdminConsole => "User accessing Okta admin app",
         _ => "Import user match",
     }
 }
@@ -113,6 +114,10 @@ fn targets(w: &mut impl Write, world: &World, e: &Ev, subject: &User, factor: Op
         Act::OktaSso => {
             user_json(w, subject)?;
             return w.write_all(br#",{"id":"0oa5lack0app0000","type":"AppInstance","alternateId":"Slack","displayName":"Slack","detailEntry":{"signOnModeType":"SAML_2_0"}}"#);
+        }
+        Act::OktaAdminConsole => {
+            user_json(w, subject)?;
+            return w.write_all(br#",{"id":"0oa1admin0console00","type":"AppInstance","alternateId":"Okta Admin Console","displayName":"Okta Admin Console","detailEntry":null}"#);
         }
         Act::OktaPolicyRuleDeactivate => {
             return w.write_all(br#"{"id":"0pr1requireMfa0000","type":"PolicyRule","alternateId":"00p1signOnP0licy00","displayName":"Require MFA","detailEntry":null},{"id":"00p1signOnP0licy00","type":"PolicyEntity","alternateId":"unknown","displayName":"Default sign-on policy","detailEntry":{"policyType":"OktaSignOn"}}"#);
