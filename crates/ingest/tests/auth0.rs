@@ -231,3 +231,47 @@ fn auth0_guardian_factor_disabled_weakens_naming_the_factor_and_enabling_does_no
     let (api, _) = fixture("auth0/api.ndjson");
     assert_eq!(common::only(&api, 3).reason.as_deref(), Some("MFA policy set to never (no application requires MFA)"));
 }
+
+// ---- an administrator's changes to a user's factors and password (issue 13) -------------
+
+/// A dashboard admin's Management API call, in the shape of roles_policies.ndjson.
+fn admin_call(n: u32, method: &str, path: &str, body: &str) -> String {
+    format!(
+        r#"{{"date":"2026-05-07T10:0{n}:00.000Z","type":"sapi","client_id":"dashboardClient0000000000000001","client_name":"Auth0 Dashboard","ip":"203.0.113.77","hostname":"acme-prod.eu.auth0.com","user_id":"google-oauth2|108234567890123456789","log_id":"9002026050710000000000000000000000000000000000000000000{n}","description":"an endpoint title","details":{{"request":{{"method":"{method}","path":"{path}","query":{{}},"body":{body},"channel":"https://manage.auth0.com/","ip":"203.0.113.77","auth":{{"user":{{"user_id":"google-oauth2|108234567890123456789","email":"ops.admin@acme.example","name":"Ops Admin"}},"strategy":"jwt"}}}},"response":{{"statusCode":204,"body":{{}}}}}}}}"#
+    )
+}
+
+#[test]
+fn auth0_admin_deleting_a_users_factors_or_setting_the_password_is_delegated_by_path() {
+    let user = "/api/v2/users/auth0%7C65f1c2d3e4a5b6c7d8e9f012";
+    let text = [
+        admin_call(1, "delete", &format!("{user}/authentication-methods/totp%7Cdev_4kPz1yQbNw5Gx9Ta"), "{}"),
+        admin_call(2, "delete", &format!("{user}/authentication-methods"), "{}"),
+        admin_call(3, "delete", &format!("{user}/multifactor/guardian"), "{}"),
+        admin_call(4, "patch", user, r#"{"password":"*****","connection":"Username-Password-Authentication"}"#),
+        // Not credential changes: a block, and reading the methods.
+        admin_call(5, "patch", user, r#"{"blocked":true}"#),
+        admin_call(6, "get", &format!("{user}/authentication-methods"), "{}"),
+    ]
+    .join("\n");
+    let (ev, tally) = ingest::normalize_text("a.ndjson", &text, &ingest::Options::default());
+    assert_clean(&tally);
+    let got: Vec<(u64, Category)> = ev.iter().map(|e| (e.source.line, e.category)).collect();
+    assert_eq!(
+        got,
+        [
+            (1, Category::FactorRemove),
+            (2, Category::FactorReset),
+            (3, Category::FactorReset),
+            (4, Category::PasswordReset)
+        ]
+    );
+    for e in &ev {
+        assert_eq!(e.relation, ActorRelation::Delegated, "line {}", e.source.line);
+        // The encoded `auth0%7C…` is the same user the Guardian records name `auth0|…`.
+        assert_eq!(e.target.as_ref().and_then(|t| t.id.as_deref()), Some("auth0|65f1c2d3e4a5b6c7d8e9f012"));
+        assert_eq!(e.actor.as_ref().and_then(|a| a.id.as_deref()), Some("google-oauth2|108234567890123456789"));
+    }
+    // The deleted method carries the id its Guardian challenges give.
+    assert_eq!(factor_of(&ev[0]), ("totp".to_string(), FactorClass::App, "totp|dev_4kPz1yQbNw5Gx9Ta".to_string()));
+}

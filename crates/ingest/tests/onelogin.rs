@@ -125,3 +125,20 @@ fn onelogin_privilege_and_role_removals_are_role_revokes_naming_them() {
         assert_eq!((e.category, e.object.as_deref()), (model::Category::RoleRevoke, Some("Admins")), "line {line}");
     }
 }
+
+// ---- factors named by use (docs/events.md §11) ---------------------------------------------
+
+#[test]
+fn onelogin_sign_in_naming_its_factor_carries_it_and_one_naming_none_does_not() {
+    let line = |id: u32, factor: &str| {
+        format!(
+            r#"{{"id":{id},"created_at":"2026-05-01T08:00:00Z","account_id":55555,"user_id":123456,"user_name":"Ana Ruiz","event_type_id":5,"ipaddr":"198.51.100.44","actor_user_id":123456,"actor_user_name":"Ana Ruiz","otp_device_id":null,"otp_device_name":null,"authentication_factor_description":{factor}}}"#
+        )
+    };
+    let text = [line(1, r#""OneLogin Protect""#), line(2, "null")].join("\n");
+    let (ev, tally) = ingest::normalize_text("o.ndjson", &text, &ingest::Options::default());
+    assert_clean(&tally);
+    let f = one(&ev, 1).factor.as_ref().expect("the sign-in names OneLogin Protect");
+    assert_eq!((f.kind.as_deref(), f.class, f.id.as_deref()), (Some("OneLogin Protect"), FactorClass::App, None));
+    assert!(one(&ev, 2).factor.is_none());
+}

@@ -71,8 +71,70 @@ fn sapi_category(log: View<'_, '_>) -> Option<Category> {
         }
         "Create a role" | "Assign roles to a user" => Some(Category::RoleGrant),
         "Delete a role" | "Delete tenant member" | "Removes roles from a user" => Some(Category::RoleRevoke),
+        _ => user_credential_change(log),
+    }
+}
+
+/// An administrator's change to a user's factors or password, read from the request's
+/// method and path (their descriptions have changed across API versions): deleting one
+/// authentication method, all of them, or the user's MFA provider, or setting the password.
+fn user_credential_change(log: View<'_, '_>) -> Option<Category> {
+    let request = log.path("details.request");
+    let method = request.get("method").str()?;
+    let (_, rest) = user_path(request.get("path").str()?)?;
+    match (method.to_ascii_lowercase().as_str(), rest.as_slice()) {
+        ("delete", ["authentication-methods", _]) => Some(Category::FactorRemove),
+        ("delete", ["authentication-methods"] | ["multifactor", _]) => Some(Category::FactorReset),
+        ("patch", []) if request.path("body.password").exists() => Some(Category::PasswordReset),
         _ => None,
     }
+}
+
+/// `/api/v2/users/{id}/…`: the user id (percent-decoded, as `auth0|…` is often sent as
+/// `auth0%7C…`) and the segments after it.
+fn user_path(path: &str) -> Option<(String, Vec<&str>)> {
+    let mut segments = path.strip_prefix("/api/v2/users/")?.split('/').filter(|s| !s.is_empty());
+    let user = percent_decode(segments.next()?);
+    Some((user, segments.collect()))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// The authentication method a `DELETE …/authentication-methods/{id}` names: its id, and
+/// its kind from the id's prefix (`totp|dev_…`, `webauthn-roaming|dev_…`), the same id the
+/// Guardian log records give as `details.authenticator.id`.
+fn deleted_method(path: &str) -> Option<Factor> {
+    let (_, rest) = user_path(path)?;
+    let ["authentication-methods", id] = rest.as_slice() else { return None };
+    let id = percent_decode(id);
+    let kind = id.split_once('|').map(|(k, _)| k.to_string());
+    Some(Factor {
+        class: kind.as_deref().map(|k| classify_factor(k, FACTOR_CLASSES)).unwrap_or_default(),
+        kind: kind.as_deref().map(Text::from),
+        id: Some(Text::from(id.as_str())),
+        name: None,
+    })
 }
 
 /// A factor or risk feature switched off, or MFA policies emptied (`[]` means never).
@@ -127,7 +189,7 @@ fn map(log: View<'_, '_>, id: Option<&str>, shape: &'static str, ctx: &Ctx<'_>, 
         e.target = user;
     }
     if category.is_factor_change() || matches!(category, Category::MfaChallenge | Category::MfaDeny) {
-        e.factor = factor(log);
+        e.factor = factor(log).or_else(|| deleted_method(log.path("details.request.path").str().unwrap_or("")));
     }
     match kind {
         "scpr" => e.tags.push(Tag::RecoveryRequested),
@@ -173,12 +235,10 @@ fn management_change(log: View<'_, '_>, e: &mut Event) {
     {
         values::set_address(&mut e.client, Some(ip));
     }
-    // `/api/v2/users/{id}/roles`: the user whose roles changed.
+    // `/api/v2/users/{id}/…`: the user whose roles, factors or password changed.
     let path = request.get("path").str().unwrap_or("");
-    if let Some(rest) = path.strip_prefix("/api/v2/users/")
-        && let Some((user, _)) = rest.split_once('/')
-    {
-        e.target = Principal::new(Some(user), None, PrincipalKind::Human);
+    if let Some((user, _)) = user_path(path) {
+        e.target = Principal::new(Some(&user), None, PrincipalKind::Human);
         e.relation = ActorRelation::between(e.actor.as_ref(), e.target.as_ref());
     }
     let body = request.get("body");
@@ -221,6 +281,14 @@ fn geo(location: View<'_, '_>) -> Option<Geo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_ids_in_paths_are_percent_decoded_and_malformed_escapes_kept() {
+        assert_eq!(percent_decode("auth0%7C65f1"), "auth0|65f1");
+        assert_eq!(percent_decode("a%7c"), "a|");
+        assert_eq!(percent_decode("a%+1%"), "a%+1%");
+        assert_eq!(percent_decode("%E9"), "%E9");
+    }
 
     #[test]
     fn auth0_authenticator_types_classify_per_events_list() {

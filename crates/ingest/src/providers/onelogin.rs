@@ -62,14 +62,11 @@ pub fn normalize(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Resu
         e.risk.markers.push(Text::from(reasons));
     }
     match category {
-        Category::FactorRemove => {
-            let kind = rec.get("authentication_factor_description").str();
-            e.factor = Some(Factor {
-                kind: kind.map(Text::from),
-                class: kind.map(|k| classify_factor(k, FACTOR_CLASSES)).unwrap_or_default(),
-                id: rec.get("otp_device_id").text().map(|t| Text::from(t.as_ref())),
-                name: rec.get("otp_device_name").str().map(Text::from),
-            });
+        Category::FactorRemove => e.factor = Some(factor(rec)),
+        // A sign-in that names its second factor proves that factor bound (docs/events.md
+        // §11); one without a description names none.
+        Category::SigninSuccess => {
+            e.factor = rec.get("authentication_factor_description").str().is_some().then(|| factor(rec));
         }
         Category::RoleGrant | Category::RoleRevoke => {
             e.object = rec.get("privilege_name").str().or(rec.get("role_name").str()).map(Text::from);
@@ -83,6 +80,17 @@ pub fn normalize(rec: View<'_, '_>, ctx: &Ctx<'_>, out: &mut Vec<Event>) -> Resu
     out.push(e);
     out.extend(signal);
     Ok(Relevance::Relevant)
+}
+
+/// The factor a record names: its description as kind, and the OTP device when given.
+fn factor(rec: View<'_, '_>) -> Factor {
+    let kind = rec.get("authentication_factor_description").str();
+    Factor {
+        kind: kind.map(Text::from),
+        class: kind.map(|k| classify_factor(k, FACTOR_CLASSES)).unwrap_or_default(),
+        id: rec.get("otp_device_id").text().map(|t| Text::from(t.as_ref())),
+        name: rec.get("otp_device_name").str().map(Text::from),
+    }
 }
 
 fn principal(rec: View<'_, '_>, id: &str, name: &str) -> Option<Principal> {
