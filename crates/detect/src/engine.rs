@@ -219,6 +219,9 @@ impl Engine {
         tenant: &str,
         who: &model::Principal,
     ) -> (u8, Option<Text>) {
+        // A record that names the identity by login only (Duo's administrator log, Google's
+        // admin events) is about the same identity its immutable id is listed under.
+        let who = &*self.with_known_id(provider, tenant, who);
         let listed = self.lists.tier(provider, tenant, who);
         if listed == 0 {
             return (0, None);
@@ -230,6 +233,22 @@ impl Engine {
             return (listed, None);
         }
         self.observed_tier(provider, tenant, who).map_or((2, None), |(tier, why)| (tier, Some(why)))
+    }
+
+    /// `who` with the immutable id already seen with its login, when it names only a login.
+    fn with_known_id<'p>(
+        &self,
+        provider: model::Provider,
+        tenant: &str,
+        who: &'p model::Principal,
+    ) -> Cow<'p, model::Principal> {
+        if who.id.is_none()
+            && let Some(name) = &who.name
+            && let Some(id) = self.aliases.get(&(provider, Text::from(tenant), name.to_ascii_lowercase()))
+        {
+            return Cow::Owned(model::Principal { id: Some(id.clone()), ..who.clone() });
+        }
+        Cow::Borrowed(who)
     }
 
     /// The graph's tier for `who`, none when the graph does not hold it.
@@ -555,6 +574,7 @@ fn update_factors(
                 removed_at: None,
                 evidence: s.evidence.clone(),
                 origin: state::FactorOrigin::Enrolled,
+                name: e.factor.as_ref().and_then(|f| f.name.clone()),
             });
             state.factor_changes.push(s.evidence.clone());
         }

@@ -45,6 +45,7 @@ pub(crate) fn seeded(graph: &graph::Graph, event: &Event, who: &Principal) -> Id
                 source: Text::from(format!("{} of {}", f.source, f.listed.format("%Y-%m-%d %H:%M UTC"))),
             },
             origin: FactorOrigin::Snapshot,
+            name: f.name.clone(),
         });
     }
     state

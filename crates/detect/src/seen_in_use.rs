@@ -85,6 +85,7 @@ pub(crate) fn learn(s: &Scope<'_>, state: &mut IdentityState) {
         removed_at: None,
         evidence: s.evidence.clone(),
         origin: FactorOrigin::SeenInUse,
+        name: used.name.clone(),
     });
 }
 
@@ -125,7 +126,29 @@ pub(crate) fn removal_hits(state: &IdentityState, e: &Event) -> Vec<usize> {
             .collect(),
         (None, None) => Vec::new(),
     };
-    if !exact.is_empty() || removed.kind.is_none() {
+    if !exact.is_empty() {
+        return exact;
+    }
+    // A phone removed by its number takes every bound factor on that phone, whatever the
+    // use named it by (Duo: `+17345552342` in the admin log, `My iPhone (734-555-2342)` or
+    // the device key in the authentication log).
+    if let Some(number) = [removed.id.as_deref(), removed.name.as_deref()].into_iter().flatten().find_map(phone_digits)
+    {
+        let on_phone: Vec<usize> = bound()
+            .filter(|(_, f)| {
+                [Some(f.key.as_str()), f.name.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(phone_digits)
+                    .any(|theirs| same_number(&theirs, &number))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if !on_phone.is_empty() {
+            return on_phone;
+        }
+    }
+    if removed.kind.is_none() {
         return exact;
     }
     bound()
@@ -138,9 +161,36 @@ pub(crate) fn removal_hits(state: &IdentityState, e: &Event) -> Vec<usize> {
         .collect()
 }
 
+/// The digits of a phone number written in `text`: a stretch of digits and phone
+/// punctuation holding at least seven digits (`+1 (734) 555-2342`, or inside a device name
+/// such as `My iPhone X (734-555-2342)`); a device key with scattered digits is not one.
+fn phone_digits(text: &str) -> Option<String> {
+    text.split(|c: char| !(c.is_ascii_digit() || " +-().".contains(c)))
+        .map(|run| run.chars().filter(char::is_ascii_digit).collect::<String>())
+        .filter(|digits| digits.len() >= 7)
+        .max_by_key(String::len)
+}
+
+/// Two numbers are the same phone when their subscriber digits agree: the last ten (or as
+/// many as the shorter has), so `+1 734-555-2342` and `(734) 555-2342` match.
+fn same_number(a: &str, b: &str) -> bool {
+    let n = a.len().min(b.len()).min(10);
+    n >= 7 && a.get(a.len() - n..) == b.get(b.len() - n..)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::same_method;
+    use super::{phone_digits, same_method, same_number};
+
+    #[test]
+    fn a_number_and_a_device_name_carrying_it_are_the_same_phone() {
+        let admin = phone_digits("+17345552342").unwrap_or_default();
+        let device = phone_digits("My iPhone X (734-555-2342)").unwrap_or_default();
+        assert!(same_number(&admin, &device));
+        assert!(!same_number(&admin, &phone_digits("My iPhone X (734-555-2343)").unwrap_or_default()));
+        assert_eq!(phone_digits("DPFZRS9FB0D46QFTM891"), None, "a device key is not a number");
+        assert_eq!(phone_digits("iPhone 15"), None);
+    }
     use model::FactorClass::{App, PhishingResistant, PossessionWeak, Unknown};
 
     #[test]

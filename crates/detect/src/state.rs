@@ -75,6 +75,11 @@ pub struct BoundFactor {
     /// How the binding is known; the context fields above are empty unless `Enrolled`.
     #[serde(default)]
     pub origin: FactorOrigin,
+    /// The provider's display name for it (a phone number, a device or key name), where
+    /// logged: Duo names a phone by its number in the admin log and by a device name that
+    /// carries the number in the authentication log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<Text>,
 }
 
 impl BoundFactor {
