@@ -15,6 +15,13 @@ pub enum RecordError {
         /// What is wrong, truncation named as such.
         reason: String,
     },
+    /// The record nests arrays and objects deeper than any provider writes; parsing it
+    /// would take the reader's stack (a hostile record, not a log line).
+    #[error("nested more than {limit} levels deep; skipped")]
+    TooDeep {
+        /// The deepest nesting accepted.
+        limit: usize,
+    },
     /// The record's bytes are not UTF-8.
     #[error("invalid UTF-8 at byte {at} of the record")]
     InvalidUtf8 {
@@ -112,6 +119,7 @@ impl RecordError {
             RecordError::NotJson { .. } => "not_json",
             RecordError::InvalidUtf8 { .. } => "invalid_utf8",
             RecordError::TooLarge { .. } => "too_large",
+            RecordError::TooDeep { .. } => "too_deep",
             RecordError::NotARecord { .. } => "not_a_record",
             RecordError::UnknownShape { .. } => "unknown_shape",
             RecordError::Invalid { .. } => "invalid_field",

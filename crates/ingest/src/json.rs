@@ -241,6 +241,79 @@ fn parse_owned(text: &str) -> Option<Json<'static>> {
     if !(trimmed.starts_with('{') || trimmed.starts_with('[') || trimmed.starts_with('"')) {
         return None;
     }
+    if !nesting_within(trimmed.as_bytes(), MAX_DEPTH) {
+        return None;
+    }
     let mut bytes = trimmed.as_bytes().to_vec();
     simd_json::to_borrowed_value(&mut bytes).ok().map(|v| v.into_static())
+}
+
+/// The deepest nesting of arrays and objects a record may have. Provider records nest a
+/// dozen levels at most; the parser and everything that walks a parsed value recurse once per
+/// level, so a record nested thousands deep would overflow the stack.
+pub const MAX_DEPTH: usize = 128;
+
+/// Whether `bytes` (JSON, not yet parsed) nests arrays and objects at most `limit` deep.
+/// Brackets inside strings do not count. Most records hold fewer brackets than the limit in
+/// all, which a vectorised count shows without walking the structure.
+pub fn nesting_within(bytes: &[u8], limit: usize) -> bool {
+    let opening = memchr::memchr2_iter(b'[', b'{', bytes).count();
+    if opening <= limit {
+        return true;
+    }
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return false;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    fn nested(n: usize) -> String {
+        format!("{{\"a\":{}{}}}", "[".repeat(n), "]".repeat(n))
+    }
+
+    #[test]
+    fn nesting_up_to_the_limit_passes_and_one_more_does_not() {
+        assert!(nesting_within(nested(MAX_DEPTH - 1).as_bytes(), MAX_DEPTH));
+        assert!(!nesting_within(nested(MAX_DEPTH).as_bytes(), MAX_DEPTH));
+        assert!(!nesting_within(nested(100_000).as_bytes(), MAX_DEPTH));
+    }
+
+    #[test]
+    fn brackets_inside_strings_and_many_shallow_values_do_not_count_as_depth() {
+        let quoted = format!("{{\"a\":\"{}\\\"{}\"}}", "[".repeat(500), "{".repeat(500));
+        assert!(nesting_within(quoted.as_bytes(), MAX_DEPTH));
+        let wide = format!("[{}]", vec!["{}"; 1000].join(","));
+        assert!(nesting_within(wide.as_bytes(), MAX_DEPTH));
+    }
+
+    #[test]
+    fn deep_json_inside_a_string_is_not_decoded() {
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(decode_embedded(&deep).is_none());
+        assert!(decode_embedded("[[1]]").is_some());
+    }
 }

@@ -35,6 +35,11 @@ pub fn normalize_record_observed<O: RecordObserver>(
         tally.record_error(Diagnostic { at: at.clone(), error: RecordError::InvalidUtf8 { at: e.valid_up_to() } });
         return;
     }
+    if !crate::json::nesting_within(bytes, crate::json::MAX_DEPTH) {
+        let error = RecordError::TooDeep { limit: crate::json::MAX_DEPTH };
+        tally.record_error(Diagnostic { at: at.clone(), error });
+        return;
+    }
     let len = bytes.len();
     // The parser rewrites the buffer, so keep what an error message needs first.
     let ends = (first_non_space(bytes.iter()), first_non_space(bytes.iter().rev()));

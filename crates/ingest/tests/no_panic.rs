@@ -215,3 +215,32 @@ proptest! {
         normalize(&record);
     }
 }
+
+/// A record nested far deeper than any provider writes (whole, inside a field, or in JSON
+/// written inside a string) is one problem at its line, and the records after it are read:
+/// the parser and the walks over a parsed value recurse per level, so such a record must
+/// never reach them.
+#[test]
+fn records_nested_thousands_deep_are_skipped_at_their_line_and_the_next_record_is_read() {
+    let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    let okta = r#"{"uuid":"u1","published":"2026-05-01T09:00:00.000Z","eventType":"user.session.start","actor":{"id":"00u1","type":"User","alternateId":"a@acme.com"},"outcome":{"result":"SUCCESS"},"client":{"ipAddress":"198.51.100.1"}}"#;
+    let in_a_field = okta.replace(r#""outcome":"#, &format!(r#""junk":{},"outcome":"#, deep(9_000)));
+    let lines = [format!(r#"{{"a":{}}}"#, deep(100_000)), in_a_field, okta.to_string()];
+    let (events, tally) = ingest::normalize_text("deep.ndjson", &lines.join("\n"), &ingest::Options::default());
+    let problems: Vec<String> = tally.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(
+        problems[0].contains("deep.ndjson:1") && problems[0].contains("nested more than 128 levels"),
+        "{problems:#?}"
+    );
+    assert!(problems[1].contains("deep.ndjson:2"), "{problems:#?}");
+    assert_eq!(events.len(), 1, "the record after them is read");
+
+    // JSON inside a string (Entra `modifiedProperties` values) is not decoded past the limit.
+    let entra = format!(
+        r#"{{"time":"2026-05-01T09:00:00Z","category":"AuditLogs","operationName":"Update user","properties":{{"activityDateTime":"2026-05-01T09:00:00Z","activityDisplayName":"Update user","initiatedBy":{{"user":{{"id":"u1","userPrincipalName":"a@contoso.com"}}}},"targetResources":[{{"id":"u2","type":"User","userPrincipalName":"b@contoso.com","modifiedProperties":[{{"displayName":"x","oldValue":"{}","newValue":"[]"}}]}}],"result":"success"}}}}"#,
+        deep(20_000)
+    );
+    let (_, tally) = ingest::normalize_text("entra.ndjson", &entra, &ingest::Options::default());
+    assert!(tally.diagnostics.iter().all(|d| !d.to_string().contains("overflow")));
+}
