@@ -5,7 +5,7 @@
 //! as they change enrolled ones.
 
 use crate::state::{BoundFactor, FactorOrigin, IdentityState};
-use model::{ActorRelation, Category, Event, Evidence, Principal, Text};
+use model::{Category, Event, Evidence, Principal, Text};
 
 /// A new identity's state, with the factors the graph's snapshots list for `who`. Factors
 /// the snapshot says were enrolled after `event` are left out: their enrollment, if logged,
@@ -22,31 +22,17 @@ pub(crate) fn seeded(graph: &graph::Graph, event: &Event, who: &Principal) -> Id
     };
     for f in node.factors.iter().filter(|f| f.enrolled.is_none_or(|t| t <= event.time)) {
         let key = f.key();
-        state.add_factor(BoundFactor {
-            key: key.clone(),
-            kind: f.kind.clone(),
-            class: f.class,
-            bound_at: f.enrolled.unwrap_or(f.listed),
-            ip: None,
-            device: None,
-            asn: None,
-            country: None,
-            actor: None,
-            relation: ActorRelation::SelfService,
-            unfamiliar: false,
-            flagged_by: Vec::new(),
-            removed_at: None,
-            evidence: Evidence {
-                provider: event.provider,
-                event_id: Text::from(format!("snapshot:{}:{key}", f.source)),
-                time: f.listed,
-                category: Category::FactorAdd,
-                action: f.source.clone(),
-                source: Text::from(format!("{} of {}", f.source, f.listed.format("%Y-%m-%d %H:%M UTC"))),
-            },
-            origin: FactorOrigin::Snapshot,
-            name: f.name.clone(),
-        });
+        let listed = model::Factor { kind: f.kind.clone(), class: f.class, id: f.id.clone(), name: f.name.clone() };
+        let evidence = Evidence {
+            provider: event.provider,
+            event_id: Text::from(format!("snapshot:{}:{key}", f.source)),
+            time: f.listed,
+            category: Category::FactorAdd,
+            action: f.source.clone(),
+            source: Text::from(format!("{} of {}", f.source, f.listed.format("%Y-%m-%d %H:%M UTC"))),
+        };
+        let bound_at = f.enrolled.unwrap_or(f.listed);
+        state.add_factor(BoundFactor::known_without_binding(FactorOrigin::Snapshot, &listed, key, bound_at, evidence));
     }
     state
 }

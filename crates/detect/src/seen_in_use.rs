@@ -14,7 +14,7 @@ use crate::detectors::factor_survives_reset::families;
 use crate::risk::RiskCause;
 use crate::state::{BoundFactor, FactorOrigin, IdentityState};
 use chrono::Duration;
-use model::{ActorRelation, Event, Factor, FactorClass};
+use model::{Event, Factor, FactorClass};
 
 /// A sign-in this soon before the use, from outside the baseline, makes the use unfamiliar
 /// too: the challenge that follows a sign-in comes from the client that signed in, whose
@@ -68,25 +68,10 @@ pub(crate) fn learn(s: &Scope<'_>, state: &mut IdentityState) {
     } else if state.bound_factors().any(|f| same_method(f.kind.as_deref(), f.class, used.kind.as_deref(), used.class)) {
         return;
     }
+    let key = crate::state::factor_key(e);
+    let factor = BoundFactor::known_without_binding(FactorOrigin::SeenInUse, used, key, e.time, s.evidence.clone());
     let unfamiliar = unfamiliar(s, state);
-    state.add_factor(BoundFactor {
-        key: crate::state::factor_key(e),
-        kind: used.kind.clone(),
-        class: used.class,
-        bound_at: e.time,
-        ip: None,
-        device: None,
-        asn: None,
-        country: None,
-        actor: None,
-        relation: ActorRelation::SelfService,
-        unfamiliar,
-        flagged_by: Vec::new(),
-        removed_at: None,
-        evidence: s.evidence.clone(),
-        origin: FactorOrigin::SeenInUse,
-        name: used.name.clone(),
-    });
+    state.add_factor(BoundFactor { unfamiliar, ..factor });
 }
 
 /// The use came from outside an established baseline: its own client, or the sign-in of

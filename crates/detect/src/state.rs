@@ -83,6 +83,35 @@ pub struct BoundFactor {
 }
 
 impl BoundFactor {
+    /// A factor known without its binding (seen in use, or listed by a snapshot): who bound
+    /// it, and from where, is not known.
+    pub fn known_without_binding(
+        origin: FactorOrigin,
+        factor: &model::Factor,
+        key: Text,
+        bound_at: DateTime<Utc>,
+        evidence: Evidence,
+    ) -> BoundFactor {
+        BoundFactor {
+            key,
+            kind: factor.kind.clone(),
+            class: factor.class,
+            bound_at,
+            ip: None,
+            device: None,
+            asn: None,
+            country: None,
+            actor: None,
+            relation: ActorRelation::SelfService,
+            unfamiliar: false,
+            flagged_by: Vec::new(),
+            removed_at: None,
+            evidence,
+            origin,
+            name: factor.name.clone(),
+        }
+    }
+
     pub fn is_bound(&self) -> bool {
         self.removed_at.is_none()
     }

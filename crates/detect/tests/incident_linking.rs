@@ -14,38 +14,9 @@ use story::*;
 const OKTA_CONFIG: &str =
     "[tenants]\nokta = \"acme.okta.com\"\n[identities]\nallowed_delegates = [\"help@acme.com\"]\n";
 
-/// Alice's baseline; a sign-in from Moscow on May 7 and Okta Verify bound from there
-/// 20 minutes later; the help desk resets her password two days later, May 9; the factor
-/// bound from Moscow is used three days after the reset, May 12.
-fn risky_binding_then_reset_then_use() -> Vec<String> {
-    let mut lines = okta_baseline(1..=6);
-    lines.push(okta(&t(7, 10, 0), "user.session.start", "risky-in").from(EVIL).line());
-    lines.push(
-        okta(&t(7, 10, 20), "user.mfa.factor.activate", "bind-evil")
-            .enrollment("mfa-evil", "Okta Verify")
-            .from(EVIL)
-            .line(),
-    );
-    lines.push(
-        okta(&t(9, 9, 0), "user.account.reset_password", "reset1")
-            .by("00u9help", "help@acme.com")
-            .on("00u1alice", "alice@acme.com")
-            .from(HELPDESK_DESK)
-            .line(),
-    );
-    lines.push(
-        okta(&t(12, 9, 0), "user.authentication.auth_via_mfa", "use-evil")
-            .enrollment("mfa-evil", "Okta Verify")
-            .factor("OKTA_VERIFY_PUSH")
-            .from(EVIL)
-            .line(),
-    );
-    lines
-}
-
 #[test]
 fn the_enrollment_after_a_risky_signin_and_its_use_three_days_after_the_reset_are_one_incident() {
-    let report = common::hunt(OKTA_CONFIG, &[("okta.ndjson", &ndjson(&risky_binding_then_reset_then_use()))]);
+    let report = common::hunt(OKTA_CONFIG, &[("okta.ndjson", &ndjson(&okta_risky_binding_then_reset_then_use()))]);
     let fired = common::fired(&report);
     let enrolled = common::of(&report, "FW-002");
     assert_eq!(enrolled.len(), 1, "{fired:#?}");

@@ -449,14 +449,6 @@ fn google_admin_revokes_a_privileged_users_only_key_and_changes_the_password_giv
 
 // ------------------------------------------- a reset while a factor first used from afar survives
 
-/// The test GeoIP databases (crates/detect/tests/data) place 198.51.100.0/24 in Tokyo and
-/// 192.0.2.0/24 in Paris, on two networks: what makes a first use "from a new place" for
-/// records that carry only an IP.
-fn geoip_config() -> String {
-    let data = |file: &str| format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
-    format!("[geoip]\ncity_database = \"{}\"\nasn_database = \"{}\"\n", data("test-city.mmdb"), data("test-asn.mmdb"))
-}
-
 #[test]
 fn aws_password_set_while_an_mfa_device_first_used_from_a_new_country_survives_gives_fw_003() {
     const NEW_DEVICE: &str = "arn:aws:iam::111122223333:mfa/alice-other";
@@ -473,7 +465,7 @@ fn aws_password_set_while_an_mfa_device_first_used_from_a_new_country_survives_g
         r#"{"userName":"alice","passwordResetRequired":false}"#,
         "null",
     ));
-    let report = common::hunt(&geoip_config(), &[("cloudtrail.ndjson", &ndjson(&lines))]);
+    let report = common::hunt(&common::geoip_config(), &[("cloudtrail.ndjson", &ndjson(&lines))]);
     let found = common::of(&report, "FW-003");
     assert_eq!(found.len(), 1, "{:#?}", common::fired(&report));
     let f = found[0];
@@ -483,7 +475,7 @@ fn aws_password_set_while_an_mfa_device_first_used_from_a_new_country_survives_g
 
     // The same reset with only her usual device bound: nothing survived.
     let familiar: Vec<String> = lines.iter().filter(|l| !l.contains("cl-paris")).cloned().collect();
-    let report = common::hunt(&geoip_config(), &[("cloudtrail.ndjson", &ndjson(&familiar))]);
+    let report = common::hunt(&common::geoip_config(), &[("cloudtrail.ndjson", &ndjson(&familiar))]);
     assert!(common::of(&report, "FW-003").is_empty(), "{:#?}", common::fired(&report));
 }
 
@@ -494,7 +486,7 @@ fn google_password_changed_by_an_admin_while_an_authenticator_first_used_from_a_
     lines
         .push(gws_login(&t(7, 10, 0), "paris", GWS_BOB, "google_authenticator").replace("198.51.100.40", "192.0.2.77"));
     lines.push(gws_on_user(&t(7, 12, 0), "set-pw", "CHANGE_PASSWORD", GWS_BOB.0));
-    let report = common::hunt(&geoip_config(), &[("google.ndjson", &ndjson(&lines))]);
+    let report = common::hunt(&common::geoip_config(), &[("google.ndjson", &ndjson(&lines))]);
     let found = common::of(&report, "FW-003");
     assert_eq!(found.len(), 1, "{:#?}", common::fired(&report));
     assert!(found[0].summary.contains("google_authenticator"), "{}", found[0].summary);

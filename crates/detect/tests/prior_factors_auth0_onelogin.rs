@@ -210,13 +210,6 @@ const OL_SAM: (u32, &str) = (777_002, "Sam Admin");
 const OL_HOME: &str = "192.0.2.10";
 const OL_ELSEWHERE: &str = "198.51.100.10";
 
-/// OneLogin records carry only an IP: the optional GeoIP databases give it a country and
-/// network, as a deployment that wants new networks told apart configures them.
-fn geoip_config() -> String {
-    let data = |file: &str| format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
-    format!("[geoip]\ncity_database = \"{}\"\nasn_database = \"{}\"\n", data("test-city.mmdb"), data("test-asn.mmdb"))
-}
-
 /// One events API record about ana, as the OneLogin fixtures write it: `actor` acted on her,
 /// from `ip`; `factor` is the `authentication_factor_description` and the OTP device id.
 fn onelogin(id: u64, time: &str, type_id: u32, actor: (u32, &str), ip: &str, factor: Option<(&str, u64)>) -> String {
@@ -295,7 +288,7 @@ fn onelogin_new_factor_from_a_new_network_then_reset() -> Vec<String> {
 #[test]
 fn onelogin_reset_while_an_authenticator_first_used_from_a_new_network_survives_gives_fw_003() {
     let lines = onelogin_new_factor_from_a_new_network_then_reset();
-    let report = common::hunt(&geoip_config(), &[("onelogin.ndjson", &ndjson(&lines))]);
+    let report = common::hunt(&common::geoip_config(), &[("onelogin.ndjson", &ndjson(&lines))]);
     let found = common::of(&report, "FW-003");
     assert_eq!(found.len(), 1, "{:#?}", common::fired(&report));
     let f = found[0];
@@ -318,7 +311,7 @@ fn onelogin_without_a_geoip_database_a_new_ip_alone_does_not_make_the_factor_unf
 fn onelogin_reset_while_only_the_owners_familiar_factor_is_bound_gives_no_fw_003() {
     let mut lines = onelogin_days_using(1..=6, 100, "OneLogin Protect");
     lines.push(onelogin(901, &t(7, 12, 0), 211, OL_SAM, OL_HOME, None));
-    let report = common::hunt(&geoip_config(), &[("onelogin.ndjson", &ndjson(&lines))]);
+    let report = common::hunt(&common::geoip_config(), &[("onelogin.ndjson", &ndjson(&lines))]);
     assert!(common::of(&report, "FW-003").is_empty(), "{:#?}", common::fired(&report));
 }
 

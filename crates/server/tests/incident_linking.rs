@@ -14,37 +14,9 @@ use support::{Backend, TestServer};
 
 const SETTINGS: &str = "[tenants]\nokta = \"acme.okta.com\"\n[identities]\nallowed_delegates = [\"help@acme.com\"]\n";
 
-/// Alice's baseline; Okta Verify bound from Moscow 20 minutes after a sign-in from there
-/// (May 7); the help desk resets her password on May 9; the factor is used on May 12.
-fn lines() -> String {
-    let mut lines = okta_baseline(1..=6);
-    lines.push(okta(&t(7, 10, 0), "user.session.start", "risky-in").from(EVIL).line());
-    lines.push(
-        okta(&t(7, 10, 20), "user.mfa.factor.activate", "bind-evil")
-            .enrollment("mfa-evil", "Okta Verify")
-            .from(EVIL)
-            .line(),
-    );
-    lines.push(
-        okta(&t(9, 9, 0), "user.account.reset_password", "reset1")
-            .by("00u9help", "help@acme.com")
-            .on("00u1alice", "alice@acme.com")
-            .from(HELPDESK_DESK)
-            .line(),
-    );
-    lines.push(
-        okta(&t(12, 9, 0), "user.authentication.auth_via_mfa", "use-evil")
-            .enrollment("mfa-evil", "Okta Verify")
-            .factor("OKTA_VERIFY_PUSH")
-            .from(EVIL)
-            .line(),
-    );
-    ndjson(&lines)
-}
-
 async fn linked(backend: Backend) {
     let server = TestServer::start(backend, SETTINGS).await;
-    let (status, report) = server.ingest("okta", lines()).await;
+    let (status, report) = server.ingest("okta", ndjson(&okta_risky_binding_then_reset_then_use())).await;
     assert_eq!(status, 200, "{report}");
     server.drain().await;
 

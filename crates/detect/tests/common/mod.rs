@@ -88,3 +88,10 @@ pub fn of<'r>(report: &'r Report, detector: &str) -> Vec<&'r model::Finding> {
 pub fn has(report: &Report, detector: &str, severity: Severity) -> bool {
     report.findings.iter().any(|f| f.detector == detector && f.severity == severity)
 }
+
+/// Settings that load the test GeoIP databases (crates/detect/tests/data: 198.51.100.0/24 is
+/// Tokyo and 192.0.2.0/24 Paris, on two networks), for records that carry only an IP.
+pub fn geoip_config() -> String {
+    let data = |file: &str| format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
+    format!("[geoip]\ncity_database = \"{}\"\nasn_database = \"{}\"\n", data("test-city.mmdb"), data("test-asn.mmdb"))
+}

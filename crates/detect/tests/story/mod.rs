@@ -434,3 +434,33 @@ pub fn gws(time: &str, uq: &str, app: &str, actor: (&str, &str), name: &str, par
 
 pub const GWS_BOB: (&str, &str) = ("bob@example.org", "104857600000000000002");
 pub const GWS_ADMIN: (&str, &str) = ("it-admin@example.org", "104857600000000000001");
+
+/// Alice's baseline; a sign-in from Moscow on May 7 and Okta Verify bound from there 20
+/// minutes later; the help desk resets her password two days later, May 9; the factor bound
+/// from Moscow is used three days after the reset, May 12. (Incident linking, in `hunt` and
+/// in `serve`.)
+pub fn okta_risky_binding_then_reset_then_use() -> Vec<String> {
+    let mut lines = okta_baseline(1..=6);
+    lines.push(okta(&t(7, 10, 0), "user.session.start", "risky-in").from(EVIL).line());
+    lines.push(
+        okta(&t(7, 10, 20), "user.mfa.factor.activate", "bind-evil")
+            .enrollment("mfa-evil", "Okta Verify")
+            .from(EVIL)
+            .line(),
+    );
+    lines.push(
+        okta(&t(9, 9, 0), "user.account.reset_password", "reset1")
+            .by("00u9help", "help@acme.com")
+            .on("00u1alice", "alice@acme.com")
+            .from(HELPDESK_DESK)
+            .line(),
+    );
+    lines.push(
+        okta(&t(12, 9, 0), "user.authentication.auth_via_mfa", "use-evil")
+            .enrollment("mfa-evil", "Okta Verify")
+            .factor("OKTA_VERIFY_PUSH")
+            .from(EVIL)
+            .line(),
+    );
+    lines
+}

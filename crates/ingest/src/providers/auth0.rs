@@ -98,27 +98,9 @@ fn user_path(path: &str) -> Option<(String, Vec<&str>)> {
     Some((user, segments.collect()))
 }
 
+/// `s` with its `%XX` escapes decoded, or as it is when the escapes do not decode to UTF-8.
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    model::percent::decode(s).map_or_else(|_| s.to_string(), std::borrow::Cow::into_owned)
 }
 
 /// The authentication method a `DELETE …/authentication-methods/{id}` names: its id, and
