@@ -169,6 +169,25 @@ pub struct ServerConfig {
     pub webhooks: Vec<WebhookSource>,
     /// Base URL of the console, used in links sent to sinks.
     pub console_url: Option<String>,
+    /// PEM certificate chain for HTTPS; with `tls_private_key` the service speaks only TLS.
+    pub tls_certificate: Option<PathBuf>,
+    /// PEM private key of `tls_certificate`.
+    pub tls_private_key: Option<PathBuf>,
+    /// Connections open at once; more wait in the kernel's backlog (keeps file descriptors free).
+    pub max_connections: usize,
+    /// A connection must send its request headers within this long, or it is closed.
+    #[serde(with = "humantime_serde")]
+    pub header_read_timeout: Duration,
+    /// An ingest body must arrive within this long, or the request is answered `408`.
+    #[serde(with = "humantime_serde")]
+    pub body_read_timeout: Duration,
+    /// Bytes all requests together may hold decompressed at once; past it, `503`.
+    pub decompression_budget_bytes: u64,
+    /// Events dated more than this after the service's clock are refused with a reason.
+    #[serde(with = "humantime_serde")]
+    pub future_tolerance: Duration,
+    /// Console sessions one user may hold; signing in past it ends that user's oldest.
+    pub max_sessions_per_user: usize,
 }
 
 impl Default for ServerConfig {
@@ -193,6 +212,14 @@ impl Default for ServerConfig {
             okta_hook_authorization_file: None,
             webhooks: Vec::new(),
             console_url: None,
+            tls_certificate: None,
+            tls_private_key: None,
+            max_connections: 512,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(30),
+            decompression_budget_bytes: 1024 * 1024 * 1024,
+            future_tolerance: Duration::from_secs(24 * 3600),
+            max_sessions_per_user: 10,
         }
     }
 }
@@ -301,6 +328,21 @@ impl ServiceConfig {
         if s.max_concurrent_ingest == 0 || s.max_body_bytes == 0 {
             return Err(ConfigError::Invalid(
                 "[server] max_concurrent_ingest and max_body_bytes must be above 0".into(),
+            ));
+        }
+        if s.max_connections == 0 || s.max_sessions_per_user == 0 {
+            return Err(ConfigError::Invalid(
+                "[server] max_connections and max_sessions_per_user must be at least 1".into(),
+            ));
+        }
+        if s.tls_certificate.is_some() != s.tls_private_key.is_some() {
+            return Err(ConfigError::Invalid(
+                "[server] give both `tls_certificate` and `tls_private_key`, or neither".into(),
+            ));
+        }
+        if s.decompression_budget_bytes < s.max_decompressed_bytes {
+            return Err(ConfigError::Invalid(
+                "[server] decompression_budget_bytes must be at least max_decompressed_bytes".into(),
             ));
         }
         for hook in &s.webhooks {
