@@ -1,14 +1,14 @@
 //! Whole inputs through the reader: gzip detection, binary sniffing, framing (lines,
-//! arrays, documents), long lines, then normalization and de-duplication.
+//! arrays, documents), long lines, then normalization and de-duplication; every event must
+//! be of its record's provider.
 #![no_main]
 
-use ingest::Options;
+mod shared;
+
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let mut opts = Options::default();
-    // Small limits so the fuzzer reaches the too-large paths.
-    opts.max_record_bytes = 4096;
-    opts.max_document_bytes = 65536;
-    let _ = ingest::normalize_bytes("fuzz", data.to_vec(), &opts);
+    static OPTS: std::sync::OnceLock<ingest::Options> = std::sync::OnceLock::new();
+    let opts = OPTS.get_or_init(shared::options);
+    shared::read_checked("fuzz", data.to_vec(), opts);
 });

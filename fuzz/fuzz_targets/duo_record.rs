@@ -1,0 +1,10 @@
+//! Duo records through the service's reader and the duo normalizer: no panic, and
+//! every event is of its record's provider (inputs without a duo record are not kept).
+#![no_main]
+
+mod shared;
+
+use libfuzzer_sys::{Corpus, fuzz_target};
+use model::Provider;
+
+fuzz_target!(|data: &[u8]| -> Corpus { shared::records_of(Provider::Duo, data) });

@@ -1,0 +1,17 @@
+//! Okta event hook deliveries: the input is the `events` array's contents, sent inside
+//! `{"data":{"events":[...]}}` as Okta posts it; every event must be of its record's provider.
+#![no_main]
+
+mod shared;
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    static OPTS: std::sync::OnceLock<ingest::Options> = std::sync::OnceLock::new();
+    let opts = OPTS.get_or_init(shared::options);
+    let mut body = Vec::with_capacity(data.len() + 24);
+    body.extend_from_slice(br#"{"data":{"events":["#);
+    body.extend_from_slice(data);
+    body.extend_from_slice(b"]}}");
+    shared::read_checked("okta-hook", body, opts);
+});

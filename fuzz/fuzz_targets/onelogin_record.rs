@@ -1,0 +1,10 @@
+//! OneLogin records through the service's reader and the onelogin normalizer: no panic, and
+//! every event is of its record's provider (inputs without a onelogin record are not kept).
+#![no_main]
+
+mod shared;
+
+use libfuzzer_sys::{Corpus, fuzz_target};
+use model::Provider;
+
+fuzz_target!(|data: &[u8]| -> Corpus { shared::records_of(Provider::Onelogin, data) });
