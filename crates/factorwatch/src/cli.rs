@@ -80,6 +80,10 @@ pub struct ServiceClient {
     /// The environment variable holding the API token.
     #[arg(long, value_name = "NAME", default_value = "FACTORWATCH_TOKEN")]
     pub token_env: String,
+    /// PEM certificates to trust for an https:// service besides the system's usual roots
+    /// (a private CA, or the service's self-signed certificate).
+    #[arg(long, value_name = "FILE", env = "FACTORWATCH_CA_CERT")]
+    pub ca_cert: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -18,12 +18,15 @@ mod console; // the web console's pages and forms
 mod error; // the JSON error every handler answers with
 mod gating; // the decision point, approvals and connectors, built from the settings
 mod ingest; // the ingestion endpoints
+mod listener; // the accept loop: connection limit, header timeout, TLS, graceful stop
 mod metrics; // Prometheus metrics
 mod openapi; // the OpenAPI document
 mod secrets; // secrets read from the environment or files
 mod sigma; // Sigma rules matched at ingest, their findings handed to the worker
 mod snapshot; // the detection snapshot's encoding
 mod state; // what every handler shares
+mod tls; // the HTTPS certificate and key, read at start-up
+mod trace; // request spans without secrets: method, path, query parameter names
 mod triage; // status changes and comments on incidents, audited
 mod worker; // the detection worker: events in, findings and incidents stored
 
@@ -36,7 +39,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// The router with its layers: body limit, request timeout, request tracing, and JSON bodies
+/// The router with its layers: body limit, request timeout, request tracing (no secrets), and JSON bodies
 /// for every refusal (including the framework's own 404, 405, 408 and 413).
 pub(crate) fn app(state: AppState) -> Router {
     let limit = state.config.server.max_body_bytes;
@@ -47,7 +50,7 @@ pub(crate) fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(limit))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(axum::middleware::map_response(json_refusals))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(trace::request_span))
         .with_state(state)
 }
 

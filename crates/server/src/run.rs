@@ -20,6 +20,13 @@ use tokio::sync::Semaphore;
 /// file in the data folder), migrating it on the first.
 pub fn open_store(config: &ServiceConfig, count: usize) -> anyhow::Result<Vec<DynStore>> {
     let location = StoreLocation::of(config)?;
+    if let StoreLocation::Sqlite(path) = &location
+        && let Some(dir) = path.parent()
+    {
+        // The data folder is the service's own: 0700, even if it was made wider before.
+        store::private::restrict_dir(dir)
+            .with_context(|| format!("cannot make the data folder {} private", dir.display()))?;
+    }
     let mut stores: Vec<DynStore> = Vec::with_capacity(count);
     for _ in 0..count.max(1) {
         stores.push(location.connect()?);
@@ -76,11 +83,14 @@ pub struct Service {
     worker: std::thread::JoinHandle<anyhow::Result<()>>,
     sinks: tokio::task::JoinHandle<()>,
     sinks_stop: tokio::sync::watch::Sender<bool>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
 impl Service {
     /// Opens the store and starts the detection worker and sinks (no HTTP yet).
     pub fn start(config: ServiceConfig, stores: Vec<DynStore>) -> anyhow::Result<Service> {
+        // Read first: a bad certificate or key stops start-up before anything runs.
+        let tls = crate::tls::acceptor(&config.server)?;
         let secrets = secrets::read_all(&config)?;
         let sinks = crate::sinks::build_sinks(&config.sinks)?;
         let sink_stats = Arc::new(sinks.iter().map(|s| (s.name().to_string(), s.stats())).collect());
@@ -97,7 +107,7 @@ impl Service {
         let sigma = match &config.detect.sigma.rules {
             Some(dir) => {
                 let data_dir = config.data_dir()?;
-                std::fs::create_dir_all(&data_dir)
+                store::private::restrict_dir(&data_dir)
                     .with_context(|| format!("cannot create the data folder {}", data_dir.display()))?;
                 Some(Arc::new(crate::sigma::SigmaRules::open(dir, &data_dir)?))
             }
@@ -144,10 +154,16 @@ impl Service {
             .context("cannot start the store checkpointer")?;
         let (sinks_stop, stop_rx) = tokio::sync::watch::channel(false);
         let sinks = crate::sinks::spawn(sinks, &state, stop_rx);
-        Ok(Service { state, worker, sinks, sinks_stop })
+        Ok(Service { state, worker, sinks, sinks_stop, tls })
     }
 
-    /// Serves HTTP on `listener` until `shutdown` completes, then stops in order: in-flight
+    /// `https` when every connection is TLS, else `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls.is_some() { "https" } else { "http" }
+    }
+
+    /// Serves HTTP (HTTPS when a certificate is configured) on `listener`, within the
+    /// connection limit and header timeout, until `shutdown` completes, then stops in order: in-flight
     /// requests finish (up to the grace period), detection processes everything that was
     /// acknowledged and saves a snapshot, and the sinks stop.
     pub async fn serve(
@@ -160,15 +176,20 @@ impl Service {
         let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
         let stopping = state.progress.clone();
         let router = crate::app(state.clone());
-        let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        let connections = crate::listener::Connections {
+            max: state.config.server.max_connections,
+            header_read_timeout: state.config.server.header_read_timeout,
+            tls: self.tls.clone(),
+        };
+        let server = crate::listener::serve(listener, router, connections, async move {
             shutdown.await;
             tracing::info!("shutting down: finishing in-flight requests");
             stopping.stopping.store(true, Ordering::Release);
             let _ = signalled_tx.send(());
         });
-        let mut server = Box::pin(server.into_future());
+        let mut server = Box::pin(server);
         tokio::select! {
-            result = &mut server => result.context("the HTTP server failed")?,
+            () = &mut server => {},
             _ = async {
                 let _ = signalled_rx.await;
                 tokio::time::sleep(grace).await;

@@ -39,6 +39,8 @@ impl SigmaRules {
         tracing::info!(rules = rules.loaded(), skipped = rules.skipped.len(), dir = %dir.display(), "sigma rules loaded");
         let rules = Arc::new(rules);
         let path = data_dir.join(STATE_FILE);
+        store::private::restrict_file(&path)
+            .map_err(|e| anyhow::anyhow!("cannot make the Sigma state {} private: {e}", path.display()))?;
         let saved: Saved = match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes)
                 .map_err(|e| anyhow::anyhow!("the Sigma state {} is unreadable: {e}", path.display()))?,
@@ -93,7 +95,7 @@ impl SigmaRules {
         let bytes = serde_json::to_vec(&SavedRef { windows: inner.session.windows(), pending: &inner.pending })?;
         // Written beside and renamed over, so a crash leaves the old state or the new one.
         let tmp = self.path.with_extension("json.tmp");
-        std::fs::write(&tmp, bytes)?;
+        store::private::write(&tmp, &bytes)?;
         std::fs::rename(&tmp, &self.path)
     }
 }

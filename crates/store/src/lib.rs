@@ -12,6 +12,7 @@ mod codec;
 mod error;
 mod paths;
 mod postgres;
+pub mod private;
 mod queries;
 mod records;
 mod roles;

@@ -16,7 +16,19 @@ impl Client {
         let token = std::env::var(&args.token_env)
             .with_context(|| format!("set `{}` to an API token (see `factorwatch token create`)", args.token_env))?;
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build()?;
+        let mut http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30));
+        if let Some(path) = &args.ca_cert {
+            let pem = std::fs::read(path).with_context(|| format!("cannot read the CA file {}", path.display()))?;
+            let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+                .with_context(|| format!("the CA file {} is not PEM certificates", path.display()))?;
+            if certificates.is_empty() {
+                bail!("the CA file {} holds no certificate", path.display());
+            }
+            for certificate in certificates {
+                http = http.add_root_certificate(certificate);
+            }
+        }
+        let http = http.build()?;
         Ok(Client { base: args.server.trim_end_matches('/').to_string(), token, http, runtime })
     }
 

@@ -40,7 +40,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         Some(dir) => dir,
         None => {
             let dir = data_dir.join("demo");
-            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            store::private::create_dir(&dir).with_context(|| format!("creating {}", dir.display()))?;
             let config = generate_demo_tenant(&dir, args.seed)?;
             config.parent().map(Path::to_path_buf).unwrap_or(dir)
         }

@@ -33,7 +33,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot listen on {}", config.server.listen))?;
         let address = listener.local_addr()?;
         let service = server::Service::start(config, stores)?;
-        tracing::info!(%address, "factorwatch is serving");
+        let url = format!("{}://{address}", service.scheme());
+        tracing::info!(%url, "factorwatch is serving");
         service.serve(listener, shutdown_signal()).await
     })?;
     Ok(ExitCode::SUCCESS)

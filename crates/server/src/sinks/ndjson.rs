@@ -32,12 +32,12 @@ impl NdjsonSender {
             lines.push(b'\n');
         }
         let shown = self.path.display();
-        let mut file = tokio::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .await
-            .map_err(|e| format!("open `{shown}`: {e}"))?;
+        let mut options = tokio::fs::OpenOptions::new();
+        options.create(true).append(true);
+        // Findings name people and their factors: the file is the service user's alone.
+        #[cfg(unix)]
+        options.mode(0o600);
+        let mut file = options.open(&self.path).await.map_err(|e| format!("open `{shown}`: {e}"))?;
         file.write_all(&lines).await.map_err(|e| format!("write `{shown}`: {e}"))?;
         file.flush().await.map_err(|e| format!("flush `{shown}`: {e}"))?;
         file.sync_data().await.map_err(|e| format!("sync `{shown}`: {e}"))?;

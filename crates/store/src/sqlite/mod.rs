@@ -27,6 +27,37 @@ use rusqlite::types::{ToSqlOutput, Value};
 use rusqlite::{Connection, params};
 use std::path::Path;
 
+/// How long a statement waits for a lock held by another connection.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// How long a TRUNCATE checkpoint waits for readers (writers wait behind it meanwhile).
+const TRUNCATE_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Bytes the write-ahead log file is cut back to when it is reset (64 MiB).
+const JOURNAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
+
+/// Creates the database file 0600 before SQLite does (SQLite would use 0644 less the umask,
+/// and gives its `-wal` and `-shm` files the database file's mode), and narrows an older
+/// database and its companions.
+fn make_private(path: &Path) -> std::io::Result<()> {
+    if !path.exists() {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, crate::private::FILE_MODE);
+        match options.open(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e),
+            _ => {}
+        }
+    }
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        crate::private::restrict_file(Path::new(&name))?;
+    }
+    Ok(())
+}
+
 /// A connection to the embedded database.
 pub struct Sqlite {
     conn: Connection,
@@ -60,11 +91,13 @@ impl Sqlite {
     pub fn open(path: &Path) -> Result<Sqlite, StoreError> {
         let location = || path.display().to_string();
         let open_error = |e: rusqlite::Error| StoreError::Open { location: location(), source: Box::new(e) };
+        let bad_path = |source| StoreError::BadPath { path: location(), source };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::BadPath { path: location(), source })?;
+            crate::private::create_dir(dir).map_err(bad_path)?;
         }
+        make_private(path).map_err(bad_path)?;
         let conn = Connection::open(path).map_err(open_error)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(open_error)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
         // The service reads while it writes: with a write-ahead log readers do not wait for
         // the writer. With `synchronous = NORMAL` a commit survives a crash of the process
         // (only a power loss may take the last commits back), at a fraction of FULL's fsyncs.
@@ -74,6 +107,9 @@ impl Sqlite {
             return Err(StoreError::Open { location: location(), source: reason.into() });
         }
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_error)?;
+        // A log that grew during a burst is cut back to this size when it is next reset,
+        // instead of keeping its largest size on disk for good.
+        conn.pragma_update(None, "journal_size_limit", JOURNAL_SIZE_LIMIT).map_err(open_error)?;
         Sqlite::with_connection(conn)
     }
 
@@ -85,7 +121,7 @@ impl Sqlite {
     }
 
     fn with_connection(conn: Connection) -> Result<Sqlite, StoreError> {
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
         let mut store = Sqlite { conn };
         store.migrate()?;
         Ok(store)
@@ -331,7 +367,19 @@ impl Maintenance for Sqlite {
     }
 
     fn checkpoint(&mut self) -> Result<(), StoreError> {
-        // PASSIVE: copies what no reader still needs, and never blocks a writer.
-        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())).map_err(db)
+        // PASSIVE first: copies what no reader still needs without blocking anyone, so the
+        // TRUNCATE after it has little left to copy. TRUNCATE then waits for the readers of
+        // older snapshots and empties the log file, which PASSIVE never does: without it the
+        // file keeps its largest size (2 GB beside a 560 MB database was seen). Writers wait
+        // while it is pending, so its wait is kept short; a busy log is cut next time.
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())).map_err(db)?;
+        self.conn.busy_timeout(TRUNCATE_WAIT).map_err(db)?;
+        let truncated = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        self.conn.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
+        match truncated {
+            Ok(()) => Ok(()),
+            Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::DatabaseBusy => Ok(()),
+            Err(e) => Err(db(e)),
+        }
     }
 }
