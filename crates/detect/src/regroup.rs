@@ -79,11 +79,21 @@ pub fn identity_of(finding: &Finding) -> IdentityKey {
     }
 }
 
+/// Whether a blind-spot finding is one of a reading ([`crate::Stream::blind_spots`]): those
+/// are about a source's silence and cite no event.
+fn is_reading(finding: &Finding) -> bool {
+    finding.evidence.is_empty()
+}
+
 impl Regrouper {
     /// A regrouper that knows the blind-spot findings already written (from the store after
-    /// a restart), so that a later reading without them retracts them.
+    /// a restart), so that a later reading without them retracts them. Give it every stored
+    /// FW-011 finding: only those of a reading (no evidence) are kept. An FW-011 with
+    /// evidence (audit log streaming removed) comes from an event, not from a reading, so no
+    /// reading holds it and none may retract it.
     pub fn new(written_blind_spots: impl IntoIterator<Item = Finding>) -> Regrouper {
-        let blind_spots = written_blind_spots.into_iter().map(|f| (f.id.clone(), identity_of(&f))).collect();
+        let blind_spots =
+            written_blind_spots.into_iter().filter(is_reading).map(|f| (f.id.clone(), identity_of(&f))).collect();
         Regrouper { blind_spots, ..Regrouper::default() }
     }
 

@@ -32,6 +32,8 @@ impl History for Stored {
 fn blind_spot(n: u32) -> Finding {
     let mut f = finding(n, "FW-011", "blind-spot", Severity::Medium, "source");
     f.identity.id = format!("source:okta:{n}").into();
+    // A reading's blind spot is about a source's silence: it cites no event.
+    f.evidence.clear();
     f
 }
 
@@ -78,4 +80,23 @@ fn stored_findings_join_the_new_ones_and_are_read_once_per_identity() {
     let again = regrouper.regroup(learned, &engine);
     assert!(again.dropped.is_empty());
     assert_eq!(stored.asked, ["00u1"], "the store is asked about an identity once");
+}
+
+#[test]
+fn after_a_restart_a_reading_retracts_stored_silences_but_never_an_audit_log_removal() {
+    let engine = Engine::new(&Config::default()).unwrap();
+    // FW-011 from an event (audit log streaming removed): it cites the event.
+    let mut removal = finding(3, "FW-011", "blind-spot", Severity::Low, "admin");
+    removal.identity.id = "00u3".into();
+    let silence = blind_spot(4);
+    let mut stored = Stored::default();
+    stored.findings.insert("00u3".into(), vec![removal.clone()]);
+    stored.findings.insert("source:okta:4".into(), vec![silence.clone()]);
+    // The service restores its regrouper from every stored FW-011 finding.
+    let mut regrouper = Regrouper::new(vec![removal.clone(), silence.clone()]);
+
+    let learned = regrouper.learn(Vec::new(), Some(Vec::new()), &mut stored).unwrap();
+    let changes = regrouper.regroup(learned, &engine);
+    assert_eq!(changes.retracted, [silence.id], "a silence no reading holds any more is retracted");
+    assert!(!changes.retracted.contains(&removal.id), "an audit log removal is not a reading's to retract");
 }

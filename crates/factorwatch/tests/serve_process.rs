@@ -7,7 +7,6 @@ mod common;
 
 use common::service::{self, Service};
 use rand::{Rng, SeedableRng};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -20,60 +19,6 @@ const SERVER: &str = r#"
 flush_after = "1h"
 snapshot_every_events = 1000
 "#;
-
-/// Events stored per provider and category, from `/v1/sources`.
-fn stored_counts(client: &reqwest::blocking::Client, base: &str, token: &str) -> BTreeMap<String, u64> {
-    let coverage: serde_json::Value =
-        client.get(format!("{base}/v1/sources")).bearer_auth(token).send().unwrap().json().unwrap();
-    coverage["categories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                format!("{}/{}", c["provider"].as_str().unwrap(), c["category"].as_str().unwrap()),
-                c["events"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
-
-/// Events per provider and category the service must hold for the tenant: every event
-/// `normalize --keep-duplicates` reads, once per (provider, tenant, event id, action, time,
-/// category), the store's identity of an event.
-fn normalized_counts(tenant: &service::Tenant) -> BTreeMap<String, u64> {
-    let config: toml::Table = toml::from_str(&std::fs::read_to_string(tenant.config()).unwrap()).unwrap();
-    let tenants: Vec<String> = config
-        .get("tenants")
-        .and_then(|t| t.as_table())
-        .map(|t| t.iter().map(|(p, n)| format!("{p}={}", n.as_str().unwrap())).collect())
-        .unwrap_or_default();
-    let mut args = vec![
-        "normalize".to_string(),
-        tenant.dir.path().display().to_string(),
-        "--quiet".into(),
-        "--keep-duplicates".into(),
-    ];
-    for pair in tenants {
-        args.extend(["--tenant".to_string(), pair]);
-    }
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = common::factorwatch(&args);
-    let mut counts = BTreeMap::new();
-    let mut seen = std::collections::HashSet::new();
-    for line in common::text(&out.stdout).lines() {
-        let e: serde_json::Value = serde_json::from_str(line).unwrap();
-        let key: Vec<String> =
-            ["provider", "tenant", "id", "action", "time", "category"].iter().map(|k| e[k].to_string()).collect();
-        if !seen.insert(key) {
-            continue;
-        }
-        *counts
-            .entry(format!("{}/{}", e["provider"].as_str().unwrap(), e["category"].as_str().unwrap()))
-            .or_default() += 1;
-    }
-    counts
-}
 
 fn post_all(client: &reqwest::blocking::Client, base: &str, token: &str, chunks: &[(String, String)]) {
     for (provider, body) in chunks {
@@ -114,9 +59,10 @@ const KILLS: usize = 20;
 
 #[test]
 fn sigkill_at_random_points_loses_no_acknowledged_event_and_repeats_no_finding() {
+    let started = std::time::Instant::now();
     let tenant = service::generate(11, 8_000);
     let expected_findings = tenant.hunt_finding_ids();
-    let expected_events = normalized_counts(&tenant);
+    let expected_events = service::normalized_counts(&tenant);
     let config = tenant.service_config(SERVER, None);
     let (ingest, admin) = (service::token(&config, "ingest"), service::token(&config, "admin"));
     let client = client();
@@ -181,16 +127,109 @@ fn sigkill_at_random_points_loses_no_acknowledged_event_and_repeats_no_finding()
     assert_eq!(acked.load(Ordering::SeqCst), chunk_count);
     assert!(kills >= KILLS, "only {kills} kills happened while posting; post more or kill sooner");
     eprintln!(
-        "{kills} kills, {retries} retried posts, {chunk_count} chunks, {} findings expected",
-        expected_findings.len()
+        "{kills} kills, {retries} retried posts, {chunk_count} chunks, {} findings expected, {:.1} s",
+        expected_findings.len(),
+        started.elapsed().as_secs_f64()
     );
 
     service::drain(&client, &base, &admin);
-    assert_eq!(stored_counts(&client, &base, &admin), expected_events, "stored events differ from the tenant's");
+    assert_eq!(
+        service::stored_counts(&client, &base, &admin),
+        expected_events,
+        "stored events differ from the tenant's"
+    );
     let found = service::service_finding_ids(&client, &base, &admin);
     let mut unique = found.clone();
     unique.dedup();
     assert_eq!(found.len(), unique.len(), "a finding is listed twice");
     assert_eq!(found, expected_findings);
     svc.terminate();
+}
+
+/// One round: a small tenant posted with a SIGKILL right after one chunk mid-upload and
+/// right after the last one, then SIGKILLs while drains run; after the last restart a drain
+/// must give exactly hunt's findings and every event stored once. Returns (kills, drains
+/// the kill interrupted).
+fn round_of_kills_at_the_end_and_during_drains(seed: u64) -> (usize, usize) {
+    let tenant = service::generate(seed, 1_500);
+    let expected_findings = tenant.hunt_finding_ids();
+    let expected_events = service::normalized_counts(&tenant);
+    assert!(expected_findings.len() > 5, "seed {seed}: the tenant should hold attack stories: {expected_findings:?}");
+    let config = tenant.service_config(SERVER, None);
+    let (ingest, admin) = (service::token(&config, "ingest"), service::token(&config, "admin"));
+    let client = client();
+    let mut svc = Service::start(&config, service::free_port());
+    svc.wait_ready(&client);
+    let base = svc.base.clone();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let (mut kills, mut interrupted) = (0, 0);
+
+    let chunks = tenant.chunks(25);
+    let mid = rng.random_range(1..chunks.len() - 1);
+    for (i, (provider, body)) in chunks.iter().enumerate() {
+        service::post_until_acked(&client, &base, &ingest, provider, body);
+        // Right after the acknowledgement: the worker has at most been woken.
+        if i == mid || i == chunks.len() - 1 {
+            svc.kill();
+            kills += 1;
+            svc.restart();
+            svc.wait_ready(&client);
+        }
+    }
+    for _ in 0..2 {
+        let drained = Arc::new(AtomicBool::new(false));
+        let request = {
+            let (drained, base, admin) = (drained.clone(), base.clone(), admin.clone());
+            std::thread::spawn(move || {
+                let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
+                let answer = client.post(format!("{base}/v1/admin/drain")).bearer_auth(&admin).send();
+                drained.store(answer.is_ok_and(|r| r.status() == 200), Ordering::SeqCst);
+            })
+        };
+        std::thread::sleep(Duration::from_millis(rng.random_range(5..150)));
+        let finished_before = drained.load(Ordering::SeqCst);
+        svc.kill();
+        kills += 1;
+        request.join().unwrap();
+        interrupted += usize::from(!finished_before);
+        svc.restart();
+        svc.wait_ready(&client);
+    }
+
+    service::drain(&client, &base, &admin);
+    assert_eq!(service::stored_counts(&client, &base, &admin), expected_events, "seed {seed}: stored events differ");
+    let found = service::service_finding_ids(&client, &base, &admin);
+    let mut unique = found.clone();
+    unique.dedup();
+    assert_eq!(found.len(), unique.len(), "seed {seed}: a finding is listed twice");
+    assert_eq!(found.len(), expected_findings.len(), "seed {seed}: {found:?}");
+    assert_eq!(found, expected_findings, "seed {seed}");
+    svc.terminate();
+    (kills, interrupted)
+}
+
+fn rounds_of_kills_at_the_end_and_during_drains(seeds: &[u64]) {
+    let started = std::time::Instant::now();
+    let (mut kills, mut interrupted) = (0, 0);
+    for &seed in seeds {
+        let (k, i) = round_of_kills_at_the_end_and_during_drains(seed);
+        kills += k;
+        interrupted += i;
+    }
+    assert!(interrupted >= seeds.len() / 2, "only {interrupted} of {kills} kills landed during a drain");
+    eprintln!(
+        "{kills} kills ({interrupted} during a drain) in {} rounds, {:.1} s",
+        seeds.len(),
+        started.elapsed().as_secs_f64()
+    );
+}
+
+#[test]
+fn sigkill_after_the_last_chunk_and_during_drains_keeps_hunts_findings_first_rounds() {
+    rounds_of_kills_at_the_end_and_during_drains(&[31, 32, 33, 34]);
+}
+
+#[test]
+fn sigkill_after_the_last_chunk_and_during_drains_keeps_hunts_findings_last_rounds() {
+    rounds_of_kills_at_the_end_and_during_drains(&[35, 36, 37, 38]);
 }

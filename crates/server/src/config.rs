@@ -188,6 +188,10 @@ pub struct ServerConfig {
     pub future_tolerance: Duration,
     /// Console sessions one user may hold; signing in past it ends that user's oldest.
     pub max_sessions_per_user: usize,
+    /// `/healthz` answers `503` when events wait and the detection worker has not finished a
+    /// step for this long (it is stuck).
+    #[serde(with = "humantime_serde")]
+    pub detection_stuck_after: Duration,
 }
 
 impl Default for ServerConfig {
@@ -220,6 +224,7 @@ impl Default for ServerConfig {
             decompression_budget_bytes: 1024 * 1024 * 1024,
             future_tolerance: Duration::from_secs(24 * 3600),
             max_sessions_per_user: 10,
+            detection_stuck_after: Duration::from_secs(120),
         }
     }
 }

@@ -56,8 +56,15 @@ impl ApiError {
 
 impl From<store::StoreError> for ApiError {
     fn from(e: store::StoreError) -> ApiError {
-        tracing::error!(error = %e, "store error");
-        ApiError::unavailable(format!("the store failed: {e}"), 5)
+        match e {
+            // Already says what is wrong and that it passes (the database is unreachable);
+            // the pool logs the outage once, not once per refused request.
+            store::StoreError::Unavailable { .. } => ApiError::unavailable(e.to_string(), 5),
+            e => {
+                tracing::error!(error = %e, "store error");
+                ApiError::unavailable(format!("the store failed: {e}"), 5)
+            }
+        }
     }
 }
 

@@ -17,6 +17,7 @@ mod api; // the HTTP API's handlers and routes
 mod console; // the web console's pages and forms
 mod error; // the JSON error every handler answers with
 mod gating; // the decision point, approvals and connectors, built from the settings
+mod health; // whether the detection worker runs, waits on the store, or stopped
 mod ingest; // the ingestion endpoints
 mod listener; // the accept loop: connection limit, header timeout, TLS, graceful stop
 mod metrics; // Prometheus metrics

@@ -77,6 +77,23 @@ fn checkpointer(app: &AppState) {
     }
 }
 
+/// Marks the detection worker stopped when its thread ends, however it ends: `/healthz`
+/// then says so. Without a reason set, the thread panicked.
+struct MarkStopped {
+    app: AppState,
+    reason: Option<String>,
+}
+
+impl Drop for MarkStopped {
+    fn drop(&mut self) {
+        let reason = self.reason.take().unwrap_or_else(|| {
+            self.app.progress.ready.store(false, Ordering::Release);
+            "the detection worker panicked".to_string()
+        });
+        self.app.progress.worker.set(crate::health::WorkerState::Stopped { reason });
+    }
+}
+
 /// A running service.
 pub struct Service {
     pub(crate) state: AppState,
@@ -139,11 +156,17 @@ impl Service {
         let worker = std::thread::Builder::new()
             .name("detection".into())
             .spawn(move || {
-                let result = Worker::new(worker_state.clone(), wake_rx).run();
-                if let Err(e) = &result {
-                    tracing::error!(error = %e, "the detection worker stopped");
-                    worker_state.progress.ready.store(false, Ordering::Release);
-                }
+                // Set before the worker runs, so that a panic too leaves it marked stopped.
+                let mut stopped = MarkStopped { app: worker_state.clone(), reason: None };
+                let result = Worker::new(worker_state, wake_rx).run();
+                stopped.reason = Some(match &result {
+                    Ok(()) => "the service stopped".to_string(),
+                    Err(e) => {
+                        tracing::error!(error = %e, "the detection worker stopped");
+                        stopped.app.progress.ready.store(false, Ordering::Release);
+                        e.to_string()
+                    }
+                });
                 result
             })
             .context("cannot start the detection worker")?;

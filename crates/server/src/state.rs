@@ -71,6 +71,8 @@ pub struct Progress {
     /// Drains asked for (`POST /v1/admin/drain`) and drains done.
     pub drains_requested: AtomicU64,
     pub drains_done: AtomicU64,
+    /// Whether the worker is running, paused on a store error, or stopped, and its heartbeat.
+    pub worker: crate::health::WorkerHealth,
 }
 
 impl Progress {

@@ -6,7 +6,14 @@
 //! Crash safety: events are stored before they are acknowledged, and detection state is only
 //! ever restored from a snapshot plus the events stored after it. Replaying an event that was
 //! already processed yields findings with the same ids, which the store keeps once.
+//!
+//! A store error is not fatal: the step that met it may already have changed the detection
+//! state (events pushed, findings taken out of the stream) without writing it, so the worker
+//! waits (exponential backoff), restores from its last committed snapshot and replays what
+//! came after it, exactly as after a crash. Findings taken but not written are detected
+//! again; findings written since the snapshot come back with the same ids and are kept once.
 
+use crate::health::{Backoff, WorkerState};
 use crate::state::AppState;
 use chrono::Utc;
 use detect::{Earlier, History, IdentityKey, Regrouper, Stream};
@@ -19,6 +26,21 @@ use store::{Detections, Query, StoreError};
 
 /// Events read from the store at a time.
 const BATCH: usize = 2_000;
+/// The first wait after a store error, doubling with each failed retry up to the last.
+const FIRST_RETRY: Duration = Duration::from_millis(200);
+const LAST_RETRY: Duration = Duration::from_secs(10);
+
+/// Why a restore did not finish: the store failed (retry), or it never can (stop).
+enum Failure {
+    Store(StoreError),
+    Fatal(anyhow::Error),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Failure {
+        Failure::Store(e)
+    }
+}
 /// The most findings of one identity loaded back from the store after a restart.
 const MAX_IDENTITY_FINDINGS: usize = 10_000;
 
@@ -47,9 +69,58 @@ impl Worker {
         }
     }
 
-    /// Runs until the service stops and every stored event has been through detection.
+    /// Runs until the service stops and every stored event has been through detection. A
+    /// store error pauses it: it retries, with backoff, from its last committed snapshot.
+    /// Only settings it cannot use, or a store error while the service is stopping, end it.
     pub fn run(mut self) -> anyhow::Result<()> {
-        self.restore()?;
+        let mut backoff = Backoff::new(FIRST_RETRY, LAST_RETRY);
+        let mut paused_at: Option<Instant> = None;
+        loop {
+            let failed = match self.restore() {
+                Ok(()) => match self.work(&mut backoff, &mut paused_at) {
+                    Ok(()) => return Ok(()),
+                    Err(e) => e,
+                },
+                Err(Failure::Store(e)) => e,
+                Err(Failure::Fatal(e)) => return Err(e),
+            };
+            if self.app.progress.stopping.load(Ordering::Acquire) {
+                // Every event stays stored: the next start processes what this one did not.
+                return Err(anyhow::anyhow!("the store failed while stopping: {failed}"));
+            }
+            let reason = failed.to_string();
+            let before = self.app.progress.worker.set(WorkerState::Paused { reason: reason.clone() });
+            if !matches!(before, WorkerState::Paused { .. }) {
+                paused_at = Some(Instant::now());
+                tracing::error!(error = %reason, "detection paused by a store error; it retries from its last snapshot");
+            }
+            self.pause(backoff.next_wait());
+        }
+    }
+
+    /// Waits `wait` before a retry, or less when the service is stopping.
+    fn pause(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        while Instant::now() < until && !self.app.progress.stopping.load(Ordering::Acquire) {
+            std::thread::sleep((until - Instant::now()).min(Duration::from_millis(100)));
+        }
+    }
+
+    /// The worker finished a step: it is alive, and running again if it was paused.
+    fn step_done(&self, backoff: &mut Backoff, paused_at: &mut Option<Instant>) {
+        let health = &self.app.progress.worker;
+        health.beat();
+        if health.state() != WorkerState::Running {
+            health.set(WorkerState::Running);
+            backoff.reset();
+            if let Some(since) = paused_at.take() {
+                tracing::info!(paused_seconds = since.elapsed().as_secs_f64(), "detection resumed");
+            }
+        }
+    }
+
+    /// Processes events, drains and snapshots until the service stops or the store fails.
+    fn work(&mut self, backoff: &mut Backoff, paused_at: &mut Option<Instant>) -> Result<(), StoreError> {
         let server = &self.app.config.server;
         let (flush_after, snapshot_every) = (server.flush_after, server.snapshot_every);
         let mut quiet_since = Instant::now();
@@ -59,6 +130,7 @@ impl Worker {
             let batch = self.app.db.run_blocking(|s| s.events_after(cursor, BATCH))?;
             if !batch.is_empty() {
                 self.process(batch)?;
+                self.step_done(backoff, paused_at);
                 quiet_since = Instant::now();
                 flushed = false;
                 continue;
@@ -85,6 +157,8 @@ impl Worker {
             if self.since_snapshot > 0 && self.last_snapshot.elapsed() >= snapshot_every {
                 self.persist(Vec::new(), None, true)?;
             }
+            // Caught up with everything stored and written what it owed.
+            self.step_done(backoff, paused_at);
             let wait =
                 if flushed { Duration::from_millis(500) } else { flush_after.saturating_sub(quiet_since.elapsed()) };
             match self.wake.recv_timeout(wait.clamp(Duration::from_millis(5), Duration::from_millis(500))) {
@@ -95,7 +169,7 @@ impl Worker {
     }
 
     /// Detection state from the last snapshot, or from nothing (replaying every event).
-    fn restore(&mut self) -> anyhow::Result<()> {
+    fn restore(&mut self) -> Result<(), Failure> {
         let config = &self.app.config.detect;
         let snapshot = self.app.db.run_blocking(|s| s.load_snapshot())?;
         let restored = snapshot.and_then(|(seq, bytes)| {
@@ -119,9 +193,12 @@ impl Worker {
                 (seq, stream)
             }
             None => {
+                // Nothing was processed: nothing was collapsed either (a retry after a store
+                // error starts over from here too).
+                self.collapser = ingest::collapse::Collapser::default();
                 let graph = self.app.db.run_blocking(|s| s.load_graph())?;
                 let engine = detect::Engine::with_graph(config, graph)
-                    .map_err(|e| anyhow::anyhow!("detection settings: {e}"))?;
+                    .map_err(|e| Failure::Fatal(anyhow::anyhow!("detection settings: {e}")))?;
                 (0, Stream::new(engine, config.stream.lateness))
             }
         };
@@ -142,6 +219,9 @@ impl Worker {
         if let Ok(mut slot) = self.app.stream.lock() {
             *slot = Some(stream);
         }
+        // What the stream held is replaced by the snapshot's state: the periodic snapshot
+        // counts again from here.
+        self.since_snapshot = 0;
         self.app.progress.ready.store(true, Ordering::Release);
         Ok(())
     }

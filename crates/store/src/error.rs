@@ -80,6 +80,26 @@ impl StoreError {
     pub fn unavailable(reason: impl Into<String>) -> StoreError {
         StoreError::Unavailable { reason: reason.into() }
     }
+
+    /// Whether the connection this came from is gone (the server closed it, shut down or
+    /// cannot be reached), as opposed to a statement that failed on a working connection: a
+    /// pool drops such a connection and opens another.
+    pub fn is_connection_lost(&self) -> bool {
+        match self {
+            StoreError::Postgres(e) => match e.code() {
+                // No server message: the socket failed or the client saw the connection end.
+                None => true,
+                // 08: connection exceptions; 57P01-57P03: the server is shutting down,
+                // crashed, or cannot take connections yet.
+                Some(code) => {
+                    let code = code.code();
+                    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
+                }
+            },
+            StoreError::Open { .. } | StoreError::Unavailable { .. } => true,
+            _ => false,
+        }
+    }
 }
 
 /// The error's text followed by each cause's, `a: b: c`, skipping causes it already shows:

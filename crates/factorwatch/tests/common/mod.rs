@@ -30,4 +30,5 @@ pub fn factorwatch(args: &[&str]) -> Output {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).to_string()
 }
+pub mod postgres;
 pub mod service;

@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::{factorwatch, text};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -233,4 +234,95 @@ pub fn service_finding_ids(client: &reqwest::blocking::Client, base: &str, token
 pub fn drain(client: &reqwest::blocking::Client, base: &str, admin: &str) {
     let r = client.post(format!("{base}/v1/admin/drain")).bearer_auth(admin).send().unwrap();
     assert_eq!(r.status(), 200, "{}", r.text().unwrap_or_default());
+}
+
+/// Events stored per provider and category, from `/v1/sources`.
+pub fn stored_counts(client: &reqwest::blocking::Client, base: &str, token: &str) -> BTreeMap<String, u64> {
+    let coverage: serde_json::Value =
+        client.get(format!("{base}/v1/sources")).bearer_auth(token).send().unwrap().json().unwrap();
+    coverage["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                format!("{}/{}", c["provider"].as_str().unwrap(), c["category"].as_str().unwrap()),
+                c["events"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Events per provider and category the service must hold for the tenant: every event
+/// `normalize --keep-duplicates` reads, once per (provider, tenant, event id, action, time,
+/// category), the store's identity of an event.
+pub fn normalized_counts(tenant: &Tenant) -> BTreeMap<String, u64> {
+    let config: toml::Table = toml::from_str(&std::fs::read_to_string(tenant.config()).unwrap()).unwrap();
+    let tenants: Vec<String> = config
+        .get("tenants")
+        .and_then(|t| t.as_table())
+        .map(|t| t.iter().map(|(p, n)| format!("{p}={}", n.as_str().unwrap())).collect())
+        .unwrap_or_default();
+    let mut args = vec![
+        "normalize".to_string(),
+        tenant.dir.path().display().to_string(),
+        "--quiet".into(),
+        "--keep-duplicates".into(),
+    ];
+    for pair in tenants {
+        args.extend(["--tenant".to_string(), pair]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = factorwatch(&args);
+    let mut counts = BTreeMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for line in text(&out.stdout).lines() {
+        let e: serde_json::Value = serde_json::from_str(line).unwrap();
+        let key: Vec<String> =
+            ["provider", "tenant", "id", "action", "time", "category"].iter().map(|k| e[k].to_string()).collect();
+        if !seen.insert(key) {
+            continue;
+        }
+        *counts
+            .entry(format!("{}/{}", e["provider"].as_str().unwrap(), e["category"].as_str().unwrap()))
+            .or_default() += 1;
+    }
+    counts
+}
+
+/// Posts one chunk until it is acknowledged (`200`), retrying connection errors, `5xx` and
+/// `429` every 10 ms; a refusal of the chunk itself fails the test. Returns the retries.
+pub fn post_until_acked(
+    client: &reqwest::blocking::Client,
+    base: &str,
+    token: &str,
+    provider: &str,
+    body: &str,
+) -> usize {
+    let mut retries = 0;
+    loop {
+        let sent = client.post(format!("{base}/v1/ingest/{provider}")).bearer_auth(token).body(body.to_string()).send();
+        match sent {
+            Ok(r) if r.status() == 200 => return retries,
+            Ok(r) if r.status().is_server_error() || r.status() == 429 => retries += 1,
+            Ok(r) => panic!("refused: {} {}", r.status(), r.text().unwrap_or_default()),
+            Err(_) => retries += 1,
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Drains, asking again while the service answers `503` or cannot be reached (within 3 min).
+pub fn drain_retrying(client: &reqwest::blocking::Client, base: &str, admin: &str) {
+    let started = Instant::now();
+    loop {
+        match client.post(format!("{base}/v1/admin/drain")).bearer_auth(admin).send() {
+            Ok(r) if r.status() == 200 => return,
+            Ok(r) if r.status() == 503 => {}
+            Ok(r) => panic!("drain refused: {} {}", r.status(), r.text().unwrap_or_default()),
+            Err(_) => {}
+        }
+        assert!(started.elapsed() < Duration::from_secs(180), "drain did not succeed within 3 minutes");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }

@@ -35,6 +35,9 @@ use std::sync::{Mutex, MutexGuard};
 /// not migrate it at once.
 const MIGRATION_LOCK: i64 = 0x6677_6d69_6772_6174; // "fwmigrat"
 
+/// How long opening a connection may take when the URL does not say.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// A connection to a PostgreSQL database.
 pub struct Postgres {
     // The roles read through `&self`; the client needs `&mut`. The mutex also makes the
@@ -97,7 +100,13 @@ impl Postgres {
     /// string) and brings it to the latest schema. Tables go in the connection's
     /// `search_path`; `?options=-c%20search_path%3Dname` in the URL picks a schema.
     pub fn connect(url: &str) -> Result<Postgres, StoreError> {
-        let config: postgres::Config = url.parse().map_err(|source| StoreError::BadUrl { url: redact(url), source })?;
+        let mut config: postgres::Config =
+            url.parse().map_err(|source| StoreError::BadUrl { url: redact(url), source })?;
+        // A server that does not answer (a network partition, not a refusal) must not hold
+        // the thread that reconnects forever; a URL's own `connect_timeout` wins.
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
         let client = config
             .connect(NoTls)
             .map_err(|source| StoreError::Open { location: redact(url), source: Box::new(source) })?;
