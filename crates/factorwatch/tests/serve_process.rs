@@ -1,6 +1,7 @@
 //! `factorwatch serve` as a process: a generated tenant posted to it gives the findings
 //! `hunt` gives on the same files, and SIGKILL at random points while a client posts loses
-//! no acknowledged event and duplicates no finding.
+//! no acknowledged event and duplicates no finding; nor do SIGKILLs right after the last chunk
+//! of an upload or while a drain runs (each round ends with exactly the findings of `hunt`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
