@@ -71,6 +71,9 @@ pub struct Progress {
     /// Drains asked for (`POST /v1/admin/drain`) and drains done.
     pub drains_requested: AtomicU64,
     pub drains_done: AtomicU64,
+    /// Decompressed bytes all requests may hold at once, made from the settings on first use
+    /// (see [`AppState::decompression_budget`]).
+    pub decompression: std::sync::OnceLock<crate::body::Budget>,
 }
 
 impl Progress {
@@ -95,6 +98,14 @@ impl AppState {
         let hash = auth::hash_token(token);
         let record = self.db.run(move |s| s.token_by_hash(&hash)).await?;
         auth::check(record, need).inspect_err(|e| self.metrics.refuse(e.code))
+    }
+
+    /// The budget of `[server] decompression_budget_bytes` every gzip body draws from. It
+    /// lives in `progress` because that is built before the settings are at hand.
+    pub fn decompression_budget(&self) -> &crate::body::Budget {
+        self.progress
+            .decompression
+            .get_or_init(|| crate::body::Budget::new(self.config.server.decompression_budget_bytes))
     }
 
     pub fn wake_worker(&self) {
