@@ -41,10 +41,16 @@ pub struct Outcome {
     pub spilled_runs: usize,
 }
 
+/// How far past the wall clock a record's time may be before it is refused.
+pub const FUTURE_TOLERANCE: chrono::TimeDelta = chrono::TimeDelta::days(1);
+
 /// Ingest options with tenant names from the config's `[tenants]`, then from `--tenant`
 /// pairs (which win).
 pub fn options(config: &Config, pairs: &[String]) -> anyhow::Result<Options> {
     let mut opts = Options::default();
+    // A record dated past tomorrow is refused (docs/normalize.md): a day covers any
+    // provider's clock and time zone slips, not a forged or corrupt year.
+    opts.latest_time = Some(chrono::Utc::now() + FUTURE_TOLERANCE);
     for (provider, name) in &config.tenants {
         let Some(provider) = Provider::parse(provider) else {
             bail!("[tenants]: unknown provider `{provider}`");
@@ -167,7 +173,7 @@ pub fn parse_time(flag: &str, text: Option<&str>) -> anyhow::Result<Option<DateT
 pub fn run(hunt: Hunt, config: &Config) -> anyhow::Result<Outcome> {
     let mut engine = Engine::with_graph(config, hunt.graph)?;
     engine.set_gate(hunt.gate);
-    let (mut inputs, mut problems) = ingest::expand_paths(&hunt.paths);
+    let (mut inputs, problems) = ingest::expand_paths(&hunt.paths);
     let skip: Vec<PathBuf> = hunt.skip.iter().filter_map(|p| p.canonicalize().ok()).collect();
     if !skip.is_empty() {
         inputs.retain(|input| match input {
@@ -203,8 +209,7 @@ pub fn run(hunt: Hunt, config: &Config) -> anyhow::Result<Outcome> {
     if let Some(e) = sort_error {
         return Err(e.into());
     }
-    problems.append(&mut tally.diagnostics);
-    tally.diagnostics = problems;
+    tally.prepend_problems(problems);
 
     let spilled_runs = sorter.spilled_runs();
     let sorted = sorter.finish()?;

@@ -3,7 +3,6 @@
 
 use ingest::Tally;
 use model::Provider;
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::time::Duration;
 
@@ -11,7 +10,7 @@ use std::time::Duration;
 const MAX_LISTED: usize = 200;
 
 pub fn write(out: &mut dyn Write, tally: &Tally, elapsed: Duration, quiet: bool) -> io::Result<()> {
-    let problems = tally.diagnostics.len();
+    let problems = tally.problem_count();
     if !quiet {
         writeln!(
             out,
@@ -29,17 +28,15 @@ pub fn write(out: &mut dyn Write, tally: &Tally, elapsed: Duration, quiet: bool)
         write_not_relevant(out, tally)?;
     }
     if problems > 0 {
-        let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
-        for d in &tally.diagnostics {
-            *by_kind.entry(d.error.kind()).or_default() += 1;
-        }
-        let kinds: Vec<String> = by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        // Counted by kind over every problem, not only the listed ones.
+        let kinds: Vec<String> = tally.problems_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
         writeln!(out, "\nproblems ({problems}: {}):", kinds.join(", "))?;
         for d in tally.diagnostics.iter().take(MAX_LISTED) {
             writeln!(out, "  warning: {d}")?;
         }
-        if problems > MAX_LISTED {
-            writeln!(out, "  … and {} more", problems - MAX_LISTED)?;
+        let shown = tally.diagnostics.len().min(MAX_LISTED) as u64;
+        if problems > shown {
+            writeln!(out, "  … and {} more, not listed (counted above by kind)", problems - shown)?;
         }
     }
     Ok(())

@@ -16,7 +16,19 @@ pub struct Options {
     /// Emit every event, even one that repeats an event already emitted (for looking at a
     /// provider's raw output; detection wants duplicates dropped).
     pub keep_duplicates: bool,
+    /// Records dated later are refused as `future_time` problems (None: no limit). The
+    /// service sets its clock plus `[server] future_tolerance`; the CLI the wall clock plus a day.
+    pub latest_time: Option<DateTime<Utc>>,
+    /// Records dated earlier are refused as `ancient_time` problems (default 1990-01-01).
+    pub earliest_time: Option<DateTime<Utc>>,
 }
+
+/// No identity provider kept logs before this: an older time is a bug (a zero timestamp,
+/// seconds read as milliseconds) or a forgery.
+pub const EARLIEST_TIME: DateTime<Utc> = match DateTime::from_timestamp(631_152_000, 0) {
+    Some(t) => t,
+    None => DateTime::<Utc>::UNIX_EPOCH,
+};
 
 impl Default for Options {
     fn default() -> Options {
@@ -25,6 +37,8 @@ impl Default for Options {
             max_record_bytes: 10 * 1024 * 1024,
             max_document_bytes: 1024 * 1024 * 1024,
             keep_duplicates: false,
+            latest_time: None,
+            earliest_time: Some(EARLIEST_TIME),
         }
     }
 }
@@ -33,6 +47,21 @@ impl Options {
     /// Names `provider`'s tenant for every event of the run (`--tenant okta=acme.okta.com`).
     pub fn set_tenant(&mut self, provider: Provider, tenant: &str) {
         self.tenants[provider as usize] = Some(Text::from(tenant));
+    }
+
+    /// The record error for an event time outside the accepted window, if it is.
+    pub fn time_refused(&self, time: DateTime<Utc>) -> Option<crate::error::RecordError> {
+        if let Some(latest) = self.latest_time
+            && time > latest
+        {
+            return Some(crate::error::RecordError::FutureTime { time, latest });
+        }
+        if let Some(earliest) = self.earliest_time
+            && time < earliest
+        {
+            return Some(crate::error::RecordError::AncientTime { time, earliest });
+        }
+        None
     }
 
     /// The tenant configured for `provider`, if any.

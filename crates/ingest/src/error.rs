@@ -37,6 +37,25 @@ pub enum RecordError {
         /// The limit in bytes.
         limit: u64,
     },
+    /// The record is dated after the latest time the run accepts (`Options::latest_time`:
+    /// the clock plus a tolerance): stored, it would put the identity's history in the future
+    /// and make every source look silent until then.
+    #[error("dated {}, after the latest accepted time {}; refused", rfc3339(time), rfc3339(latest))]
+    FutureTime {
+        /// The record's time.
+        time: chrono::DateTime<chrono::Utc>,
+        /// The latest time accepted.
+        latest: chrono::DateTime<chrono::Utc>,
+    },
+    /// The record is dated before the earliest time the run accepts (`Options::earliest_time`,
+    /// 1990 by default): no identity provider logged then, so the time is a bug or a forgery.
+    #[error("dated {}, before the earliest accepted time {}; refused", rfc3339(time), rfc3339(earliest))]
+    AncientTime {
+        /// The record's time.
+        time: chrono::DateTime<chrono::Utc>,
+        /// The earliest time accepted.
+        earliest: chrono::DateTime<chrono::Utc>,
+    },
     /// The JSON value is not an object.
     #[error("expected a JSON object or an array of objects, found {found}")]
     NotARecord {
@@ -77,6 +96,10 @@ pub enum RecordError {
         #[source]
         source: SharedIoError,
     },
+}
+
+fn rfc3339(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// An I/O error that diagnostics can be cloned and compared with (by kind and message).
@@ -121,6 +144,8 @@ impl RecordError {
             RecordError::TooLarge { .. } => "too_large",
             RecordError::TooDeep { .. } => "too_deep",
             RecordError::NotARecord { .. } => "not_a_record",
+            RecordError::FutureTime { .. } => "future_time",
+            RecordError::AncientTime { .. } => "ancient_time",
             RecordError::UnknownShape { .. } => "unknown_shape",
             RecordError::Invalid { .. } => "invalid_field",
             RecordError::Binary { .. } => "binary",

@@ -22,12 +22,12 @@ mod values;
 
 mod providers;
 
-pub use context::{Options, Relevance};
+pub use context::{EARLIEST_TIME, Options, Relevance};
 pub use error::{Diagnostic, RecordError, SharedIoError};
 pub use observe::{NoObserver, RecordObserver};
 pub use pipeline::Pipeline;
 pub use reader::{Input, expand_paths};
-pub use tally::Tally;
+pub use tally::{LISTED_PROBLEMS, Tally};
 
 use model::Event;
 

@@ -146,6 +146,12 @@ fn normalize_one<O: RecordObserver>(
     let rec = rec.case_insensitive(ci);
     match providers::normalize(shape, rec, &ctx, out) {
         Ok(Relevance::Relevant) => {
+            let refused = out.get(start..).unwrap_or_default().iter().find_map(|e| opts.time_refused(e.time));
+            if let Some(error) = refused {
+                out.truncate(start);
+                tally.record_error(Diagnostic { at: ctx.at, error });
+                return;
+            }
             tally.relevant += 1;
             let events = out.get(start..).unwrap_or_default();
             for event in events {

@@ -2,17 +2,16 @@
 //! event hook contract, Entra diagnostic records from Event Hubs, and HMAC-signed webhooks.
 //! An answer of 200 means the events are committed to the store.
 
-use crate::auth::Need;
+use crate::auth::{Caller, Need};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequestParts, MatchedPath, Path, State};
 use axum::http::HeaderMap;
 use hmac::{Hmac, Mac};
 use model::{Event, Provider};
 use serde::Serialize;
-use std::io::Read;
 use std::sync::atomic::Ordering;
 use subtle::ConstantTimeEq;
 
@@ -34,29 +33,34 @@ pub struct IngestReport {
     pub not_relevant: u64,
     /// Records that could not be read, with where and why (the first few).
     pub errors: Vec<String>,
-    pub error_count: usize,
+    /// Records that could not be read, in all.
+    pub error_count: u64,
+    /// Of those, how many `errors` does not list.
+    pub errors_not_listed: u64,
+    /// Every error counted by kind (`not_json`, `future_time`, `wrong_provider`, …).
+    pub errors_by_kind: std::collections::BTreeMap<&'static str, u64>,
 }
 
-/// `POST /v1/ingest/{provider}`.
+/// `POST /v1/ingest/{provider}`. The token was checked by [`admit`].
 pub async fn provider(
     State(app): State<AppState>,
     Path(provider): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<Json<IngestReport>, ApiError> {
-    app.authorize(&headers, Need::Ingest).await?;
     let provider = Provider::parse(&provider).ok_or_else(|| {
         ApiError::not_found(format!(
             "unknown provider `{provider}`; expected one of {}",
             Provider::ALL.iter().map(|p| format!("`{}`", p.as_str())).collect::<Vec<_>>().join(", ")
         ))
     })?;
+    let body = read_body(&app, &headers, body).await?;
     accept(&app, provider, "ingest", &headers, body).await.map(Json)
 }
 
-/// `GET /v1/hooks/okta`: Okta's one-time verification echoes the challenge header.
-pub async fn okta_verify(State(app): State<AppState>, headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
-    okta_authorize(&app, &headers).await?;
+/// `GET /v1/hooks/okta`: Okta's one-time verification echoes the challenge header. The
+/// Authorization value was checked by [`admit`].
+pub async fn okta_verify(headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
     let challenge = headers
         .get("x-okta-verification-challenge")
         .and_then(|v| v.to_str().ok())
@@ -68,21 +72,21 @@ pub async fn okta_verify(State(app): State<AppState>, headers: HeaderMap) -> Res
 pub async fn okta_events(
     State(app): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<Json<IngestReport>, ApiError> {
-    okta_authorize(&app, &headers).await?;
+    let body = read_body(&app, &headers, body).await?;
     accept(&app, Provider::Okta, "okta-hook", &headers, body).await.map(Json)
 }
 
 /// Okta sends the Authorization header value it was configured with: the configured secret
 /// when there is one, else an ingest token.
-async fn okta_authorize(app: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+async fn okta_authorize(app: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, ApiError> {
     let Some(expected) = &app.secrets.okta_hook_authorization else {
-        return app.authorize(headers, Need::Ingest).await.map(|_| ());
+        return app.authorize(headers, Need::Ingest).await.map(Some);
     };
     let given = headers.get(axum::http::header::AUTHORIZATION).map(|v| v.as_bytes()).unwrap_or_default();
     if bool::from(given.ct_eq(expected.as_bytes())) {
-        Ok(())
+        Ok(None)
     } else {
         app.metrics.refuse("unauthenticated");
         Err(ApiError::unauthorized("the Authorization header is not the value this Okta event hook is configured with"))
@@ -94,49 +98,91 @@ async fn okta_authorize(app: &AppState, headers: &HeaderMap) -> Result<(), ApiEr
 pub async fn entra_records(
     State(app): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<Json<IngestReport>, ApiError> {
-    app.authorize(&headers, Need::Ingest).await?;
+    let body = read_body(&app, &headers, body).await?;
     accept(&app, Provider::Entra, "entra-event-hub", &headers, body).await.map(Json)
 }
 
 /// `POST /v1/webhooks/{name}`: a configured sender that signs each body with HMAC-SHA256.
+/// [`admit`] checked that the name exists and a signature came; the signature itself covers
+/// the body, so it is checked once the body is read.
 pub async fn signed(
     State(app): State<AppState>,
     Path(name): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<Json<IngestReport>, ApiError> {
-    let Some((provider, header, secret)) = app.secrets.webhooks.get(&name) else {
+    let (provider, header, secret, signature) = webhook_signature(&app, &name, &headers)?;
+    let body = read_body(&app, &headers, body).await?;
+    if !signature_matches(secret, &body, &signature) {
+        app.metrics.refuse("bad_signature");
+        return Err(ApiError::unauthorized(format!(
+            "the `{header}` signature does not match the body (expected `sha256=<hex HMAC-SHA256 of the raw body>`)"
+        )));
+    }
+    accept(&app, provider, &format!("webhook:{name}"), &headers, body).await.map(Json)
+}
+
+/// The configured webhook `name` and the signature its request carries, from headers alone.
+fn webhook_signature<'a>(
+    app: &'a AppState,
+    name: &str,
+    headers: &HeaderMap,
+) -> Result<(Provider, &'a str, &'a [u8], String), ApiError> {
+    let Some((provider, header, secret)) = app.secrets.webhooks.get(name) else {
+        app.metrics.refuse("unauthenticated");
         return Err(ApiError::not_found(format!("no webhook named `{name}` is configured")));
     };
     let signature = headers.get(header.as_str()).and_then(|v| v.to_str().ok()).ok_or_else(|| {
         app.metrics.refuse("bad_signature");
         ApiError::unauthorized(format!("the `{header}` signature header is missing"))
     })?;
-    if !signature_matches(secret, &body, signature) {
-        app.metrics.refuse("bad_signature");
-        return Err(ApiError::unauthorized(format!(
-            "the `{header}` signature does not match the body (expected `sha256=<hex HMAC-SHA256 of the raw body>`)"
-        )));
-    }
-    accept(&app, *provider, &format!("webhook:{name}"), &headers, body).await.map(Json)
+    Ok((*provider, header.as_str(), secret.as_slice(), signature.to_string()))
 }
 
-/// Admits an ingest request before its body is read, or answers 429: bodies in flight are
-/// bounded by `max_concurrent_ingest`, and a slow sender holds its slot while it sends.
-pub async fn gate(
+/// The body, read under `max_body_bytes` and `body_read_timeout`.
+async fn read_body(app: &AppState, headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
+    let server = &app.config.server;
+    crate::body::read(body, headers, server.max_body_bytes, server.body_read_timeout)
+        .await
+        .inspect_err(|e| app.metrics.refuse(e.code))
+}
+
+/// Admits an ingest request, in this order and before any body byte is read: the sender is
+/// authenticated from its headers (a token, the Okta hook's value, a webhook's name and
+/// signature header), then it takes one of `max_concurrent_ingest` slots or is answered 429.
+/// A sender without credentials never holds a slot; a slow sender holds one only until
+/// `body_read_timeout`.
+pub async fn admit(
     State(app): State<AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
+    let (mut parts, body) = request.into_parts();
+    let route = parts.extensions.get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_default();
+    let authenticated = match route.as_str() {
+        "/v1/hooks/okta" => okta_authorize(&app, &parts.headers).await,
+        "/v1/webhooks/{name}" => match Path::<String>::from_request_parts(&mut parts, &app).await {
+            Ok(Path(name)) => webhook_signature(&app, &name, &parts.headers).map(|_| None),
+            Err(e) => Err(ApiError::bad_request(e.body_text())),
+        },
+        _ => app.authorize(&parts.headers, Need::Ingest).await.map(Some),
+    };
+    match authenticated {
+        Ok(Some(caller)) => {
+            parts.extensions.insert(caller);
+        }
+        Ok(None) => {}
+        Err(e) => return e.into_response(),
+    }
     let Ok(_slot) = app.ingest_slots.clone().try_acquire_owned() else {
         app.metrics.refuse("overloaded");
         let retry = app.config.server.retry_after_seconds;
         return ApiError::too_many("too many ingest requests at once; retry later", retry).into_response();
     };
-    next.run(request).await
+    next.run(axum::extract::Request::from_parts(parts, body)).await
 }
 
 /// `sha256=<hex>` (or bare hex), compared in constant time.
@@ -173,10 +219,23 @@ async fn accept(
     let limit = app.config.server.max_decompressed_bytes;
     let request = app.requests.fetch_add(1, Ordering::Relaxed);
     let name = format!("{endpoint}#{request}");
-    let options = app.ingest_options.clone();
+    let mut options = (*app.ingest_options).clone();
+    // Times are judged against this request's clock: later than the tolerance is refused.
+    options.latest_time = chrono::TimeDelta::from_std(app.config.server.future_tolerance)
+        .ok()
+        .and_then(|tolerance| chrono::Utc::now().checked_add_signed(tolerance));
     let sigma = app.sigma.clone();
+    let budget = app.decompression.clone();
     let (events, hits, tally) = tokio::task::spawn_blocking(move || {
-        let bytes = decompress(body, gzip, limit)?;
+        // The budget is held until the records are read, then given back.
+        let (bytes, _held) = if gzip || body.starts_with(&[0x1f, 0x8b]) {
+            let decompressed = crate::body::decompress(&body, limit, &budget, retry)?;
+            drop(body);
+            decompressed
+        } else {
+            // The body's own buffer, not a copy of it.
+            (Vec::from(body), crate::body::Reservation::default())
+        };
         Ok::<_, ApiError>(match &sigma {
             Some(rules) => ingest::normalize_bytes_observed(&name, bytes, &options, &rules.evaluator),
             None => {
@@ -186,23 +245,33 @@ async fn accept(
         })
     })
     .await
-    .map_err(|e| ApiError::internal(format!("reading the body failed: {e}")))??;
+    .map_err(|e| ApiError::internal(format!("reading the body failed: {e}")))?
+    .inspect_err(|e| app.metrics.refuse(e.code))?;
 
-    let mut errors: Vec<String> = tally.diagnostics.iter().map(|d| d.to_string()).collect();
     let (events, foreign): (Vec<Event>, Vec<Event>) = events.into_iter().partition(|e| e.provider == provider);
-    errors.extend(foreign.iter().map(|e| {
+    let mut errors: Vec<String> = tally.diagnostics.iter().take(LISTED_ERRORS).map(|d| d.to_string()).collect();
+    let room = LISTED_ERRORS.saturating_sub(errors.len());
+    errors.extend(foreign.iter().take(room).map(|e| {
         format!("{}: a `{}` record was posted to the `{}` endpoint; not stored", e.source, e.provider, provider)
     }));
+    let mut errors_by_kind = tally.problems_by_kind.clone();
+    if !foreign.is_empty() {
+        errors_by_kind.insert("wrong_provider", foreign.len() as u64);
+    }
+    let error_count: u64 = errors_by_kind.values().sum();
+    let errors_not_listed = error_count.saturating_sub(errors.len() as u64);
+    drop(foreign);
     let endpoint_label =
         crate::metrics::EndpointLabels { endpoint: endpoint.split(':').next().unwrap_or(endpoint).into() };
-    app.metrics.parse_errors.get_or_create(&endpoint_label).inc_by(errors.len() as u64);
-    if events.is_empty() && !errors.is_empty() {
+    app.metrics.parse_errors.get_or_create(&endpoint_label).inc_by(error_count);
+    if events.is_empty() && error_count > 0 {
         app.metrics.refuse("unreadable");
-        let shown: Vec<String> = errors.iter().take(LISTED_ERRORS).cloned().collect();
+        let kinds: Vec<String> = errors_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
         return Err(ApiError::bad_request(format!(
-            "no event could be read ({} errors): {}",
+            "no event could be read ({error_count} errors: {}; the first {} listed): {}",
+            kinds.join(", "),
             errors.len(),
-            shown.join("; ")
+            errors.join("; ")
         )));
     }
     let count = events.len();
@@ -224,8 +293,6 @@ async fn accept(
     }
     app.metrics.duplicates.inc_by(appended.duplicates as u64);
     crate::sigma::accept(app, provider, hits).await;
-    let error_count = errors.len();
-    errors.truncate(LISTED_ERRORS);
     Ok(IngestReport {
         records: tally.records,
         events: count,
@@ -234,26 +301,9 @@ async fn accept(
         not_relevant: tally.not_relevant_total(),
         errors,
         error_count,
+        errors_not_listed,
+        errors_by_kind,
     })
-}
-
-/// The body as plain bytes: gunzipped (by header or by magic bytes) up to `limit`.
-fn decompress(body: Bytes, gzip_header: bool, limit: u64) -> Result<Vec<u8>, ApiError> {
-    let gzip = gzip_header || body.starts_with(&[0x1f, 0x8b]);
-    if !gzip {
-        return Ok(body.to_vec());
-    }
-    let mut out = Vec::new();
-    let mut reader = flate2::read::MultiGzDecoder::new(&body[..]).take(limit.saturating_add(1));
-    reader.read_to_end(&mut out).map_err(|e| ApiError::bad_request(format!("the gzip body is corrupt: {e}")))?;
-    if out.len() as u64 > limit {
-        return Err(ApiError::new(
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!("the body is larger than {limit} bytes once decompressed"),
-        ));
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -269,16 +319,5 @@ mod tests {
         assert!(!signature_matches(b"s3cret", b"{\"a\":2}", &sig));
         assert!(!signature_matches(b"other", b"{\"a\":1}", &sig));
         assert!(!signature_matches(b"s3cret", b"{\"a\":1}", "sha256=zz"));
-    }
-
-    #[test]
-    fn a_gzip_bomb_is_refused_past_the_limit() {
-        use std::io::Write;
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        enc.write_all(&vec![b' '; 1_000_000]).unwrap();
-        let gz = enc.finish().unwrap();
-        let err = decompress(Bytes::from(gz.clone()), false, 1000).unwrap_err();
-        assert_eq!(err.status, axum::http::StatusCode::PAYLOAD_TOO_LARGE);
-        assert_eq!(decompress(Bytes::from(gz), true, 2_000_000).unwrap().len(), 1_000_000);
     }
 }

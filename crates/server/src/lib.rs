@@ -13,7 +13,9 @@ pub mod logging; // structured logs on stderr
 pub mod run; // start-up and shutdown: store, worker, sinks, HTTP
 pub mod sinks; // delivering stored findings and notices to webhooks, Slack and files
 
+mod access; // who may call a route, checked from headers before any body byte is read
 mod api; // the HTTP API's handlers and routes
+mod body; // request bodies read and decompressed under limits
 mod console; // the web console's pages and forms
 mod error; // the JSON error every handler answers with
 mod gating; // the decision point, approvals and connectors, built from the settings

@@ -138,6 +138,7 @@ impl Service {
             db,
             gating,
             ingest_slots: Arc::new(Semaphore::new(config.server.max_concurrent_ingest)),
+            decompression: crate::body::Budget::new(config.server.decompression_budget_bytes),
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
             progress: Arc::new(Progress::default()),

@@ -25,6 +25,8 @@ pub struct AppState {
     /// Wakes the worker when events were stored.
     pub wake: std::sync::mpsc::SyncSender<()>,
     pub ingest_slots: Arc<Semaphore>,
+    /// `[server] decompression_budget_bytes`: what every gzip body draws from.
+    pub decompression: crate::body::Budget,
     pub ingest_options: Arc<ingest::Options>,
     pub secrets: Arc<Secrets>,
     pub sink_wake: Arc<tokio::sync::Notify>,

@@ -65,7 +65,7 @@ pub fn run(args: HuntArgs) -> anyhow::Result<ExitCode> {
     {
         return Ok(ExitCode::from(EXIT_FAIL_ON));
     }
-    if args.strict && !outcome.tally.diagnostics.is_empty() {
+    if args.strict && outcome.tally.problem_count() > 0 {
         return Ok(ExitCode::from(EXIT_STRICT));
     }
     Ok(ExitCode::SUCCESS)

@@ -12,7 +12,7 @@ use std::time::Instant;
 pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitCode> {
     let opts = options(&args)?;
     let started = Instant::now();
-    let (inputs, mut problems) = ingest::expand_paths(&args.paths);
+    let (inputs, problems) = ingest::expand_paths(&args.paths);
 
     let stdout = std::io::stdout().lock();
     let mut out = BufWriter::with_capacity(1 << 16, stdout);
@@ -43,13 +43,12 @@ pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitCode> {
             return Err(e).context("writing events");
         }
     }
-    problems.append(&mut tally.diagnostics);
-    tally.diagnostics = problems;
+    tally.prepend_problems(problems);
 
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     summary::write(&mut err, &tally, started.elapsed(), args.quiet)?;
-    if args.strict && !tally.diagnostics.is_empty() {
+    if args.strict && tally.problem_count() > 0 {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

@@ -3,9 +3,10 @@
 
 use crate::api::incidents::PageParams;
 use crate::api::{json_body, query_params};
-use crate::auth::{self, Need};
+use crate::auth::{self, Caller, Need};
 use crate::error::ApiError;
 use crate::state::AppState;
+use axum::Extension;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -49,10 +50,9 @@ impl From<TokenRecord> for TokenView {
 
 pub async fn create_token(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     body: Result<Json<NewToken>, JsonRejection>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
-    let caller = app.authorize(&headers, Need::Admin).await?;
     let new = json_body(body)?;
     let role = Role::parse(&new.role).ok_or_else(|| {
         ApiError::bad_request(format!("`role`: `{}` is not one of ingest, viewer, analyst, approver, admin", new.role))

@@ -8,6 +8,7 @@ use crate::api::{json_body, query_params};
 use crate::auth::{Caller, Need};
 use crate::error::ApiError;
 use crate::state::AppState;
+use axum::Extension;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -138,30 +139,29 @@ pub struct Verdict {
 
 pub async fn approve(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     body: Result<Json<Verdict>, JsonRejection>,
 ) -> Result<Json<ApprovalView>, ApiError> {
-    review(app, headers, id, body, policy::Verdict::Approve).await
+    review(app, caller, id, body, policy::Verdict::Approve).await
 }
 
 pub async fn deny(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     body: Result<Json<Verdict>, JsonRejection>,
 ) -> Result<Json<ApprovalView>, ApiError> {
-    review(app, headers, id, body, policy::Verdict::Deny).await
+    review(app, caller, id, body, policy::Verdict::Deny).await
 }
 
 async fn review(
     app: AppState,
-    headers: HeaderMap,
+    caller: Caller,
     id: String,
     body: Result<Json<Verdict>, JsonRejection>,
     verdict: policy::Verdict,
 ) -> Result<Json<ApprovalView>, ApiError> {
-    let caller = app.authorize(&headers, Need::Approve).await?;
     let body = json_body(body)?;
     let reviewer = reviewer(&caller);
     let decided =

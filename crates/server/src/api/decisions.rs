@@ -4,11 +4,12 @@
 
 use crate::api::approvals::approval_error;
 use crate::api::{blocking, json_body};
-use crate::auth::Need;
+use crate::auth::{Caller, Need};
 use crate::error::ApiError;
 use crate::gating::ledger::Batch;
 use crate::sinks::SinkConfig;
 use crate::state::AppState;
+use axum::Extension;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -33,10 +34,9 @@ pub struct DecisionAnswer {
 
 pub async fn enrollment(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    Extension(_caller): Extension<Caller>,
     body: Result<Json<EnrollmentRequest>, JsonRejection>,
 ) -> Result<(StatusCode, Json<DecisionAnswer>), ApiError> {
-    app.authorize(&headers, Need::Decide).await?;
     let request = json_body(body)?;
     let answer = blocking(move || decide(&app, &request, Utc::now())).await?;
     Ok((StatusCode::CREATED, Json(answer)))

@@ -3,10 +3,11 @@
 
 use crate::api::query::ListParams;
 use crate::api::{json_body, query_params};
-use crate::auth::Need;
+use crate::auth::{Caller, Need};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::triage::{self, Actor, MAX_COMMENT};
+use axum::Extension;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -64,11 +65,10 @@ pub struct StatusChange {
 
 pub async fn set_status(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     body: Result<Json<StatusChange>, JsonRejection>,
 ) -> Result<Json<IncidentRecord>, ApiError> {
-    let caller = app.authorize(&headers, Need::Triage).await?;
     let change = json_body(body)?;
     let status = Status::parse(&change.status).ok_or_else(|| {
         ApiError::bad_request(format!(
@@ -93,11 +93,10 @@ pub struct NewComment {
 
 pub async fn comment(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     body: Result<Json<NewComment>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Comment>), ApiError> {
-    let caller = app.authorize(&headers, Need::Triage).await?;
     let text = json_body(body)?.text;
     if text.trim().is_empty() || text.len() > MAX_COMMENT {
         return Err(ApiError::bad_request(format!("`text` must hold 1 to {MAX_COMMENT} bytes")));

@@ -6,9 +6,10 @@
 use crate::api::approvals::approval_error;
 use crate::api::blocking;
 use crate::api::json_body;
-use crate::auth::Need;
+use crate::auth::{Caller, Need};
 use crate::error::ApiError;
 use crate::state::AppState;
+use axum::Extension;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -86,11 +87,10 @@ pub struct ApprovalAsk {
 /// Asks the SOC to approve executing this incident's remediation on its identity.
 pub async fn request_approval(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     body: Result<Json<ApprovalAsk>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Approval>), ApiError> {
-    let caller = app.authorize(&headers, Need::Triage).await?;
     let ask = json_body(body)?;
     if ask.reason.trim().is_empty() {
         return Err(ApiError::bad_request("`reason` is required"));
@@ -180,11 +180,10 @@ fn connector_error(e: ConnectorError) -> ApiError {
 
 pub async fn run_step(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Path((id, number)): Path<(String, u32)>,
     body: Result<Json<StepRun>, JsonRejection>,
 ) -> Result<Json<StepAnswer>, ApiError> {
-    let caller = app.authorize(&headers, Need::Triage).await?;
     let run = json_body(body)?;
     let record = incident(&app, &id).await?;
     let Some(step) = record.incident.remediation.iter().find(|s| s.step == number).cloned() else {

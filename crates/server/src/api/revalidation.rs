@@ -4,9 +4,10 @@
 use crate::api::approvals::reviewer;
 use crate::api::blocking;
 use crate::api::json_body;
-use crate::auth::Need;
+use crate::auth::{Caller, Need};
 use crate::error::ApiError;
 use crate::state::AppState;
+use axum::Extension;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -83,20 +84,20 @@ pub struct ItemVerdict {
 
 pub async fn attest(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Path((id, item)): Path<(String, String)>,
     body: Result<Json<ItemVerdict>, JsonRejection>,
 ) -> Result<Json<Campaign>, ApiError> {
-    decide_item(app, headers, id, item, body, true).await
+    decide_item(app, caller, id, item, body, true).await
 }
 
 pub async fn revoke(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Path((id, item)): Path<(String, String)>,
     body: Result<Json<ItemVerdict>, JsonRejection>,
 ) -> Result<Json<Campaign>, ApiError> {
-    decide_item(app, headers, id, item, body, false).await
+    decide_item(app, caller, id, item, body, false).await
 }
 
 fn reval_error(e: RevalError) -> ApiError {
@@ -114,13 +115,12 @@ fn reval_error(e: RevalError) -> ApiError {
 
 async fn decide_item(
     app: AppState,
-    headers: HeaderMap,
+    caller: Caller,
     id: String,
     item: String,
     body: Result<Json<ItemVerdict>, JsonRejection>,
     attest: bool,
 ) -> Result<Json<Campaign>, ApiError> {
-    let caller = app.authorize(&headers, Need::Approve).await?;
     let verdict = json_body(body)?;
     let who = reviewer(&caller);
     let updated = blocking(move || {

@@ -39,7 +39,12 @@ pub fn routes() -> Router<AppState> {
         .route("/console/approvals/request", post(approvals::request))
         .route("/console/approvals/{id}", post(approvals::review))
         .route("/console/assets/{file}", get(asset))
+        // Forms hold a token, a status or a comment: nothing near the API's body limit.
+        .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
 }
+
+/// The largest console form accepted, in bytes.
+const FORM_LIMIT: usize = 64 * 1024;
 
 async fn asset(Path(file): Path<String>) -> Response {
     let (body, kind) = match file.as_str() {
@@ -114,7 +119,7 @@ async fn login(State(app): State<AppState>, Form(form): Form<LoginForm>) -> Resp
     match auth::check(record, Need::Read) {
         Ok(caller) => {
             tracing::info!(who = %caller.name, "console sign-in");
-            let id = app.sessions.start(caller, &token);
+            let id = app.sessions.start(caller, &token, app.config.server.max_sessions_per_user);
             let mut response = Redirect::to("/console").into_response();
             if let Ok(value) = HeaderValue::from_str(&session::cookie(&id, cookie_secure(&app))) {
                 response.headers_mut().insert(header::SET_COOKIE, value);

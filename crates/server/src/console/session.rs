@@ -17,8 +17,9 @@ use subtle::ConstantTimeEq;
 pub const COOKIE: &str = "fw_session";
 /// A session ends this long after sign-in.
 const LIFETIME: Duration = Duration::from_secs(8 * 3600);
-/// Most sessions kept; the oldest go first.
-const MAX_SESSIONS: usize = 10_000;
+/// Most sessions kept in all; the oldest go first. Each user is held to
+/// `[server] max_sessions_per_user` well before this.
+pub const MAX_SESSIONS: usize = 10_000;
 
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -41,13 +42,26 @@ fn random_hex(bytes: usize) -> String {
 }
 
 impl Sessions {
-    /// Starts a session for a verified token; returns its id.
-    pub fn start(&self, caller: Caller, token: &str) -> String {
+    /// Starts a session for a verified token; returns its id. Past `per_user` sessions of the
+    /// same token, that token's own oldest ends (another user's never does); past
+    /// [`MAX_SESSIONS`] in all, the oldest of anyone's ends — only reachable with that many
+    /// tokens, which only an admin can create.
+    pub fn start(&self, caller: Caller, token: &str, per_user: usize) -> String {
         let id = random_hex(32);
         let session =
             Session { caller, csrf: random_hex(32), token_hash: auth::hash_token(token), started: Instant::now() };
         if let Ok(mut map) = self.map.lock() {
             map.retain(|_, s| s.started.elapsed() < LIFETIME);
+            let mut own: Vec<(Instant, String)> = map
+                .iter()
+                .filter(|(_, s)| s.token_hash == session.token_hash)
+                .map(|(k, s)| (s.started, k.clone()))
+                .collect();
+            own.sort();
+            let excess = (own.len() + 1).saturating_sub(per_user.max(1));
+            for (_, oldest) in own.into_iter().take(excess) {
+                map.remove(&oldest);
+            }
             if map.len() >= MAX_SESSIONS
                 && let Some(oldest) = map.iter().min_by_key(|(_, s)| s.started).map(|(k, _)| k.clone())
             {
@@ -56,6 +70,11 @@ impl Sessions {
             map.insert(id.clone(), session);
         }
         id
+    }
+
+    /// Sessions held now (expired ones included until the next sign-in sweeps them).
+    pub fn count(&self) -> usize {
+        self.map.lock().map(|m| m.len()).unwrap_or(0)
     }
 
     pub fn get(&self, id: &str) -> Option<Session> {
@@ -137,5 +156,31 @@ impl FromRequestParts<AppState> for User {
             return Err(SignIn);
         }
         Ok(User { session_id: id, session })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use store::Role;
+
+    fn caller(name: &str) -> Caller {
+        Caller { token_id: format!("tok_{name}"), name: name.into(), role: Role::Viewer }
+    }
+
+    #[test]
+    fn signing_in_past_the_cap_ends_only_the_same_users_oldest_session() {
+        let sessions = Sessions::default();
+        let victim = sessions.start(caller("victim"), "fwt_victim", 3);
+        let first = sessions.start(caller("mallory"), "fwt_mallory", 3);
+        let mut latest = Vec::new();
+        for _ in 0..50 {
+            latest.push(sessions.start(caller("mallory"), "fwt_mallory", 3));
+        }
+        assert!(sessions.get(&victim).is_some(), "another user's session was ended");
+        assert!(sessions.get(&first).is_none(), "the abuser's oldest session survived");
+        assert!(latest.iter().rev().take(3).all(|id| sessions.get(id).is_some()));
+        assert_eq!(sessions.count(), 4);
     }
 }
