@@ -78,7 +78,7 @@ fn hostile() -> Vec<Hostile> {
         Hostile {
             name: "deep.ndjson",
             bytes: deep(9_000).into_bytes(),
-            says: "deep.ndjson:1: nested more than 128".into(),
+            says: "deep.ndjson:1#0: nested more than 128".into(),
         },
         Hostile { name: "corrupt.gz", bytes: corrupt, says: "corrupt.gz".into() },
         Hostile {

@@ -273,7 +273,8 @@ fn cases(t: &Tokens) -> Vec<Case> {
         ),
         ("deep nesting, whole body", deep(9_000).into_bytes(), 400, "nested more than 128 levels"),
         ("deep nesting in a field", in_a_field.into_bytes(), 400, "nested more than 128 levels"),
-        ("deep nesting in a JSON string", in_a_string.into_bytes(), 400, "error"),
+        // A string is not parsed as JSON unless the provider's format says it holds JSON.
+        ("deep brackets in a plain string", in_a_string.into_bytes(), 200, "\"events\":1"),
         ("a 4 MiB string", huge_string.into_bytes(), 200, "\"stored\""),
     ];
     for (path, auth) in ingest_routes(t) {
@@ -440,7 +441,8 @@ fn cases(t: &Tokens) -> Vec<Case> {
             format!(r#"{{"text":{}}}"#, deep(9_000)),
         )
         .header("content-type", "application/json")
-        .expect(400, "bad_request"),
+        // The wrong type is seen at the first bracket: nothing descends 9,000 levels.
+        .expect(422, "bad_request"),
     );
 
     // Query parameters and ids.
@@ -541,6 +543,24 @@ fn send(client: &reqwest::blocking::Client, base: &str, c: &Case) -> (u16, Strin
     }
 }
 
+/// The case written by hand (for answers a client loses when the service refuses before
+/// reading the whole body).
+fn send_raw(port: u16, c: &Case) -> (u16, String) {
+    let mut head =
+        format!("{} {} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: {}\r\n", c.method, c.path, c.body.len());
+    match &c.auth {
+        Auth::None => {}
+        Auth::Bearer(t) => head.push_str(&format!("authorization: Bearer {t}\r\n")),
+        Auth::Header(name, value) => head.push_str(&format!("{name}: {value}\r\n")),
+        Auth::Signed | Auth::BadSignature => panic!("`{}`: a signed case lost its answer", c.name),
+    }
+    for (name, value) in &c.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("connection: close\r\n\r\n");
+    raw(port, &head, &c.body, Duration::from_secs(10))
+}
+
 /// A request written by hand: the status line's code and the answer, read until `timeout`.
 fn raw(port: u16, head: &str, body: &[u8], timeout: Duration) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -608,7 +628,12 @@ fn every_hostile_request_is_refused_with_its_reason_and_the_service_stays_up_and
     let mut failures = Vec::new();
     for c in &cases {
         let started = Instant::now();
-        let (status, body) = send(&running.client, &running.service.base, c);
+        let (mut status, mut body) = send(&running.client, &running.service.base, c);
+        if status == 0 {
+            // The service answered before the whole body was sent and closed; read its answer
+            // from a connection that writes the same request by hand.
+            (status, body) = send_raw(running.port, c);
+        }
         let peak = running.assert_healthy(&c.name);
         eprintln!("{:>4} {:>7} KiB peak {:>6} ms  {}", status, peak, started.elapsed().as_millis(), c.name);
         if status != c.status || !body.contains(&c.expect) {

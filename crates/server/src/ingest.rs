@@ -228,14 +228,7 @@ async fn accept(
     let budget = app.decompression.clone();
     let (events, hits, tally) = tokio::task::spawn_blocking(move || {
         // The budget is held until the records are read, then given back.
-        let (bytes, _held) = if gzip || body.starts_with(&[0x1f, 0x8b]) {
-            let decompressed = crate::body::decompress(&body, limit, &budget, retry)?;
-            drop(body);
-            decompressed
-        } else {
-            // The body's own buffer, not a copy of it.
-            (Vec::from(body), crate::body::Reservation::default())
-        };
+        let (bytes, _held) = crate::body::plain(body, gzip, limit, &budget, retry)?;
         Ok::<_, ApiError>(match &sigma {
             Some(rules) => ingest::normalize_bytes_observed(&name, bytes, &options, &rules.evaluator),
             None => {

@@ -91,3 +91,15 @@ async fn json_refusals(response: Response) -> Response {
     }
     out
 }
+
+/// The service's own input decoding, for the fuzz targets (fuzz/): not a supported API.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// An ingest body decoded exactly as the ingest routes decode it (gzip by header or magic
+    /// bytes, at most `limit` bytes once decompressed); `None` when the service refuses it.
+    pub fn decode_body(body: &[u8], gzip_header: bool, limit: u64) -> Option<Vec<u8>> {
+        let budget = crate::body::Budget::new(limit);
+        let body = axum::body::Bytes::copy_from_slice(body);
+        crate::body::plain(body, gzip_header, limit, &budget, 1).ok().map(|(bytes, _)| bytes)
+    }
+}

@@ -112,12 +112,21 @@ async fn connection(
 
 /// HTTP/1.1 on an established stream, with keep-alive; on stop, the request in flight
 /// finishes and the connection closes.
+/// The largest request line and headers a client may send; a body is streamed, not buffered
+/// by this limit.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+
 async fn http<S>(stream: S, router: Router, header_read_timeout: Duration, mut stopped: watch::Receiver<bool>)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let mut builder = hyper::server::conn::http1::Builder::new();
-    builder.timer(TokioTimer::new()).header_read_timeout(header_read_timeout).keep_alive(true);
+    // Request heads past MAX_HEAD_BYTES are answered 431 (hyper's own cap is 400 KiB).
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout)
+        .keep_alive(true)
+        .max_buf_size(MAX_HEAD_BYTES);
     let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(router));
     tokio::pin!(connection);
     let result = tokio::select! {

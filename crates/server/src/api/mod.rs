@@ -82,7 +82,15 @@ pub fn routes(state: &AppState) -> Router<AppState> {
 }
 
 pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    body.map(|Json(v)| v).map_err(|e| ApiError::new(e.status(), "bad_request", e.body_text()))
+    body.map(|Json(v)| v).map_err(|e| {
+        // The same codes the refusals made below the handlers carry (crate::json_refusals).
+        let code = match e.status() {
+            axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+            _ => "bad_request",
+        };
+        ApiError::new(e.status(), code, e.body_text())
+    })
 }
 
 pub(crate) fn query_params<T>(params: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
