@@ -9,7 +9,7 @@ use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, MatchedPath, Path, State};
 use axum::http::HeaderMap;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use model::{Event, Provider};
 use serde::Serialize;
 use std::sync::atomic::Ordering;

@@ -309,7 +309,7 @@ async fn hooks(backend: Backend) {
     // A signed webhook: a good signature is taken, a bad or missing one is refused.
     let body = r#"{"timestamp": 1715000000, "txid": "t-1", "result": "denied", "reason": "user_marked_fraud", "factor": "duo_push", "user": {"name": "bob@acme.com", "key": "DU1"}, "access_device": {"ip": "198.51.100.4"}, "event_type": "authentication", "isotimestamp": "2024-05-06T12:53:20.000000+00:00"}"#;
     let sign = |secret: &str| {
-        use hmac::Mac;
+        use hmac::{KeyInit, Mac};
         let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
         mac.update(body.as_bytes());
         format!("sha256={}", hex::encode(mac.finalize().into_bytes()))

@@ -7,7 +7,7 @@
 use super::outbox::Payload;
 use super::outcome::{self, Outcome};
 use super::secret::{Secret, SecretUrl};
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 /// The header naming what the body is (`finding` or `notice`).

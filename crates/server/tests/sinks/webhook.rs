@@ -1,7 +1,7 @@
 use super::fixtures::{FAST_RETRY, Running, finding, sinks, until};
 use super::memory::MemoryOutbox;
 use super::receiver::{Receiver, Reply};
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use std::sync::Arc;
 use store::DeliveryState;
