@@ -50,7 +50,7 @@ pub fn options(config: &Config, pairs: &[String]) -> anyhow::Result<Options> {
     let mut opts = Options::default();
     // A record dated past tomorrow is refused (docs/normalize.md): a day covers any
     // provider's clock and time zone slips, not a forged or corrupt year.
-    opts.latest_time = Some(chrono::Utc::now() + FUTURE_TOLERANCE);
+    opts.future_tolerance = Some(FUTURE_TOLERANCE);
     for (provider, name) in &config.tenants {
         let Some(provider) = Provider::parse(provider) else {
             bail!("[tenants]: unknown provider `{provider}`");

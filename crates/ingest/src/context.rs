@@ -1,7 +1,7 @@
 //! What a provider normalizer is given besides the record: where it came from, the
 //! run's options, and a builder for events with the defaults filled in.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use model::{ActorRelation, Category, Client, Event, Outcome, Provider, Risk, SourceRef, Text};
 
 /// Settings of a normalization run, fixed at start-up.
@@ -16,9 +16,12 @@ pub struct Options {
     /// Emit every event, even one that repeats an event already emitted (for looking at a
     /// provider's raw output; detection wants duplicates dropped).
     pub keep_duplicates: bool,
-    /// Records dated later are refused as `future_time` problems (None: no limit). The
-    /// service sets its clock plus `[server] future_tolerance`; the CLI the wall clock plus a day.
-    pub latest_time: Option<DateTime<Utc>>,
+    /// Records dated more than this after the run's clock are refused as `future_time`
+    /// problems (None: no limit). The service sets `[server] future_tolerance`; the CLI a day.
+    pub future_tolerance: Option<TimeDelta>,
+    /// The latest accepted time: the clock plus `future_tolerance`, fixed when a pipeline
+    /// starts reading (one request, one `hunt`), so no record pays for a clock read.
+    pub(crate) latest_time: Option<DateTime<Utc>>,
     /// Records dated earlier are refused as `ancient_time` problems (default 1990-01-01).
     pub earliest_time: Option<DateTime<Utc>>,
 }
@@ -37,6 +40,7 @@ impl Default for Options {
             max_record_bytes: 10 * 1024 * 1024,
             max_document_bytes: 1024 * 1024 * 1024,
             keep_duplicates: false,
+            future_tolerance: None,
             latest_time: None,
             earliest_time: Some(EARLIEST_TIME),
         }
@@ -47,6 +51,11 @@ impl Options {
     /// Names `provider`'s tenant for every event of the run (`--tenant okta=acme.okta.com`).
     pub fn set_tenant(&mut self, provider: Provider, tenant: &str) {
         self.tenants[provider as usize] = Some(Text::from(tenant));
+    }
+
+    /// Fixes the latest accepted time against `now` (see `future_tolerance`).
+    pub(crate) fn start_clock(&mut self, now: DateTime<Utc>) {
+        self.latest_time = self.future_tolerance.and_then(|tolerance| now.checked_add_signed(tolerance));
     }
 
     /// The record error for an event time outside the accepted window, if it is.
@@ -140,4 +149,31 @@ pub fn classify_factor(text: &str, table: &[(&str, model::FactorClass)]) -> mode
 pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
     n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::RecordError;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).expect("test time").with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_future_is_judged_from_the_clock_the_run_started_with() {
+        let mut opts = Options { future_tolerance: Some(TimeDelta::days(1)), ..Options::default() };
+        opts.start_clock(at("2026-12-07T10:00:00Z"));
+        assert!(opts.time_refused(at("2026-12-08T09:59:59Z")).is_none());
+        assert!(matches!(opts.time_refused(at("2026-12-08T10:00:01Z")), Some(RecordError::FutureTime { .. })));
+        assert!(matches!(opts.time_refused(at("9999-01-01T00:00:00Z")), Some(RecordError::FutureTime { .. })));
+        assert!(matches!(opts.time_refused(at("1970-01-01T00:00:00Z")), Some(RecordError::AncientTime { .. })));
+    }
+
+    #[test]
+    fn without_a_tolerance_no_time_is_too_late() {
+        let mut opts = Options::default();
+        opts.start_clock(at("2026-12-07T10:00:00Z"));
+        assert!(opts.time_refused(at("9999-01-01T00:00:00Z")).is_none());
+    }
 }

@@ -37,8 +37,8 @@ pub enum RecordError {
         /// The limit in bytes.
         limit: u64,
     },
-    /// The record is dated after the latest time the run accepts (`Options::latest_time`:
-    /// the clock plus a tolerance): stored, it would put the identity's history in the future
+    /// The record is dated after the latest time the run accepts (the run's clock plus
+    /// `Options::future_tolerance`): stored, it would put the identity's history in the future
     /// and make every source look silent until then.
     #[error("dated {}, after the latest accepted time {}; refused", rfc3339(time), rfc3339(latest))]
     FutureTime {

@@ -28,7 +28,8 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// A pipeline with `opts` and nothing seen yet.
-    pub fn new(opts: Options) -> Pipeline {
+    pub fn new(mut opts: Options) -> Pipeline {
+        opts.start_clock(chrono::Utc::now());
         Pipeline { opts, collapser: Collapser::default() }
     }
 

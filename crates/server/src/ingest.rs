@@ -219,11 +219,8 @@ async fn accept(
     let limit = app.config.server.max_decompressed_bytes;
     let request = app.requests.fetch_add(1, Ordering::Relaxed);
     let name = format!("{endpoint}#{request}");
-    let mut options = (*app.ingest_options).clone();
-    // Times are judged against this request's clock: later than the tolerance is refused.
-    options.latest_time = chrono::TimeDelta::from_std(app.config.server.future_tolerance)
-        .ok()
-        .and_then(|tolerance| chrono::Utc::now().checked_add_signed(tolerance));
+    // Times are judged against this request's clock (the pipeline reads it once).
+    let options = app.ingest_options.clone();
     let sigma = app.sigma.clone();
     let budget = app.decompression.clone();
     let (events, hits, tally) = tokio::task::spawn_blocking(move || {

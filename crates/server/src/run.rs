@@ -121,6 +121,8 @@ impl Service {
         // Everything read is stored; the worker drops repeats in sequence order, as `hunt`
         // does in reading order, so that a change split across requests collapses too.
         ingest_options.keep_duplicates = true;
+        // A year 9999 would open false FW-011 silences: later than this is refused.
+        ingest_options.future_tolerance = chrono::TimeDelta::from_std(config.server.future_tolerance).ok();
         let sigma = match &config.detect.sigma.rules {
             Some(dir) => {
                 let data_dir = config.data_dir()?;
