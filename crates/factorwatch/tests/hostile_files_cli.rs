@@ -4,22 +4,15 @@
 //! measured by `/usr/bin/time`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
+mod common;
+
+use common::bodies::{deep, gzip, okta};
+
 use std::path::Path;
 use std::process::Command;
 
 /// The most one run may hold at its peak, in KiB.
 const PEAK_RSS_BOUND_KIB: u64 = 400 * 1024;
-
-fn okta(uuid: &str, published: &str) -> String {
-    format!(
-        r#"{{"uuid":"{uuid}","published":"{published}","eventType":"user.session.start","actor":{{"id":"00u1","type":"User","alternateId":"a@acme.com"}},"outcome":{{"result":"SUCCESS"}},"client":{{"ipAddress":"198.51.100.1"}}}}"#
-    )
-}
-
-fn deep(n: usize) -> String {
-    format!("{}{}", "[".repeat(n), "]".repeat(n))
-}
 
 /// Runs `factorwatch ARGS` under `/usr/bin/time`: exit code, stderr, peak RSS in KiB.
 fn measured(args: &[&str]) -> (i32, String, u64) {
@@ -49,12 +42,7 @@ struct Hostile {
 }
 
 fn hostile() -> Vec<Hostile> {
-    let gz = |bytes: &[u8]| {
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        enc.write_all(bytes).unwrap();
-        enc.finish().unwrap()
-    };
-    let mut corrupt = gz(okta("gz", "2026-05-01T09:00:00.000Z").repeat(50).as_bytes());
+    let mut corrupt = gzip(okta("gz", "2026-05-01T09:00:00.000Z").repeat(50).as_bytes());
     let half = corrupt.len() / 2;
     corrupt.truncate(half);
     let lines = (16 << 20) / 3;

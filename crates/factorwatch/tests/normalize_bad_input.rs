@@ -5,9 +5,9 @@
 
 mod common;
 
+use common::bodies::gzip;
 use common::factorwatch_with_stdin as run;
 
-use std::io::Write;
 use std::path::Path;
 
 /// An AWS console sign-in, compact, as one NDJSON line.
@@ -136,12 +136,9 @@ fn a_corrupt_gzip_is_one_diagnostic_and_a_misnamed_one_is_read_as_text() {
 
 #[test]
 fn a_truncated_gzip_keeps_the_records_before_the_cut() {
-    use flate2::{Compression, write::GzEncoder};
     let dir = tempfile::tempdir().expect("tempdir");
     let text: String = (1..=200).map(|i| good(i) + "\n").collect();
-    let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
-    gz.write_all(text.as_bytes()).expect("gzip");
-    let bytes = gz.finish().expect("gzip");
+    let bytes = gzip(text.as_bytes());
     let path = write(dir.path(), "cut.ndjson.gz", &bytes[..bytes.len() * 3 / 4]);
     let (events, stderr, _) = normalize(&path);
     assert!(events > 0 && events < 200, "{events} events\n{stderr}");
@@ -166,14 +163,11 @@ fn stdin_arrays_documents_and_gzip_directories_are_all_read() {
     let out = run(&["normalize", "-"], Some(format!("[{}, {}]", good(1), good(2)).as_bytes()));
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2, "{}", String::from_utf8_lossy(&out.stderr));
 
-    use flate2::{Compression, write::GzEncoder};
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir_all(dir.path().join("a/b")).expect("mkdir");
     let pretty = format!("{{\n  \"Records\": [\n    {},\n    {}\n  ]\n}}\n", good(3), good(4));
     write(&dir.path().join("a"), "pretty.json", pretty.as_bytes());
-    let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
-    gz.write_all(format!("{}\n", good(5)).as_bytes()).expect("gzip");
-    write(&dir.path().join("a/b"), "more.ndjson.gz", &gz.finish().expect("gzip"));
+    write(&dir.path().join("a/b"), "more.ndjson.gz", &gzip(format!("{}\n", good(5)).as_bytes()));
     write(dir.path(), "notes.txt", b"not a log file, not read");
     let (events, stderr, _) = normalize(dir.path());
     assert_eq!(events, 3, "{stderr}");

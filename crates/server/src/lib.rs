@@ -53,6 +53,7 @@ pub(crate) fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(limit))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(axum::middleware::map_response(json_refusals))
+        .layer(axum::middleware::from_fn(close_after_refusing_a_body))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(trace::request_span))
         .with_state(state)
 }
@@ -90,6 +91,23 @@ async fn json_refusals(response: Response) -> Response {
         out.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
     out
+}
+
+/// A refusal may be sent before the request's body is read (no token, too large, too slow);
+/// the unread rest stays on the connection, so hyper closes it after the answer, without
+/// saying so. A client that then reuses the connection loses its next request. Every error
+/// answer to a request that carried a body says `Connection: close`, so the client opens a
+/// new one; answers without a body, and successes, keep the connection.
+async fn close_after_refusing_a_body(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let headers = request.headers();
+    let carries_body = headers.contains_key(header::TRANSFER_ENCODING)
+        || headers.get(header::CONTENT_LENGTH).is_some_and(|length| length.as_bytes() != b"0");
+    let mut response = next.run(request).await;
+    let status = response.status();
+    if carries_body && (status.is_client_error() || status.is_server_error()) {
+        response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }
 
 /// The service's own input decoding, for the fuzz targets (fuzz/): not a supported API.

@@ -30,5 +30,6 @@ pub fn factorwatch(args: &[&str]) -> Output {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).to_string()
 }
+pub mod bodies;
 pub mod postgres;
 pub mod service;
