@@ -23,7 +23,8 @@ schemas["Error"] = {"type": "object", "required": ["error"], "properties": {"err
     "code": {"type": "string", "description": "Stable and machine-readable: unauthorized, forbidden, not_found, bad_request, too_large, overloaded, unavailable, method_not_allowed, timeout, internal."},
     "message": {"type": "string", "description": "What was wrong, for people."}}}}}
 schemas["Status"] = {"enum": ["open", "acknowledged", "resolved", "false_positive"]}
-schemas["Role"] = {"enum": ["ingest", "viewer", "analyst", "approver", "admin"]}
+schemas["Role"] = {"enum": ["metrics", "ingest", "viewer", "analyst", "approver", "admin"],
+  "description": "`metrics` reads /metrics only (for a scraper); `ingest` posts events only; `viewer` reads; `analyst` triages; `approver` decides approvals; `admin` does everything."}
 schemas["RemediationStep"] = finding["properties"]["remediation"]["items"] if "items" in finding["properties"]["remediation"] else {"type": "object"}
 schemas["IncidentRecord"] = {"type": "object", "description": "An incident (findings on one identity close in time) and where it stands in the queue.",
   "required": ["id", "identity", "risk_score", "severity", "first", "last", "detectors", "findings", "summary", "remediation", "status", "status_changed"],
@@ -56,6 +57,11 @@ schemas["SinkStatus"] = {"type": "object", "required": ["name", "kind", "pending
 schemas["IdentityKey"] = {"type": "object", "required": ["provider", "tenant", "id"], "properties": {"provider": S("provider"), "tenant": {"type": "string"}, "id": {"type": "string", "description": "The provider's immutable id (or the login where the provider gives no id)."}}}
 schemas["IdentitySummary"] = {"type": "object", "required": ["key", "kind", "tier", "factors_bound", "last_seen"], "properties": {"key": S("IdentityKey"), "name": {"type": ["string", "null"]}, "kind": {"type": "string"}, "tier": {"type": "integer", "minimum": 0, "maximum": 2}, "factors_bound": {"type": "integer"}, "last_seen": S("time")}}
 schemas["IdentityPage"] = page("IdentitySummary")
+schemas["IdentityCandidate"] = {"type": "object", "required": ["provider", "tenant", "id"], "properties": {"provider": {"type": "string"}, "tenant": {"type": "string"}, "id": {"type": "string"},
+    "login": {"type": ["string", "null"], "description": "The login detection has seen the account use."}}}
+schemas["Ambiguous"] = {"type": "object", "required": ["error", "candidates"], "description": "A login several accounts carry: the error says how to name one, `candidates` lists them.", "properties": {
+    "error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"const": "ambiguous"}, "message": {"type": "string"}}},
+    "candidates": {"type": "array", "items": S("IdentityCandidate")}}}
 schemas["Factor"] = {"type": "object", "description": "A factor and the context it was bound in.", "required": ["key", "class", "bound_at", "relation", "unfamiliar", "flagged_by", "description"], "properties": {
     "key": {"type": "string"}, "kind": {"type": ["string", "null"]}, "class": {"type": "string"}, "bound_at": S("time"), "ip": {"type": ["string", "null"]}, "device": {"type": ["string", "null"]},
     "asn": {"type": ["integer", "null"]}, "country": {"type": ["string", "null"]}, "actor": {"type": ["object", "null"]}, "relation": {"type": "string"}, "unfamiliar": {"type": "boolean"},
@@ -91,7 +97,9 @@ schemas["Approval"] = {"type": "object", "description": "A four-eyes approval: a
     "requester": {"type": "string"}, "eligible": {"type": "array", "items": {"type": "string", "description": "`soc` or `manager:<id>`."}}, "reasons": {"type": "array", "items": {"type": "string"}},
     "required_aal": {"type": "integer"}, "created_at": S("time"), "expires_at": S("time"), "state": {"enum": ["pending", "approved", "denied", "expired", "consumed"]},
     "reviewer": {"type": "object", "properties": {"id": {"type": "string"}, "role": {"type": "string"}}}, "justification": {"type": "string"}, "decided_at": S("time"), "consumed_at": S("time"), "version": {"type": "integer"}}}
-schemas["ApprovalView"] = {"allOf": [S("Approval"), {"type": "object", "required": ["state_now"], "properties": {"state_now": {"enum": ["pending", "approved", "denied", "expired", "consumed"], "description": "The state now: a pending approval past its time reads expired."}}}]}
+schemas["ApprovalView"] = {"allOf": [S("Approval"), {"type": "object", "required": ["state_now"], "properties": {"state_now": {"enum": ["pending", "approved", "denied", "expired", "consumed"], "description": "The state now: a pending approval past its time reads expired."},
+    "identity_name": {"type": "string", "description": "The login detection knows the identity by (absent: none seen)."},
+    "requester_name": {"type": "string", "description": "The requester's login, when the requester is an identity's id in the same tenant."}}}]}
 schemas["ApprovalPage"] = page("ApprovalView")
 schemas["Decision"] = {"type": "object", "required": ["id", "time", "provider", "tenant", "identity", "actor", "factor_kind", "factor_class", "outcome", "reasons", "required_aal", "approvers", "approval_ttl_seconds", "valid_until", "notify", "policies"], "properties": {
     "id": {"type": "string", "pattern": "^dec_"}, "time": S("time"), "provider": S("provider"), "tenant": {"type": "string"}, "identity": {"type": "string", "description": "The identity's immutable id when factorwatch knows it."},
@@ -100,11 +108,13 @@ schemas["Decision"] = {"type": "object", "required": ["id", "time", "provider", 
     "required_aal": {"type": "integer", "minimum": 1, "maximum": 3}, "approvers": {"type": "array", "items": {"type": "string"}}, "approval_ttl_seconds": {"type": "integer"}, "valid_until": S("time"),
     "notify": {"type": "array", "items": {"type": "object", "required": ["to", "rule"], "properties": {"to": {"type": "string"}, "rule": {"type": "string"}, "not_via": {"type": "string", "description": "Not through this channel: the factor being bound (SP 800-63B-4)."}}}},
     "policies": {"type": "array", "items": {"type": "string"}}}}
-schemas["DecisionAnswer"] = {"allOf": [S("Decision"), {"type": "object", "required": ["context"], "properties": {"approval": S("Approval"), "context": {"type": "object", "description": "What factorwatch knew of the identity: tier, manager, delegated, risk, familiar, factors, blast."}}}]}
+schemas["DecisionAnswer"] = {"allOf": [S("Decision"), {"type": "object", "required": ["context"], "properties": {"approval": S("Approval"),
+    "identity_name": {"type": "string", "description": "The login detection knows the identity by (absent: not seen)."}, "context": {"type": "object", "description": "What factorwatch knew of the identity: tier, manager, delegated, risk, familiar, factors, blast."}}}]}
 schemas["Campaign"] = {"type": "object", "required": ["id", "created_at", "period_seconds", "items"], "properties": {"id": {"type": "string", "pattern": "^rvc_"}, "created_at": S("time"), "period_seconds": {"type": "integer"},
     "items": {"type": "array", "items": {"type": "object", "required": ["id", "key", "tier", "factor", "reasons", "eligible", "state"], "properties": {"id": {"type": "string", "pattern": "^rvi_"}, "key": {"type": "object"}, "tier": {"type": "integer"},
         "factor": {"type": "object"}, "reasons": {"type": "array", "items": {"enum": ["bound_without_approval", "older_than_period"]}}, "eligible": {"type": "array", "items": {"type": "string"}}, "state": {"enum": ["open", "attested", "revoked"]},
-        "reviewer": {"type": "object"}, "justification": {"type": "string"}, "decided_at": S("time")}}}}}
+        "reviewer": {"type": "object"}, "justification": {"type": "string"}, "decided_at": S("time"),
+        "identity_name": {"type": "string", "description": "The login detection knows the identity by (absent: none seen)."}}}}}}
 schemas["RemediationPlan"] = {"type": "object", "required": ["incident", "steps"], "properties": {"incident": {"type": "string"}, "connector": {"enum": ["okta", "graph"]},
     "steps": {"type": "array", "items": {"type": "object", "required": ["step", "action", "api", "detail", "state", "automated"], "properties": {"step": {"type": "integer"}, "action": {"type": "string"}, "api": {"type": "string"}, "detail": {"type": "string"},
         "state": {"enum": ["todo", "dry_run", "done", "failed", "refused"]}, "automated": {"type": "boolean"}}}}}}
@@ -136,11 +146,12 @@ raw_body = {"required": True, "description": "Native provider logs as they are: 
     "content": {"application/json": {"schema": {}}, "application/x-ndjson": {"schema": {"type": "string"}}, "application/gzip": {"schema": {"type": "string", "contentEncoding": "base64"}}}}
 ingest_err = {"400": err("No record could be read; the message lists where and why."), "404": err("Unknown provider."), "413": err("The body is larger than `max_body_bytes` (or `max_decompressed_bytes` unzipped)."),
     "429": err("Too many ingest requests at once, or detection is too far behind; retry after `Retry-After` seconds."), "503": err("The store failed or the service is stopping: nothing was acknowledged; retry.")}
+ambiguous = {"description": "The login names several accounts; they are listed.", "content": {"application/json": {"schema": S("Ambiguous")}}}
 T = ["ingest"]; G = ["gating"]; Q = ["queue"]; I = ["identities"]; A = ["admin"]; O = ["operations"]
 paths = {
  "/healthz": {"get": op("The process is up.", resp({"type": "object"}), None, security=False, tags=O)},
  "/readyz": {"get": op("The store answers and detection has restored its state.", resp({"type": "object"}), None, security=False, extra={"503": {"description": "Not ready: restoring, stopping, or the store fails."}}, tags=O)},
- "/metrics": {"get": op("Prometheus metrics (OpenMetrics text).", {"description": "Metrics", "content": {"application/openmetrics-text": {"schema": {"type": "string"}}}}, "a viewer, analyst, approver or admin token", tags=O)},
+ "/metrics": {"get": op("Prometheus metrics (OpenMetrics text).", {"description": "Metrics", "content": {"application/openmetrics-text": {"schema": {"type": "string"}}}}, "a metrics token (made for a scraper: it reads nothing else), or a viewer, analyst, approver or admin token", tags=O)},
  "/v1/openapi.json": {"get": op("This document.", resp({"type": "object"}), None, security=False, tags=O)},
  "/v1/ingest/{provider}": {"post": op("Store native provider logs; 200 means committed.", resp("IngestReport"), "an ingest or admin token", params=[p("provider", "okta, entra, m365, aws (CloudTrail), google, github, duo, auth0 or onelogin.")], body=raw_body, extra=ingest_err, tags=T)},
  "/v1/hooks/okta": {
@@ -159,8 +170,11 @@ paths = {
  "/v1/findings": {"get": op("Findings, newest first.", resp("FindingPage"), "a viewer, analyst, approver or admin token", params=filters, extra={"400": err("A filter is not valid.")}, tags=Q)},
  "/v1/findings/{id}": {"get": op("One finding.", resp("Finding"), "a viewer, analyst, approver or admin token", params=[p("id", "Finding id.")], extra={"404": err("No such finding.")}, tags=Q)},
  "/v1/identities": {"get": op("Identities detection knows, most privileged first.", resp("IdentityPage"), "a viewer, analyst, approver or admin token", params=[q("provider", "Provider.", S("provider")), q("tenant", "Tenant."), q("q", "Part of the id or name.")] + paging, tags=I)},
+ "/v1/identities/lookup": {"get": op("The one identity an id or login names, in any provider and tenant (or those given); 409 with every account when it names several.", resp("IdentityDetail"), "a viewer, analyst, approver or admin token",
+    params=[dict(q("login", "An id or a login, optionally prefixed by its provider (`okta:alice@acme.com`)."), required=True), q("provider", "Only this provider's accounts."), q("tenant", "Only this tenant's accounts.")],
+    extra={"400": err("No `login`, or an unknown provider."), "404": err("No identity has that id or login."), "409": ambiguous}, tags=I)},
  "/v1/identities/{provider}/{tenant}/{id}": {"get": op("One identity: factors with binding context, recent sign-ins, tier, blast radius, incidents.", resp("IdentityDetail"), "a viewer, analyst, approver or admin token",
-    params=[p("provider", "Provider."), p("tenant", "Tenant."), p("id", "Immutable id or login.")], extra={"404": err("No such identity.")}, tags=I)},
+    params=[p("provider", "Provider."), p("tenant", "Tenant."), p("id", "Immutable id or login; a login several accounts of the tenant carry is answered 409 with the accounts.")], extra={"404": err("No such identity."), "409": ambiguous}, tags=I)},
  "/v1/sources": {"get": op("Sources and coverage: last event per source, rates, categories seen, blind spots (FW-011).", resp("Coverage"), "a viewer, analyst, approver or admin token", tags=I)},
  "/v1/tokens": {
     "get": op("Tokens (never their secrets or hashes).", resp({"type": "array", "items": S("Token")}), "an admin token", tags=A),

@@ -174,8 +174,9 @@ pub enum RulesCommand {
 pub enum TokenCommand {
     /// Create a token and print it once (only its hash is stored).
     Create {
-        /// ingest (posts events only), viewer, analyst, approver or admin.
-        #[arg(long, value_parser = ["ingest", "viewer", "analyst", "approver", "admin"])]
+        /// metrics (reads /metrics only), ingest (posts events only), viewer, analyst, approver
+        /// or admin.
+        #[arg(long, value_parser = ["metrics", "ingest", "viewer", "analyst", "approver", "admin"])]
         role: String,
         /// Who or what holds it, as shown in the audit log.
         #[arg(long)]

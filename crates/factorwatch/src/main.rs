@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod hunting;
 mod summary;
+mod text;
 
 use clap::Parser;
 use std::process::ExitCode;

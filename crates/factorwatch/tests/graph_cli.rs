@@ -40,6 +40,41 @@ fn imported_inventories_are_stored_and_answer_show_and_blast_radius() {
     assert!(text(&out.stderr).contains("no identity `nobody@acme.com`"), "{}", text(&out.stderr));
 }
 
+#[test]
+fn a_login_of_several_accounts_is_listed_and_the_provider_picks_one() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path().to_str().unwrap();
+    let okta = fixture("okta/bundle.json");
+    let google = data.path().join("google.yaml");
+    std::fs::write(
+        &google,
+        "factorwatch_inventory: 1\nprovider: google\ntenant: acme.com\nidentities:\n  - id: \"1090hana\"\n    name: hana.kim@acme.com\n",
+    )
+    .unwrap();
+    let out = factorwatch(&["graph", "--data-dir", d, "import", okta.to_str().unwrap(), google.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    let out = factorwatch(&["graph", "--data-dir", d, "blast-radius", "hana.kim@acme.com"]);
+    assert_ne!(out.status.code(), Some(0), "one of two accounts picked: {}", text(&out.stdout));
+    let said = text(&out.stderr);
+    assert!(said.contains("`hana.kim@acme.com` is the login of 2 accounts"), "{said}");
+    assert!(said.contains("--provider google") && said.contains("google:hana.kim@acme.com"), "{said}");
+    let rows: Vec<&str> = said.lines().filter(|l| l.contains("hana.kim@acme.com") && !l.contains('`')).collect();
+    assert_eq!(rows.len(), 2, "{said}");
+    assert!(rows.iter().any(|r| r.starts_with("google") && r.contains("1090hana")), "{said}");
+    assert!(rows.iter().any(|r| r.starts_with("okta") && r.contains("00u2hana0helpdesk07")), "{said}");
+
+    let out = factorwatch(&["graph", "--data-dir", d, "blast-radius", "--provider", "okta", "hana.kim@acme.com"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("hana.kim@acme.com: tier 0"), "{}", text(&out.stdout));
+    let out = factorwatch(&["graph", "--data-dir", d, "blast-radius", "google:hana.kim@acme.com"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("hana.kim@acme.com: tier 2"), "{}", text(&out.stdout));
+    let out = factorwatch(&["graph", "--data-dir", d, "show", "1090hana"]);
+    assert_eq!(out.status.code(), Some(0), "an id is exact: {}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("google acme.com, id 1090hana"), "{}", text(&out.stdout));
+}
+
 fn activation(uuid: &str, id: &str, login: &str) -> String {
     format!(
         r#"{{"uuid":"{uuid}","published":"2026-05-07T10:00:00Z","eventType":"user.mfa.factor.activate","actor":{{"id":"00u9mal","type":"User","alternateId":"mallory@acme.com"}},"target":[{{"id":"{id}","type":"User","alternateId":"{login}"}},{{"id":"mfa-{uuid}","type":"AuthenticatorEnrollment","displayName":"Okta Verify"}}],"client":{{"ipAddress":"198.51.100.7"}},"outcome":{{"result":"SUCCESS"}}}}"#

@@ -85,7 +85,7 @@ fn decide_and_revalidate_go_through_the_service() {
         assert!(out.status.success(), "{}", text(&out.stderr));
         text(&out.stdout).trim().to_string()
     };
-    let (idp, approver) = (token("ingest"), token("approver"));
+    let (idp, approver, scraper) = (token("ingest"), token("approver"), token("metrics"));
     let port = free_port();
     let mut service = Service::start(&config, port);
     service.wait_ready(&reqwest::blocking::Client::new());
@@ -105,6 +105,18 @@ fn decide_and_revalidate_go_through_the_service() {
     assert_eq!(out.status.code(), Some(11), "{}{}", text(&out.stdout), text(&out.stderr));
     let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(answer["approval"]["state"], "pending", "the service filed an approval: {answer}");
+    let said = text(&out.stderr);
+    let approval = answer["approval"]["id"].as_str().unwrap();
+    assert!(said.starts_with("require_approval: OKTA_VERIFY_PUSH for 00uroot (okta acme.okta.com)"), "{said}");
+    assert!(said.contains(&format!("approval {approval} is pending")), "{said}");
+
+    // A token made with `--role metrics` scrapes /metrics and reads nothing else.
+    let http = reqwest::blocking::Client::new();
+    let scrape = http.get(format!("{base}/metrics")).bearer_auth(&scraper).send().unwrap();
+    assert_eq!(scrape.status(), 200);
+    assert!(scrape.text().unwrap().contains("factorwatch_enrollment_decisions_total{outcome=\"require_approval\"} 1"));
+    let refused = http.get(format!("{base}/v1/incidents")).bearer_auth(&scraper).send().unwrap();
+    assert_eq!(refused.status(), 403);
 
     let out = run(&["revalidate", "--json"], &idp);
     assert_eq!(out.status.code(), Some(2), "an ingest token may not open campaigns");

@@ -46,10 +46,13 @@ pub struct Caller {
     pub role: Role,
 }
 
-/// What a route needs. Ingest tokens only post events; every other role reads; analysts
-/// change incidents; approvers decide approvals; admins do everything.
+/// What a route needs. Metrics tokens only read `/metrics`; ingest tokens only post events;
+/// every other role reads; analysts change incidents; approvers decide approvals; admins do
+/// everything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {
+    /// Scraping `/metrics`.
+    Metrics,
     /// Posting events.
     Ingest,
     /// Asking the enrollment decision point: identity-provider integrations (ingest
@@ -69,6 +72,7 @@ impl Need {
     /// Whether a token of `role` may do what this needs.
     pub fn allows(self, role: Role) -> bool {
         match self {
+            Need::Metrics => role == Role::Metrics || role >= Role::Viewer,
             Need::Ingest => matches!(role, Role::Ingest | Role::Admin),
             Need::Decide => role == Role::Ingest || role >= Role::Analyst,
             Need::Read => role >= Role::Viewer,
@@ -80,6 +84,7 @@ impl Need {
 
     fn describe(self) -> &'static str {
         match self {
+            Need::Metrics => "a metrics, viewer, analyst, approver or admin token",
             Need::Ingest => "an ingest or admin token",
             Need::Decide => "an ingest, analyst, approver or admin token",
             Need::Read => "a viewer, analyst, approver or admin token",
@@ -128,6 +133,7 @@ mod tests {
     #[test]
     fn each_need_admits_exactly_the_roles_it_names() {
         let admitted = |need: Need| Role::ALL.into_iter().filter(|r| need.allows(*r)).collect::<Vec<_>>();
+        assert_eq!(admitted(Need::Metrics), [Role::Metrics, Role::Viewer, Role::Analyst, Role::Approver, Role::Admin]);
         assert_eq!(admitted(Need::Ingest), [Role::Ingest, Role::Admin]);
         assert_eq!(admitted(Need::Decide), [Role::Ingest, Role::Analyst, Role::Approver, Role::Admin]);
         assert_eq!(admitted(Need::Read), [Role::Viewer, Role::Analyst, Role::Approver, Role::Admin]);

@@ -42,8 +42,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// The router with its layers: body limit, request timeout, request tracing (no secrets), and JSON bodies
-/// for every refusal (including the framework's own 404, 405, 408 and 413).
+/// The router with its layers: body limit, request timeout, JSON bodies for every refusal
+/// (including the framework's own 404, 405, 408 and 413), request durations for the metrics,
+/// and request tracing (no secrets).
 pub(crate) fn app(state: AppState) -> Router {
     let limit = state.config.server.max_body_bytes;
     let timeout = state.config.server.request_timeout;
@@ -54,6 +55,7 @@ pub(crate) fn app(state: AppState) -> Router {
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(axum::middleware::map_response(json_refusals))
         .layer(axum::middleware::from_fn(close_after_refusing_a_body))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::observe_request))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(trace::request_span))
         .with_state(state)
 }

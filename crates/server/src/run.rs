@@ -110,7 +110,7 @@ impl Service {
         let tls = crate::tls::acceptor(&config.server)?;
         let secrets = secrets::read_all(&config)?;
         let sinks = crate::sinks::build_sinks(&config.sinks)?;
-        let sink_stats = Arc::new(sinks.iter().map(|s| (s.name().to_string(), s.stats())).collect());
+        let sink_stats: Arc<Vec<_>> = Arc::new(sinks.iter().map(|s| (s.name().to_string(), s.stats())).collect());
         let mut ingest_options = ingest::Options::default();
         for (provider, tenant) in &config.detect.tenants {
             if let Some(p) = model::Provider::parse(provider) {
@@ -142,14 +142,13 @@ impl Service {
             ingest_slots: Arc::new(Semaphore::new(config.server.max_concurrent_ingest)),
             decompression: crate::body::Budget::new(config.server.decompression_budget_bytes),
             config: Arc::new(config),
-            metrics: Arc::new(Metrics::new()),
+            metrics: Arc::new(Metrics::new(sink_stats.clone())),
             progress: Arc::new(Progress::default()),
             stream: Arc::new(Mutex::new(None)),
             wake: wake_tx,
             ingest_options: Arc::new(ingest_options),
             secrets: Arc::new(secrets),
             sink_wake: Arc::new(tokio::sync::Notify::new()),
-            sink_stats,
             arrivals: Arc::new(Arrivals::default()),
             sessions: Arc::new(crate::console::session::Sessions::default()),
             requests: Arc::new(AtomicU64::new(0)),

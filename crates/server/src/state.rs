@@ -30,8 +30,6 @@ pub struct AppState {
     pub ingest_options: Arc<ingest::Options>,
     pub secrets: Arc<Secrets>,
     pub sink_wake: Arc<tokio::sync::Notify>,
-    /// Delivery counts of each sink, by name.
-    pub sink_stats: Arc<Vec<(String, Arc<crate::sinks::SinkStats>)>>,
     /// Console sessions.
     pub sessions: Arc<crate::console::session::Sessions>,
     /// When recent events were stored, for the ingest-to-finding latency.

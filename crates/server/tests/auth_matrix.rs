@@ -14,6 +14,7 @@ use support::{Backend, TestServer};
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Who {
     Anyone,
+    Metrics,
     Ingest,
     Decide,
     Read,
@@ -26,9 +27,10 @@ impl Who {
     fn admits(self, role: Role) -> bool {
         match self {
             Who::Anyone => true,
+            Who::Metrics => role != Role::Ingest,
             Who::Ingest => matches!(role, Role::Ingest | Role::Admin),
-            Who::Decide => role != Role::Viewer,
-            Who::Read => role != Role::Ingest,
+            Who::Decide => matches!(role, Role::Ingest | Role::Analyst | Role::Approver | Role::Admin),
+            Who::Read => !matches!(role, Role::Ingest | Role::Metrics),
             Who::Approve => matches!(role, Role::Approver | Role::Admin),
             Who::Triage => matches!(role, Role::Analyst | Role::Approver | Role::Admin),
             Who::Admin => role == Role::Admin,
@@ -40,7 +42,7 @@ const ENDPOINTS: &[(&str, &str, Who, &str)] = &[
     ("GET", "/healthz", Who::Anyone, ""),
     ("GET", "/readyz", Who::Anyone, ""),
     ("GET", "/v1/openapi.json", Who::Anyone, ""),
-    ("GET", "/metrics", Who::Read, ""),
+    ("GET", "/metrics", Who::Metrics, ""),
     ("POST", "/v1/ingest/okta", Who::Ingest, "{}"),
     ("GET", "/v1/hooks/okta", Who::Ingest, ""),
     ("POST", "/v1/hooks/okta", Who::Ingest, "{}"),
@@ -53,6 +55,7 @@ const ENDPOINTS: &[(&str, &str, Who, &str)] = &[
     ("GET", "/v1/findings", Who::Read, ""),
     ("GET", "/v1/findings/fnd_x", Who::Read, ""),
     ("GET", "/v1/identities", Who::Read, ""),
+    ("GET", "/v1/identities/lookup", Who::Read, ""),
     ("GET", "/v1/identities/okta/acme/00u1", Who::Read, ""),
     ("GET", "/v1/sources", Who::Read, ""),
     ("GET", "/v1/tokens", Who::Admin, ""),
@@ -136,7 +139,7 @@ async fn matrix(backend: Backend) {
             checked += 1;
         }
     }
-    assert_eq!(checked, ENDPOINTS.len() * 8);
+    assert_eq!(checked, ENDPOINTS.len() * (3 + Role::ALL.len()));
     server.stop().await;
 }
 

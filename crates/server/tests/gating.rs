@@ -197,6 +197,27 @@ async fn a_tier_0_enrollment_waits_for_the_manager_or_the_soc() {
     assert_eq!(answer["approval_ttl_seconds"], 900, "15 minutes by default");
     let pending = server.get_json(Role::Viewer, "/v1/approvals?state=pending").await;
     assert_eq!(pending["items"][0]["id"], answer["approval"]["id"]);
+    assert_eq!(pending["items"][0]["identity_name"], ROOT.1, "the reviewer reads the login: {pending}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_shows_an_approval_by_the_login_of_its_identity() {
+    let server = serve(Backend::Sqlite, "", &history(ROOT, 1, &["token:software:totp"])).await;
+    let answer = decide(&server, request(ROOT, Some(HELPDESK), "OKTA_VERIFY_PUSH", "app", 2)).await;
+    assert_eq!(answer["outcome"], "require_approval", "{answer}");
+    let one =
+        server.get_json(Role::Viewer, &format!("/v1/approvals/{}", answer["approval"]["id"].as_str().unwrap())).await;
+    assert_eq!(one["identity_name"], ROOT.1, "{one}");
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let signed_in =
+        http.post(server.url("/console/login")).form(&[("token", server.token(Role::Approver))]).send().await.unwrap();
+    let cookie = signed_in.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let page = http.get(server.url("/console/approvals")).header("cookie", cookie).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let heading = html.split("<h3").nth(1).unwrap_or_default();
+    assert!(heading.contains(ROOT.1), "the card is titled by the login: {heading}");
+    assert!(html.contains(ROOT.0), "the id stays beside it: {html}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -472,6 +493,7 @@ async fn revalidation_lists_privileged_factors_bound_without_approval_for_approv
     let items = campaign["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "only the tier 0 identity's factor: {campaign}");
     assert_eq!(items[0]["key"]["identity"], "00uroot");
+    assert_eq!(items[0]["identity_name"], ROOT.1, "the reviewer reads the login: {campaign}");
     assert_eq!(items[0]["reasons"], json!(["bound_without_approval"]));
     let (id, item) = (campaign["id"].as_str().unwrap(), items[0]["id"].as_str().unwrap());
     let path = |verb: &str| format!("/v1/revalidation/campaigns/{id}/items/{item}/{verb}");

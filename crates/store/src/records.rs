@@ -122,6 +122,8 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    /// Reads `/metrics`, nothing else: for a Prometheus scraper.
+    Metrics,
     /// Posts events to the ingest endpoints, nothing else.
     Ingest,
     /// Reads incidents, findings, identities and coverage.
@@ -136,11 +138,12 @@ pub enum Role {
 
 impl Role {
     /// Every role, least trusted first.
-    pub const ALL: [Role; 5] = [Role::Ingest, Role::Viewer, Role::Analyst, Role::Approver, Role::Admin];
+    pub const ALL: [Role; 6] = [Role::Metrics, Role::Ingest, Role::Viewer, Role::Analyst, Role::Approver, Role::Admin];
 
     /// The role's name, as stored and configured.
     pub fn as_str(self) -> &'static str {
         match self {
+            Role::Metrics => "metrics",
             Role::Ingest => "ingest",
             Role::Viewer => "viewer",
             Role::Analyst => "analyst",

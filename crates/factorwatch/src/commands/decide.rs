@@ -49,5 +49,44 @@ pub fn run(args: DecideArgs) -> anyhow::Result<ExitCode> {
     };
     println!("{}", serde_json::to_string_pretty(&answer)?);
     let outcome = answer["outcome"].as_str().and_then(Outcome::parse).context("the answer has no outcome")?;
+    eprintln!("{}", summary(&answer));
     Ok(status(outcome))
+}
+
+/// The answer in one line for the person at the terminal (the JSON on stdout is for scripts):
+/// the identity by its login, with its provider, tenant and id, and a pending approval's id.
+fn summary(answer: &serde_json::Value) -> String {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("?").to_string();
+    let id = text(&answer["identity"]);
+    let who = match answer["identity_name"].as_str() {
+        Some(name) if name != id => {
+            format!("{name} ({} {}, id {id})", text(&answer["provider"]), text(&answer["tenant"]))
+        }
+        _ => format!("{id} ({} {})", text(&answer["provider"]), text(&answer["tenant"])),
+    };
+    let mut line = format!("{}: {} for {who}", text(&answer["outcome"]), text(&answer["factor_kind"]));
+    if let Some(approval) = answer["approval"]["id"].as_str() {
+        line.push_str(&format!("; approval {approval} is pending"));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_names_the_identity_by_its_login_with_its_id_beside() {
+        let answer = serde_json::json!({
+            "outcome": "require_approval", "factor_kind": "OKTA_VERIFY_PUSH", "provider": "okta",
+            "tenant": "acme.okta.com", "identity": "00uroot", "identity_name": "root@acme.com",
+            "approval": {"id": "apr_1"}
+        });
+        assert_eq!(
+            summary(&answer),
+            "require_approval: OKTA_VERIFY_PUSH for root@acme.com (okta acme.okta.com, id 00uroot); approval apr_1 is pending"
+        );
+        let unknown = serde_json::json!({"outcome": "allow", "factor_kind": "sms", "provider": "okta", "tenant": "t", "identity": "00u9"});
+        assert_eq!(summary(&unknown), "allow: sms for 00u9 (okta t)");
+    }
 }

@@ -100,16 +100,62 @@ fn import(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The one identity `who` names: its id or login, in `--provider`'s provider or one named as
+/// a prefix (`okta:alice@acme.com`). Several accounts with that login are listed, never one
+/// picked for the user.
 fn find(g: &Graph, who: &str, provider: Option<&str>) -> anyhow::Result<NodeId> {
-    let provider = match provider {
+    let mut provider = match provider {
         Some(p) => Some(Provider::parse(p).with_context(|| format!("--provider: unknown provider `{p}`"))?),
         None => None,
     };
-    let found = match provider {
-        Some(p) => g.find_identity(Some(p), None, who),
-        None => Provider::ALL.iter().find_map(|p| g.find_identity(Some(*p), None, who)),
+    let mut matches = matching(g, who, provider);
+    let mut who = who;
+    if matches.is_empty()
+        && provider.is_none()
+        && let Some((prefix, rest)) = who.split_once(':')
+        && let Some(p) = Provider::parse(prefix)
+    {
+        (provider, who) = (Some(p), rest);
+        matches = matching(g, who, provider);
+    }
+    // An id is exact; it wins over accounts whose login happens to be the same text.
+    let by_id: Vec<NodeId> = matches.iter().copied().filter(|&n| g.node(n).is_some_and(|n| n.id == who)).collect();
+    if by_id.len() == 1 {
+        return Ok(by_id[0]);
+    }
+    match matches.as_slice() {
+        [] => bail!("no identity `{who}` in the graph (give its id or login; --provider narrows)"),
+        [one] => Ok(*one),
+        several => bail!("{}", ambiguous(g, who, provider, several)),
+    }
+}
+
+/// Identities and NHIs whose id is `who` or whose login is `who` (any case), in `provider`.
+fn matching(g: &Graph, who: &str, provider: Option<Provider>) -> Vec<NodeId> {
+    g.nodes()
+        .filter(|(_, n)| matches!(n.kind, graph::NodeKind::Human | graph::NodeKind::Nhi))
+        .filter(|(_, n)| provider.is_none_or(|p| n.provider == p))
+        .filter(|(_, n)| n.id == who || n.name.eq_ignore_ascii_case(who))
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// What to say when `who` names several accounts: each one, and how to name one of them.
+fn ambiguous(g: &Graph, who: &str, provider: Option<Provider>, several: &[NodeId]) -> String {
+    let rows: Vec<[String; 4]> = several
+        .iter()
+        .filter_map(|&n| g.node(n))
+        .map(|n| [n.provider.as_str().to_string(), n.tenant.to_string(), n.id.to_string(), n.name.to_string()])
+        .collect();
+    let providers: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    let hint = if providers.len() > 1 && provider.is_none() {
+        let first = providers.first().copied().unwrap_or("okta");
+        format!("name the provider (`--provider {first}` or `{first}:{who}`), or give the id")
+    } else {
+        "give the id".to_string()
     };
-    found.with_context(|| format!("no identity `{who}` in the graph (give its id or login; --provider narrows)"))
+    let table = crate::text::table(&["PROVIDER", "TENANT", "ID", "LOGIN"], &rows);
+    format!("`{who}` is the login of {} accounts; {hint}:\n{table}", rows.len())
 }
 
 fn show(g: &Graph, node: NodeId) -> anyhow::Result<ExitCode> {

@@ -55,7 +55,8 @@ pub async fn create_token(
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
     let new = json_body(body)?;
     let role = Role::parse(&new.role).ok_or_else(|| {
-        ApiError::bad_request(format!("`role`: `{}` is not one of ingest, viewer, analyst, approver, admin", new.role))
+        let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        ApiError::bad_request(format!("`role`: `{}` is not one of {}", new.role, roles.join(", ")))
     })?;
     let name = new.name.trim().to_string();
     if name.is_empty() || name.len() > 200 {

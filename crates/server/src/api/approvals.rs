@@ -4,6 +4,7 @@
 //! the identity the change is about may never review it.
 
 use crate::api::blocking;
+use crate::api::names::Names;
 use crate::api::{json_body, query_params};
 use crate::auth::{Caller, Need};
 use crate::error::ApiError;
@@ -60,16 +61,37 @@ pub struct ListParams {
 }
 
 /// An approval as listed: its state at the time of reading (a pending one past its time
-/// reads `expired`).
+/// reads `expired`), and the people in it by the logins detection knows them by.
 #[derive(Debug, Serialize)]
 pub struct ApprovalView {
     #[serde(flatten)]
     pub approval: Approval,
     pub state_now: ApprovalState,
+    /// The login of the identity the change is about (absent: detection has not seen one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_name: Option<String>,
+    /// The requester's login, when the requester is an identity's id in the same tenant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requester_name: Option<String>,
 }
 
-fn view(approval: Approval, now: DateTime<Utc>) -> ApprovalView {
-    ApprovalView { state_now: approval.state_at(now), approval }
+fn view(approval: Approval, now: DateTime<Utc>, names: &Names) -> ApprovalView {
+    let key = &approval.key;
+    let identity_name = names.of(key.provider, &key.tenant, &key.identity);
+    let requester_name = names.of(key.provider, &key.tenant, &approval.requester);
+    ApprovalView { state_now: approval.state_at(now), identity_name, requester_name, approval }
+}
+
+impl ApprovalView {
+    /// The identity for people: its login, else its id.
+    pub fn identity_shown(&self) -> &str {
+        self.identity_name.as_deref().unwrap_or(&self.approval.key.identity)
+    }
+
+    /// The requester for people: its login, else as recorded.
+    pub fn requester_shown(&self) -> &str {
+        self.requester_name.as_deref().unwrap_or(&self.approval.requester)
+    }
 }
 
 const STATES: [&str; 5] = ["pending", "approved", "denied", "expired", "consumed"];
@@ -104,11 +126,15 @@ pub(crate) async fn list_page(
         other => other.map(str::to_string),
     };
     let page = app.db.run(move |s| s.list_approvals(stored_state.as_deref(), offset, limit)).await?;
+    let names = {
+        let app = app.clone();
+        blocking(move || Ok(Names::read(&app))).await?
+    };
     let mut items = Vec::with_capacity(page.items.len());
     for body in &page.items {
         let approval: Approval = serde_json::from_str(body)
             .map_err(|e| ApiError::internal(format!("a stored approval is unreadable: {e}")))?;
-        let shown = view(approval, now);
+        let shown = view(approval, now, &names);
         let keep = match state.as_deref() {
             Some("pending") => shown.state_now == ApprovalState::Pending,
             Some("expired") => shown.state_now == ApprovalState::Expired,
@@ -127,8 +153,12 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<ApprovalView>, ApiError> {
     app.authorize(&headers, Need::Read).await?;
-    let approval = blocking(move || app.gating.approvals.get(&id).map_err(approval_error)).await?;
-    Ok(Json(view(approval, Utc::now())))
+    let shown = blocking(move || {
+        let approval = app.gating.approvals.get(&id).map_err(approval_error)?;
+        Ok(view(approval, Utc::now(), &Names::read(&app)))
+    })
+    .await?;
+    Ok(Json(shown))
 }
 
 #[derive(Debug, Deserialize)]
@@ -181,7 +211,7 @@ pub(crate) fn decide_review(
 ) -> Result<ApprovalView, ApiError> {
     let login_of = |key: &IdentityKey| login(app, key);
     let decided = app.gating.approvals.decide(id, reviewer, verdict, justification, now, login_of);
-    decided.map(|a| view(a, now)).map_err(approval_error)
+    decided.map(|a| view(a, now, &Names::read(app))).map_err(approval_error)
 }
 
 /// The login detection knows an identity by (a poisoned lock still holds readable state).

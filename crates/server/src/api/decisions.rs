@@ -30,6 +30,9 @@ pub struct DecisionAnswer {
     pub approval: Option<Approval>,
     /// What factorwatch knew of the identity (tier, risk, baseline, factors, blast radius).
     pub context: IdentityContext,
+    /// The login detection knows the identity by (absent: not seen).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_name: Option<String>,
 }
 
 pub async fn enrollment(
@@ -46,7 +49,7 @@ pub async fn enrollment(
 /// under its lock and writes the ledger.
 pub fn decide(app: &AppState, request: &EnrollmentRequest, now: DateTime<Utc>) -> Result<DecisionAnswer, ApiError> {
     let retry = app.config.server.retry_after_seconds;
-    let (context, canonical) = {
+    let (context, canonical, identity_name) = {
         let guard = app.stream.lock().map_err(|_| ApiError::internal("detection state is poisoned"))?;
         let Some(stream) = guard.as_ref() else {
             return Err(ApiError::unavailable("detection state is still being restored", retry));
@@ -54,7 +57,8 @@ pub fn decide(app: &AppState, request: &EnrollmentRequest, now: DateTime<Utc>) -
         let engine = stream.engine();
         let view = engine.identity(request.provider, &request.tenant, &request.identity);
         let canonical = view.as_ref().map(|v| v.key.id.clone());
-        (identity_context(engine, view, &app.gating.managers, request, now), canonical)
+        let name = view.as_ref().and_then(|v| v.name.as_ref()).map(|n| n.to_string());
+        (identity_context(engine, view, &app.gating.managers, request, now), canonical, name)
     };
     // Filed under the identity's immutable id when detection knows it (a request may name
     // the login), so that FW-012 and revalidation find it by the id events carry.
@@ -77,7 +81,7 @@ pub fn decide(app: &AppState, request: &EnrollmentRequest, now: DateTime<Utc>) -
         app.sink_wake.notify_one();
     }
     app.metrics.decision(decision.outcome.as_str());
-    Ok(DecisionAnswer { decision, approval, context })
+    Ok(DecisionAnswer { decision, approval, context, identity_name })
 }
 
 /// The decision's notices, each queued on the sinks that carry notices to its recipient and

@@ -2,6 +2,7 @@
 //! blast radius) and the sources feeding it (coverage and blind spots).
 
 use crate::api::incidents::PageParams;
+use crate::api::names::{Ambiguous, candidates};
 use crate::api::query_params;
 use crate::auth::Need;
 use crate::error::ApiError;
@@ -10,6 +11,7 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use model::{Event, Provider};
 use serde::{Deserialize, Serialize};
 use store::{IncidentRecord, Page, SourceStat};
@@ -81,14 +83,61 @@ pub struct IdentityDetail {
     pub incidents: Vec<IncidentRecord>,
 }
 
+/// `GET /v1/identities/{provider}/{tenant}/{id}`: `{id}` is the identity's id, or a login; a
+/// login that several accounts of the tenant carry is answered `409` with the accounts.
 pub async fn get(
     State(app): State<AppState>,
     headers: HeaderMap,
     Path((provider, tenant, id)): Path<(String, String, String)>,
-) -> Result<Json<IdentityDetail>, ApiError> {
+) -> Result<Response, ApiError> {
     app.authorize(&headers, Need::Read).await?;
     let provider =
         Provider::parse(&provider).ok_or_else(|| ApiError::bad_request(format!("unknown provider `{provider}`")))?;
+    let found = candidates(&app, Some(provider), Some(tenant.clone()), id.clone()).await?;
+    let id = match found.as_slice() {
+        [one] => one.id.clone(),
+        [] => id,
+        several => return Ok(Ambiguous::new(&id, several.to_vec()).into_response()),
+    };
+    Ok(Json(detail(&app, provider, tenant, id).await?).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LookupParams {
+    /// An id or a login, optionally prefixed by its provider (`okta:alice@acme.com`).
+    pub login: Option<String>,
+    pub provider: Option<String>,
+    pub tenant: Option<String>,
+}
+
+/// `GET /v1/identities/lookup?login=&provider=&tenant=`: the one identity a login names, in
+/// whichever provider and tenant; `409` with every account when it names several, `404` when none.
+pub async fn lookup(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    params: Result<Query<LookupParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    app.authorize(&headers, Need::Read).await?;
+    let params = query_params(params)?;
+    let Some(who) = params.login.filter(|l| !l.trim().is_empty()) else {
+        return Err(ApiError::bad_request("`login`: give the id or login to look up"));
+    };
+    let provider = params
+        .provider
+        .as_deref()
+        .map(|p| Provider::parse(p).ok_or_else(|| ApiError::bad_request(format!("`provider`: unknown provider `{p}`"))))
+        .transpose()?;
+    let found = candidates(&app, provider, params.tenant.clone(), who.clone()).await?;
+    match found.as_slice() {
+        [one] => Ok(Json(detail(&app, one.provider, one.tenant.clone(), one.id.clone()).await?).into_response()),
+        [] => Err(ApiError::not_found(format!("no identity has the id or login `{who}`"))),
+        several => Ok(Ambiguous::new(&who, several.to_vec()).into_response()),
+    }
+}
+
+/// One identity with its recent sign-ins and incidents.
+async fn detail(app: &AppState, provider: Provider, tenant: String, id: String) -> Result<IdentityDetail, ApiError> {
     let stream = app.stream.clone();
     let (t, i) = (tenant.clone(), id.clone());
     let view = tokio::task::spawn_blocking(move || {
@@ -101,6 +150,8 @@ pub async fn get(
     let Some(view) = view else {
         return Err(ApiError::not_found(format!("no identity `{id}` in {provider} tenant `{tenant}`")));
     };
+    // The identity's own id from here on: `id` may have been a login.
+    let id = view.key.id.to_string();
     let (recent_signins, incidents) = app
         .db
         .run(move |s| {
@@ -116,7 +167,7 @@ pub async fn get(
             Ok((signins.into_iter().map(|(_, e)| e).collect(), s.query_incidents(&query)?.items))
         })
         .await?;
-    Ok(Json(IdentityDetail { view, recent_signins, incidents }))
+    Ok(IdentityDetail { view, recent_signins, incidents })
 }
 
 #[derive(Debug, Serialize)]

@@ -5,6 +5,7 @@ pub mod approvals;
 pub mod decisions;
 pub mod identities;
 pub mod incidents;
+pub mod names;
 pub mod ops;
 pub mod query;
 pub mod remediation;
@@ -52,6 +53,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/v1/findings", get(incidents::findings))
         .route("/v1/findings/{id}", get(incidents::finding))
         .route("/v1/identities", get(identities::list))
+        .route("/v1/identities/lookup", get(identities::lookup))
         .route("/v1/identities/{provider}/{tenant}/{id}", get(identities::get))
         .route("/v1/sources", get(identities::coverage))
         .route("/v1/tokens", needs!(state, Admin, get(admin::list_tokens).post(admin::create_token)))

@@ -71,10 +71,11 @@ pub async fn readyz(State(app): State<AppState>) -> Response {
     (status, Json(body)).into_response()
 }
 
+/// The Prometheus exposition, for a `metrics` token (a scraper's, which reads nothing else)
+/// or any role that reads.
 pub async fn metrics(State(app): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    app.authorize(&headers, Need::Read).await?;
+    app.authorize(&headers, Need::Metrics).await?;
     app.metrics.queue_depth.set(i64::try_from(app.progress.backlog()).unwrap_or(i64::MAX));
-    app.metrics.observe_sinks(&app.sink_stats);
     let mut response = app.metrics.render().into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -4,6 +4,7 @@
 use crate::api::approvals::reviewer;
 use crate::api::blocking;
 use crate::api::json_body;
+use crate::api::names::Names;
 use crate::auth::{Caller, Need};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -13,12 +14,56 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
-use policy::{Campaign, RevalError, campaign, privileged_identities};
-use serde::Deserialize;
+use policy::{Campaign, CampaignItem, RevalError, campaign, privileged_identities};
+use serde::{Deserialize, Serialize};
 use store::CampaignRecord;
 
 fn decode(record: &CampaignRecord) -> Result<Campaign, ApiError> {
     serde_json::from_str(&record.body).map_err(|e| ApiError::internal(format!("a stored campaign is unreadable: {e}")))
+}
+
+/// A campaign as answered: each item with the login of its identity, for the reviewer.
+#[derive(Debug, Serialize)]
+pub struct CampaignView {
+    pub id: String,
+    pub created_at: chrono::DateTime<Utc>,
+    pub period_seconds: u64,
+    pub items: Vec<ItemView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ItemView {
+    #[serde(flatten)]
+    pub item: CampaignItem,
+    /// The login detection knows the identity by (absent: none seen).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_name: Option<String>,
+}
+
+fn view(campaign: Campaign, names: &Names) -> CampaignView {
+    let items = campaign
+        .items
+        .into_iter()
+        .map(|item| {
+            let identity_name = names.of(item.key.provider, &item.key.tenant, &item.key.identity);
+            ItemView { item, identity_name }
+        })
+        .collect();
+    CampaignView { id: campaign.id, created_at: campaign.created_at, period_seconds: campaign.period_seconds, items }
+}
+
+/// Campaigns with names, read from detection's state off the async workers.
+async fn views(app: &AppState, campaigns: Vec<Campaign>) -> Result<Vec<CampaignView>, ApiError> {
+    let app = app.clone();
+    blocking(move || {
+        let names = Names::read(&app);
+        Ok(campaigns.into_iter().map(|c| view(c, &names)).collect())
+    })
+    .await
+}
+
+async fn one_view(app: &AppState, campaign: Campaign) -> Result<CampaignView, ApiError> {
+    views(app, vec![campaign]).await?.pop().ok_or_else(|| ApiError::internal("a campaign vanished"))
 }
 
 fn encode(campaign: &Campaign, version: i64) -> Result<CampaignRecord, ApiError> {
@@ -27,10 +72,15 @@ fn encode(campaign: &Campaign, version: i64) -> Result<CampaignRecord, ApiError>
 }
 
 /// Opens a campaign over every privileged identity detection knows, as of now.
-pub async fn create(State(app): State<AppState>, headers: HeaderMap) -> Result<(StatusCode, Json<Campaign>), ApiError> {
+pub async fn create(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+) -> Result<(StatusCode, Json<CampaignView>), ApiError> {
     let caller = app.authorize(&headers, Need::Approve).await?;
     let now = Utc::now();
+    let worker = app.clone();
     let built = blocking(move || {
+        let app = worker;
         let identities = {
             let guard = app.stream.lock().map_err(|_| ApiError::internal("detection state is poisoned"))?;
             let Some(stream) = guard.as_ref() else {
@@ -54,24 +104,25 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap) -> Result<(
         Ok(c)
     })
     .await?;
-    Ok((StatusCode::CREATED, Json(built)))
+    Ok((StatusCode::CREATED, Json(one_view(&app, built).await?)))
 }
 
-pub async fn list(State(app): State<AppState>, headers: HeaderMap) -> Result<Json<Vec<Campaign>>, ApiError> {
+pub async fn list(State(app): State<AppState>, headers: HeaderMap) -> Result<Json<Vec<CampaignView>>, ApiError> {
     app.authorize(&headers, Need::Read).await?;
     let records = app.db.run(|s| s.campaigns(50)).await?;
-    Ok(Json(records.iter().map(decode).collect::<Result<_, _>>()?))
+    let campaigns = records.iter().map(decode).collect::<Result<_, _>>()?;
+    Ok(Json(views(&app, campaigns).await?))
 }
 
 pub async fn get(
     State(app): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<Campaign>, ApiError> {
+) -> Result<Json<CampaignView>, ApiError> {
     app.authorize(&headers, Need::Read).await?;
     let lookup = id.clone();
     match app.db.run(move |s| s.campaign(&lookup)).await? {
-        Some(record) => Ok(Json(decode(&record)?)),
+        Some(record) => Ok(Json(one_view(&app, decode(&record)?).await?)),
         None => Err(ApiError::not_found(format!("no campaign `{id}`"))),
     }
 }
@@ -87,7 +138,7 @@ pub async fn attest(
     Extension(caller): Extension<Caller>,
     Path((id, item)): Path<(String, String)>,
     body: Result<Json<ItemVerdict>, JsonRejection>,
-) -> Result<Json<Campaign>, ApiError> {
+) -> Result<Json<CampaignView>, ApiError> {
     decide_item(app, caller, id, item, body, true).await
 }
 
@@ -96,7 +147,7 @@ pub async fn revoke(
     Extension(caller): Extension<Caller>,
     Path((id, item)): Path<(String, String)>,
     body: Result<Json<ItemVerdict>, JsonRejection>,
-) -> Result<Json<Campaign>, ApiError> {
+) -> Result<Json<CampaignView>, ApiError> {
     decide_item(app, caller, id, item, body, false).await
 }
 
@@ -120,10 +171,12 @@ async fn decide_item(
     item: String,
     body: Result<Json<ItemVerdict>, JsonRejection>,
     attest: bool,
-) -> Result<Json<Campaign>, ApiError> {
+) -> Result<Json<CampaignView>, ApiError> {
     let verdict = json_body(body)?;
     let who = reviewer(&caller);
+    let worker = app.clone();
     let updated = blocking(move || {
+        let app = worker;
         let lookup = id.clone();
         let Some(record) = app.db.run_blocking(move |s| s.campaign(&lookup))? else {
             return Err(ApiError::not_found(format!("no campaign `{id}`")));
@@ -147,5 +200,5 @@ async fn decide_item(
         Ok(c)
     })
     .await?;
-    Ok(Json(updated))
+    Ok(Json(one_view(&app, updated).await?))
 }

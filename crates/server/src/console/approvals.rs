@@ -75,7 +75,7 @@ async fn render(app: &AppState, user: &User, status: StatusCode, notice: Option<
                         tbody {
                             @for a in decided {
                                 tr {
-                                    td { (a.approval.key.identity) }
+                                    td { (identity_cell(a)) }
                                     td { (purpose(&a.approval.purpose)) }
                                     td { span class={ "status status-" (a.state_now.to_string()) } { (a.state_now.to_string()) } }
                                     td { @if let Some(r) = &a.approval.reviewer { (r.id) } @else { "—" } }
@@ -99,16 +99,28 @@ fn purpose(p: &Purpose) -> String {
     }
 }
 
+/// The identity by its login, its id beside it for whoever needs to look it up.
+fn identity_cell(a: &ApprovalView) -> Markup {
+    html! {
+        (a.identity_shown())
+        @if a.identity_name.is_some() { " " span.muted { "(" code { (a.approval.key.identity) } ")" } }
+    }
+}
+
 fn pending_card(a: &ApprovalView, user: &User, me: &str) -> Markup {
     let ap = &a.approval;
-    let own = ap.requester == me || ap.key.identity == me;
+    let own = ap.requester == me || ap.key.identity == me || a.identity_name.as_deref() == Some(me);
     let field = format!("j-{}", ap.id);
     html! {
         article.card.approval id=(ap.id) aria-labelledby={ "t-" (ap.id) } {
-            h3 id={ "t-" (ap.id) } { (ap.key.identity) " — " (purpose(&ap.purpose)) }
+            h3 id={ "t-" (ap.id) } { (a.identity_shown()) " — " (purpose(&ap.purpose)) }
             dl.facts {
+                dt { "Identity" } dd { (identity_cell(a)) }
                 dt { "Provider" } dd { (ap.key.provider.as_str()) " · " (ap.key.tenant) }
-                dt { "Asked by" } dd { (ap.requester) }
+                dt { "Asked by" } dd {
+                    (a.requester_shown())
+                    @if a.requester_name.is_some() { " " span.muted { "(" code { (ap.requester) } ")" } }
+                }
                 dt { "Who may approve" } dd { (ap.eligible.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ")) }
                 dt { "Assurance needed" } dd { "AAL" (ap.required_aal) }
                 dt { "Expires" } dd { (layout::time(ap.expires_at)) }

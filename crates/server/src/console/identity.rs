@@ -1,13 +1,16 @@
 //! One identity: tier, factors with their binding context, recovery methods, sign-in
 //! baseline, blast radius, and its history of incidents and sign-ins.
 
+use crate::api::names::{Candidate, candidates};
 use crate::console::layout::{self, Nav};
 use crate::console::session::User;
 use crate::console::{blast_svg, failed, not_found, secure, seg};
 use crate::state::AppState;
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use serde::Deserialize;
 
 pub async fn page(
     State(app): State<AppState>,
@@ -16,6 +19,15 @@ pub async fn page(
 ) -> Response {
     let Some(provider) = model::Provider::parse(&provider) else {
         return not_found(&user, &format!("`{provider}` is not a provider."));
+    };
+    // `{id}` may be a login: the account it names, or the list when it names several.
+    let id = match candidates(&app, Some(provider), Some(tenant.clone()), id.clone()).await {
+        Ok(found) => match found.as_slice() {
+            [one] => one.id.clone(),
+            [] => id,
+            several => return choose(&user, &id, several),
+        },
+        Err(e) => return failed(e.message),
     };
     let view = {
         let (app, t, i) = (app.clone(), tenant.clone(), id.clone());
@@ -158,6 +170,62 @@ pub async fn page(
         }
     };
     secure(layout::page(&name, Nav::Queue, Some(&user), body).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LookupParams {
+    login: String,
+    #[serde(default)]
+    provider: String,
+}
+
+/// `GET /console/identities?login=&provider=`: the page of the one account a login (or id)
+/// names, else the accounts to choose from; never one picked silently.
+pub async fn lookup(State(app): State<AppState>, user: User, Query(params): Query<LookupParams>) -> Response {
+    let provider = match params.provider.trim() {
+        "" => None,
+        p => match model::Provider::parse(p) {
+            Some(p) => Some(p),
+            None => return not_found(&user, &format!("`{p}` is not a provider.")),
+        },
+    };
+    let who = params.login.trim().to_string();
+    match candidates(&app, provider, None, who.clone()).await {
+        Ok(found) => match found.as_slice() {
+            [one] => Redirect::to(&page_url(one)).into_response(),
+            [] => not_found(&user, &format!("No identity has the id or login `{who}`.")),
+            several => choose(&user, &who, several),
+        },
+        Err(e) => failed(e.message),
+    }
+}
+
+fn page_url(c: &Candidate) -> String {
+    format!("/console/identities/{}/{}/{}", c.provider.as_str(), seg(&c.tenant), seg(&c.id))
+}
+
+/// The accounts a login names, each a link to its page (answered `409`: the request named no one).
+fn choose(user: &User, who: &str, several: &[Candidate]) -> Response {
+    let body = html! {
+        p { a href="/console" { "← Queue" } }
+        h1 { "Which " code { (who) } "?" }
+        p { code { (who) } " is the login of " (several.len()) " accounts. Pick one; the provider and tenant tell them apart." }
+        (layout::scroll(html! { table.candidates {
+            thead { tr { th scope="col" { "Login" } th scope="col" { "Provider" } th scope="col" { "Tenant" } th scope="col" { "Id" } } }
+            tbody {
+                @for c in several {
+                    tr {
+                        td { a href=(page_url(c)) { (c.login.as_deref().unwrap_or(&c.id)) } }
+                        td { (c.provider.as_str()) }
+                        td { (c.tenant) }
+                        td { code { (c.id) } }
+                    }
+                }
+            }
+        } }))
+    };
+    secure((StatusCode::CONFLICT, layout::page(who, Nav::Queue, Some(user), body)).into_response())
 }
 
 /// Evidence (as JSON) in a table: when, what, and where it was read from.

@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/incidents/{id}", get(incident::page))
         .route("/console/incidents/{id}/status", post(incident::set_status))
         .route("/console/incidents/{id}/comments", post(incident::comment))
+        .route("/console/identities", get(identity::lookup))
         .route("/console/identities/{provider}/{tenant}/{id}", get(identity::page))
         .route("/console/coverage", get(coverage::page))
         .route("/console/approvals", get(approvals::page))
