@@ -4,15 +4,16 @@
 
 mod common;
 
-use detect::output::{Format, complete, table, worst, write};
+use detect::output::{Format, Options, complete, table, worst, write_with};
 use model::Severity;
 
 #[test]
-fn every_finding_line_is_at_most_100_columns() {
+fn every_incident_and_finding_line_is_at_most_100_columns() {
     let mut out = Vec::new();
-    write(Format::Table, &common::report(), "0.1.0", &mut out).expect("written");
+    let options = Options { findings: true, ..Options::default() };
+    write_with(Format::Table, &common::report(), &options, "0.1.0", &mut out).expect("written");
     let text = String::from_utf8(out).expect("utf-8");
-    assert_eq!(text.lines().count(), 4, "{text}");
+    assert_eq!(text.lines().count(), 6, "a header, two incidents, three findings:\n{text}");
     for line in text.lines() {
         assert!(line.chars().count() <= table::WIDTH, "{} columns: {line}", line.chars().count());
     }

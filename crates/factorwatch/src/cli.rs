@@ -15,7 +15,9 @@ pub enum Command {
     /// Read providers' native logs and print them as normalized identity events.
     ///
     /// Events go to stdout; a summary and every problem (with file:line and the reason) go
-    /// to stderr. The exit status is 0 even when some records were bad, unless --strict.
+    /// to stderr. The exit status is 0 even when some records were bad, unless --strict
+    /// (1); 2 on a usage error; 4 when there was nothing to read (a path that does not
+    /// exist, a folder without logs, no provider's record at all).
     Normalize(NormalizeArgs),
 
     /// Hunt native logs for persistence through factor, recovery and credential changes.
@@ -23,7 +25,8 @@ pub enum Command {
     /// Events are put in event-time order whatever the input order (an external sort, so
     /// memory follows identity state, not input size), run through every detector, and the
     /// findings written to stdout. A summary goes to stderr. Exit status: 0 ok, 1 problems
-    /// with --strict, 2 usage or config error, 3 a finding at or above --fail-on.
+    /// with --strict, 2 usage or config error, 3 a finding at or above --fail-on, 4 nothing
+    /// to read (a path that does not exist, a folder without logs, no provider's record).
     Hunt(HuntArgs),
 
     /// Generate a demo tenant, hunt it, store the findings and show the incident queue.
@@ -229,7 +232,22 @@ pub struct HuntArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
 
-    /// The configuration file (see `factorwatch config show`); defaults apply without one.
+    /// Only findings at or above this severity (and the incidents holding one), in every
+    /// format. `--fail-on` still sees every finding.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<SeverityArg>,
+
+    /// Table: list each incident's findings under it.
+    #[arg(long)]
+    pub findings: bool,
+
+    /// JSON: `raw` adds the provider's own record to each evidence event (read back from the
+    /// files; not with stdin).
+    #[arg(long, value_enum, default_value_t = EvidenceArg::Normalized, value_name = "WHAT")]
+    pub evidence: EvidenceArg,
+
+    /// The configuration file, the same one `serve` reads (see `factorwatch config show`);
+    /// hunt uses its detection settings. Defaults apply without one.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -311,6 +329,17 @@ pub enum HuntFormat {
     Json,
     /// One OCSF Detection Finding (class 2004) per line.
     Ocsf,
+    /// One row per finding under a header row (RFC 4180).
+    Csv,
+}
+
+/// What a JSON finding's evidence events carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvidenceArg {
+    /// The normalized event: provider, id, time, category, action and `file:line`.
+    Normalized,
+    /// The same, and the provider's raw record as `raw`.
+    Raw,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -415,7 +444,9 @@ pub enum GraphCommand {
     /// Import inventory files (format detected: factorwatch inventory, AWS IAM authorization
     /// details, Microsoft Graph, AzureHound, Okta, Google Workspace, GitHub) and factor
     /// snapshots (Okta factors, Graph authentication methods, AWS MFA devices, Duo users)
-    /// into the graph.
+    /// into the graph. Exit status: 0 imported, 2 a file of a known format that cannot be
+    /// used, 4 nothing to read (a file that does not exist, is a folder, is empty or is no
+    /// format above); nothing is stored unless every file imports.
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,

@@ -3,6 +3,8 @@
 mod cli;
 mod commands;
 mod hunting;
+mod inputs;
+mod raw_evidence;
 mod summary;
 mod text;
 
@@ -23,7 +25,9 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(2)
+            // Nothing to read has its own status, so scripts can tell it from a usage error.
+            let nothing_read = e.chain().any(|c| c.downcast_ref::<inputs::NothingRead>().is_some());
+            ExitCode::from(if nothing_read { inputs::EXIT_NOTHING_READ } else { 2 })
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The hostile bodies of hostile_input.rs, as files given to `factorwatch normalize` and
-//! `factorwatch hunt`: each run exits as documented, names every problem's file, line and
-//! reason (counting all, listing the first), never panics, and stays under a memory bound
-//! measured by `/usr/bin/time`.
+//! `factorwatch hunt`: each run exits as documented (4 when nothing in the file was readable),
+//! names every problem's file, line and reason (counting all, listing the first), never
+//! panics, and stays under a memory bound measured by `/usr/bin/time`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -39,6 +39,8 @@ struct Hostile {
     bytes: Vec<u8>,
     /// What stderr must say, with the file's name and line before it.
     says: String,
+    /// Whether some record in it is a provider's: if not, the run has nothing to read.
+    readable: bool,
 }
 
 fn hostile() -> Vec<Hostile> {
@@ -51,29 +53,39 @@ fn hostile() -> Vec<Hostile> {
             name: "not-json.ndjson",
             bytes: b"hello, world\n".to_vec(),
             says: "not-json.ndjson:1: not JSON".into(),
+            readable: false,
         },
         Hostile {
             name: "truncated.ndjson",
             bytes: br#"{"uuid":"t","published":"2026"#.to_vec(),
             says: "truncated.ndjson:1: not JSON: truncated JSON".into(),
+            readable: false,
         },
         Hostile {
             name: "utf8.ndjson",
             bytes: b"{\"uuid\":\"\xff\"}\n".to_vec(),
             says: "utf8.ndjson:1: invalid UTF-8".into(),
+            readable: false,
         },
-        Hostile { name: "nul.ndjson", bytes: b"{\"a\":\"\0\"}\n".to_vec(), says: "nul.ndjson:1: binary data".into() },
+        Hostile {
+            name: "nul.ndjson",
+            bytes: b"{\"a\":\"\0\"}\n".to_vec(),
+            says: "nul.ndjson:1: binary data".into(),
+            readable: false,
+        },
         Hostile {
             name: "deep.ndjson",
             bytes: deep(9_000).into_bytes(),
             says: "deep.ndjson:1#0: nested more than 128".into(),
+            readable: false,
         },
-        Hostile { name: "corrupt.gz", bytes: corrupt, says: "corrupt.gz".into() },
+        Hostile { name: "corrupt.gz", bytes: corrupt, says: "corrupt.gz".into(), readable: false },
         Hostile {
             name: "year9999.ndjson",
             bytes: format!("{}\n{}\n", okta("ok", "2026-05-01T09:00:00.000Z"), okta("y", "9999-01-01T00:00:00.000Z"))
                 .into_bytes(),
             says: "year9999.ndjson:2: dated 9999-01-01T00:00:00Z, after the latest accepted time".into(),
+            readable: true,
         },
         Hostile {
             name: "year1970.ndjson",
@@ -81,11 +93,13 @@ fn hostile() -> Vec<Hostile> {
             says:
                 "year1970.ndjson:1: dated 1970-01-01T00:00:00Z, before the earliest accepted time 1990-01-01T00:00:00Z"
                     .into(),
+            readable: false,
         },
         Hostile {
             name: "braces.ndjson",
             bytes: "{}\n".repeat(lines).into_bytes(),
             says: format!("problems ({lines}: unknown_shape {lines}):"),
+            readable: false,
         },
     ]
 }
@@ -100,8 +114,10 @@ fn normalize_and_hunt_name_every_hostile_files_problems_and_stay_bounded() {
         for command in ["normalize", "hunt"] {
             let (code, stderr, peak) = measured(&[command, path.to_str().unwrap()]);
             eprintln!("{command:>9} {:>22}: exit {code}, peak {peak} KiB", h.name);
-            // normalize: 0 with problems; hunt: 0 (nothing found) or 3 (findings).
-            if !(code == 0 || (command == "hunt" && code == 3)) {
+            // Nothing readable: 4. Else normalize: 0 with problems; hunt: 0 (nothing found)
+            // or 3 (findings).
+            let expected = if !h.readable { code == 4 } else { code == 0 || (command == "hunt" && code == 3) };
+            if !expected {
                 failures.push(format!("{command} {}: exit {code}: {stderr}", h.name));
             }
             if !stderr.contains(&h.says) {
@@ -120,7 +136,9 @@ fn normalize_and_hunt_name_every_hostile_files_problems_and_stay_bounded() {
 fn millions_of_problems_are_counted_in_full_and_listed_in_part() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.ndjson");
-    std::fs::write(&path, "{}\n".repeat(300_000)).unwrap();
+    // One readable record, so the run has something to read and goes on past the problems.
+    let good = okta("good", "2026-05-01T09:00:00.000Z");
+    std::fs::write(&path, format!("{good}\n{}", "{}\n".repeat(300_000))).unwrap();
     let (code, stderr, _) = measured(&["normalize", path.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("300000 problems"), "{stderr}");

@@ -119,7 +119,8 @@ fn usage_and_config_errors_exit_2() {
 fn strict_exits_1_when_records_were_bad() {
     let tmp = tempfile::tempdir().unwrap();
     let bad = tmp.path().join("bad.ndjson");
-    std::fs::write(&bad, "{not json\n").unwrap();
+    let good = std::fs::read_to_string(fixtures().join("aws/signin.ndjson")).unwrap();
+    std::fs::write(&bad, format!("{}\n{{not json\n", good.trim_end())).unwrap();
     let out = hunt(&["--strict", bad.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let lenient = hunt(&[bad.to_str().unwrap()], None);
@@ -127,7 +128,8 @@ fn strict_exits_1_when_records_were_bad() {
 }
 
 /// `hunt` over the public sample corpus completes (exit 0, problems only as warnings for
-/// the corpus's non-log files) and its incident queue is the reviewed snapshot.
+/// the corpus's non-log files) and its incident queue, each incident's findings under it, is
+/// the reviewed snapshot.
 #[test]
 fn hunting_the_sample_corpus_completes_and_matches_the_reviewed_queue() {
     let samples = std::env::var("FACTORWATCH_SAMPLES")
@@ -135,7 +137,7 @@ fn hunting_the_sample_corpus_completes_and_matches_the_reviewed_queue() {
         .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples"));
     assert!(samples.is_dir(), "samples not found at {}", samples.display());
     let out = Command::new(env!("CARGO_BIN_EXE_factorwatch"))
-        .args(["hunt", "--format", "table", samples.to_str().unwrap()])
+        .args(["hunt", "--format", "table", "--findings", samples.to_str().unwrap()])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -1,6 +1,6 @@
 //! `factorwatch normalize` on bad input: every problem gives one diagnostic naming the
-//! source and line, the run goes on, the exit status is 0 (1 with --strict), and nothing
-//! panics.
+//! source and line, the run goes on, the exit status is 0 (1 with --strict) when something
+//! was read and 4 when nothing was, and nothing panics.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -105,7 +105,7 @@ fn binary_data_is_one_diagnostic_for_the_whole_file() {
     let w = warnings(&stderr);
     assert_eq!(w.len(), 1, "{stderr}");
     assert!(w[0].contains("image.json:1: binary data, not JSON text (NUL byte at offset 0)"), "{}", w[0]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 4, "nothing in it was readable");
 }
 
 #[test]
@@ -176,9 +176,9 @@ fn stdin_arrays_documents_and_gzip_directories_are_all_read() {
 }
 
 #[test]
-fn a_missing_path_is_a_diagnostic_not_a_crash() {
+fn a_missing_path_fails_the_run_naming_it() {
     let (events, stderr, code) = normalize(Path::new("/nonexistent/factorwatch.ndjson"));
     assert_eq!(events, 0);
-    assert!(stderr.contains("/nonexistent/factorwatch.ndjson:1: read failed: cannot open"), "{stderr}");
-    assert_eq!(code, 0);
+    assert!(stderr.contains("`/nonexistent/factorwatch.ndjson` does not exist"), "{stderr}");
+    assert_eq!(code, 4);
 }

@@ -7,6 +7,7 @@
 // One line each, what the modules do:
 pub mod auth; // API tokens: issued, hashed, checked against the route's need
 pub mod config; // the service's settings, read once at start-up
+mod config_show; // the whole settings file as TOML, secrets redacted
 #[allow(missing_docs)] // plumbing public only for the tests; not part of the documented surface
 pub mod db; // the pool of store connections the async handlers borrow
 pub mod logging; // structured logs on stderr

@@ -4,6 +4,7 @@
 
 use crate::codec::{login, severity_rank, stamp};
 use crate::records::{Page, Query};
+use chrono::{DateTime, Utc};
 use model::Provider;
 
 /// Rows in a page when the query asks for none.
@@ -50,6 +51,18 @@ impl Builder {
 
     fn filters(&self) -> String {
         if self.conditions.is_empty() { String::new() } else { format!("WHERE {}", self.conditions.join(" AND ")) }
+    }
+
+    /// Events about one identity: its subject by id or login, only `categories` if any.
+    fn about(&mut self, provider: Provider, tenant: &str, identity: &str, categories: &[&str]) {
+        let (p, t) = (self.text(provider.as_str()), self.text(tenant));
+        self.and(format!("provider = {p} AND tenant = {t}"));
+        let (id, name) = (self.text(identity), self.text(&login(identity)));
+        self.and(format!("(subject_id = {id} OR subject_name = {name})"));
+        if !categories.is_empty() {
+            let list: Vec<String> = categories.iter().map(|c| self.text(c)).collect();
+            self.and(format!("category IN ({})", list.join(", ")));
+        }
     }
 
     /// The filters of `query` that incidents and findings share, on the table aliased `t`.
@@ -157,17 +170,42 @@ pub(crate) fn identity_events(
     limit: usize,
 ) -> Select {
     let mut b = Builder::default();
-    let (p, t) = (b.text(provider.as_str()), b.text(tenant));
-    b.and(format!("provider = {p} AND tenant = {t}"));
-    let (id, name) = (b.text(identity), b.text(&login(identity)));
-    b.and(format!("(subject_id = {id} OR subject_name = {name})"));
-    if !categories.is_empty() {
-        let list: Vec<String> = categories.iter().map(|c| b.text(c)).collect();
-        b.and(format!("category IN ({})", list.join(", ")));
-    }
+    b.about(provider, tenant, identity, categories);
     let filters = b.filters();
     let limit = b.int(limit);
     b.finish(format!("SELECT seq, body FROM events {filters} ORDER BY time DESC, seq DESC LIMIT {limit}"))
+}
+
+/// Which side of a time [`identity_events_near`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    /// The latest events at or before the time, newest first.
+    AtOrBefore,
+    /// The earliest events after the time, oldest first.
+    After,
+}
+
+/// Events about one identity on one `side` of `at`. Columns: seq, body.
+pub(crate) fn identity_events_near(
+    provider: Provider,
+    tenant: &str,
+    identity: &str,
+    categories: &[&str],
+    at: DateTime<Utc>,
+    side: Side,
+    limit: usize,
+) -> Select {
+    let mut b = Builder::default();
+    b.about(provider, tenant, identity, categories);
+    let at = b.text(&stamp(at));
+    let (condition, order) = match side {
+        Side::AtOrBefore => (format!("time <= {at}"), "time DESC, seq DESC"),
+        Side::After => (format!("time > {at}"), "time, seq"),
+    };
+    b.and(condition);
+    let filters = b.filters();
+    let limit = b.int(limit);
+    b.finish(format!("SELECT seq, body FROM events {filters} ORDER BY {order} LIMIT {limit}"))
 }
 
 /// Events of one provider by provider event id (at most 500 ids). Columns: seq, body.

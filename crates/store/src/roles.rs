@@ -42,6 +42,19 @@ pub trait Events {
         categories: &[&str],
         limit: usize,
     ) -> Result<Vec<(i64, Event)>, StoreError>;
+
+    /// Stored events about one identity (matched as [`Events::identity_events`] matches)
+    /// around `at`: up to `limit` at or before it and up to `limit` after it, oldest first.
+    /// The sign-ins around an incident, not the identity's latest.
+    fn identity_events_around(
+        &self,
+        provider: Provider,
+        tenant: &str,
+        identity: &str,
+        categories: &[&str],
+        at: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<(i64, Event)>, StoreError>;
 }
 
 /// Findings and incidents: reports, stream detections with their snapshot, queries, and

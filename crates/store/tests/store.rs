@@ -53,6 +53,7 @@ on_both_backends!(
     source_stats_count_events_per_provider_tenant_and_category,
     identity_events_find_the_subject_by_id_or_login_newest_first,
     identity_events_keep_to_their_categories_provider_and_tenant,
+    identity_events_around_a_time_read_both_sides_oldest_first,
     events_are_found_by_provider_event_id,
     ledger_records_are_stored_once_and_found_by_id_and_identity,
     an_approval_is_replaced_only_at_the_version_its_writer_read,

@@ -1,20 +1,21 @@
-//! `factorwatch config show|check`.
+//! `factorwatch config show|check`: the one settings file `hunt`, `serve` and `config` read,
+//! through [`ServiceConfig`] (its service sections and the detection settings).
 
 use crate::cli::ConfigCommand;
-use detect::Config;
+use server::ServiceConfig;
 use std::process::ExitCode;
 
 pub fn run(command: ConfigCommand) -> anyhow::Result<ExitCode> {
     match command {
         ConfigCommand::Show { config } => {
             let config = match config {
-                Some(path) => Config::load(&path)?,
-                None => Config::default(),
+                Some(path) => ServiceConfig::load(&path)?,
+                None => ServiceConfig::default(),
             };
             print!("{}", config.to_toml());
         }
         ConfigCommand::Check { file } => {
-            Config::load(&file)?;
+            ServiceConfig::load(&file)?;
             println!("ok: {} is a valid factorwatch configuration", file.display());
         }
     }

@@ -69,7 +69,8 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
 fn hunt_and_store(tenant_dir: &Path, db_path: &Path) -> anyhow::Result<Vec<String>> {
     let started = Instant::now();
     let config_path = tenant_dir.join(CONFIG_FILE);
-    let config = if config_path.is_file() { Config::load(&config_path)? } else { Config::default() };
+    let config =
+        if config_path.is_file() { server::ServiceConfig::load(&config_path)?.detect } else { Config::default() };
     // The stored graph (imported inventories) feeds tiers and blast radius; what the logs
     // teach is added to it and stored again.
     let mut db = Sqlite::open(db_path)?;

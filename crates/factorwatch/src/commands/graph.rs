@@ -2,7 +2,9 @@
 //! identity is, what it can reach, and which non-human identities are poorly kept.
 
 use crate::cli::{GraphArgs, GraphCommand, GraphFormat, PostureFormat};
+use crate::inputs::NothingRead;
 use anyhow::{Context, bail};
+use graph::import::ImportError;
 use graph::{Graph, NodeId};
 use model::Provider;
 use std::io::Write;
@@ -83,9 +85,18 @@ fn import(
     let mut g = db.load_graph()?;
     let mut err = std::io::stderr().lock();
     for file in files {
-        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let text = read_inventory(file)?;
         let options = crate::hunting::import_options(file, snapshot_time);
-        let imported = graph::import::import_with(&mut g, &file.display().to_string(), &text, &options)?;
+        let imported = match graph::import::import_with(&mut g, &file.display().to_string(), &text, &options) {
+            // Not a document of any format read: nothing to import, as for a missing file.
+            Err(
+                e @ (ImportError::NotJson { .. }
+                | ImportError::NotYaml { .. }
+                | ImportError::NotADocument { .. }
+                | ImportError::UnknownShape { .. }),
+            ) => return Err(NothingRead { reasons: vec![e.to_string()] }.into()),
+            other => other?,
+        };
         writeln!(
             err,
             "{}: {} (+{} nodes, +{} edges)",
@@ -98,6 +109,17 @@ fn import(
     db.save_graph(&g)?;
     writeln!(err, "graph: {} nodes, {} edges, stored in {}", g.len(), g.edge_count(), db_path.display())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The text of an inventory file; a missing, unreadable or folder path is nothing to read.
+fn read_inventory(file: &Path) -> Result<String, NothingRead> {
+    if file.is_dir() {
+        return Err(NothingRead::at(file, "is a folder; give the inventory files themselves"));
+    }
+    std::fs::read_to_string(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => NothingRead::at(file, "does not exist"),
+        _ => NothingRead::at(file, format_args!("cannot be read: {e}")),
+    })
 }
 
 /// The one identity `who` names: its id or login, in `--provider`'s provider or one named as

@@ -1,7 +1,7 @@
 //! `factorwatch normalize`: native logs in, normalized events out.
 
 use crate::cli::{Format, NormalizeArgs};
-use crate::summary;
+use crate::{inputs, summary};
 use anyhow::Context;
 use ingest::{Options, Pipeline};
 use model::Event;
@@ -9,8 +9,11 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// Exit status: 0 done (even with problems), 1 problems with `--strict`, 2 usage error, 4
+/// nothing to read (a path that does not exist, a folder without logs, no provider's record).
 pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitCode> {
     let opts = options(&args)?;
+    inputs::check_paths(&args.paths)?;
     let started = Instant::now();
     let (inputs, problems) = ingest::expand_paths(&args.paths);
 
@@ -48,6 +51,7 @@ pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitCode> {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     summary::write(&mut err, &tally, started.elapsed(), args.quiet)?;
+    inputs::check_read(&args.paths, &tally)?;
     if args.strict && tally.problem_count() > 0 {
         return Ok(ExitCode::from(1));
     }

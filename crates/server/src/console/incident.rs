@@ -20,8 +20,8 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use store::{AuditEntry, Comment, IncidentRecord, Status};
 
-/// Sign-ins shown beside an incident, latest first.
-const RECENT_SIGNINS: usize = 10;
+/// Sign-ins shown beside an incident on each side of its start, in time order.
+const SIGNINS_EACH_SIDE: usize = 5;
 
 struct Loaded {
     record: IncidentRecord,
@@ -49,8 +49,17 @@ async fn load(app: &AppState, id: String) -> Result<Option<Loaded>, store::Store
                 let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
                 events.extend(s.events_by_ids(*provider, &ids)?);
             }
+            // Around the incident, not the identity's latest: what came before it began and after.
+            let first = record.incident.first;
             let signins = s
-                .identity_events(ident.provider, &ident.tenant, &ident.id, &["signin_success"], RECENT_SIGNINS)?
+                .identity_events_around(
+                    ident.provider,
+                    &ident.tenant,
+                    &ident.id,
+                    &["signin_success"],
+                    first,
+                    SIGNINS_EACH_SIDE,
+                )?
                 .into_iter()
                 .map(|(_, e)| e)
                 .collect();
@@ -106,7 +115,7 @@ pub async fn page(State(app): State<AppState>, user: User, Path(id): Path<String
         section aria-labelledby="h-factors" { h2 #h-factors { "Factors before and after" } (factors(view.as_ref(), inc.first)) }
         section aria-labelledby="h-signins" {
             h2 #h-signins { "Sign-in locations" }
-            p.muted { "The " (RECENT_SIGNINS) " latest sign-ins, latest first." }
+            p.muted { "Up to " (SIGNINS_EACH_SIDE) " sign-ins before the incident began and " (SIGNINS_EACH_SIDE) " from then on, oldest first." }
             (signins(&loaded.signins))
         }
         section.blast aria-labelledby="h-blast" {

@@ -3,11 +3,12 @@
 
 use super::{bind, db, from_value, limit_of, to_value};
 use crate::codec::{EventKey, seq_id, subject_of};
-use crate::queries;
+use crate::queries::{self, Side};
 use crate::records::SourceStat;
 use crate::rows::source_stat;
 use crate::sql::{self, dollar};
 use crate::{Appended, StoreError};
+use chrono::{DateTime, Utc};
 use model::{Event, Provider};
 use postgres::{Client, Row};
 
@@ -83,6 +84,27 @@ pub(super) fn about(
     let select = queries::identity_events(provider, tenant, identity, categories, limit);
     let rows = client.query(&*dollar(&select.sql), &bind(&select.params)).map_err(db)?;
     rows.iter().map(event).collect()
+}
+
+pub(super) fn around(
+    client: &mut Client,
+    provider: Provider,
+    tenant: &str,
+    identity: &str,
+    categories: &[&str],
+    at: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<(i64, Event)>, StoreError> {
+    let mut found = Vec::new();
+    for side in [Side::AtOrBefore, Side::After] {
+        let select = queries::identity_events_near(provider, tenant, identity, categories, at, side, limit);
+        let rows = client.query(&*dollar(&select.sql), &bind(&select.params)).map_err(db)?;
+        for row in &rows {
+            found.push(event(row)?);
+        }
+    }
+    found.sort_by(|(a_seq, a), (b_seq, b)| a.time.cmp(&b.time).then(a_seq.cmp(b_seq)));
+    Ok(found)
 }
 
 pub(super) fn by_ids(client: &mut Client, provider: Provider, ids: &[&str]) -> Result<Vec<Event>, StoreError> {

@@ -189,6 +189,18 @@ impl Events for Postgres {
     ) -> Result<Vec<(i64, Event)>, StoreError> {
         events::about(&mut *self.client()?, provider, tenant, identity, categories, limit)
     }
+
+    fn identity_events_around(
+        &self,
+        provider: Provider,
+        tenant: &str,
+        identity: &str,
+        categories: &[&str],
+        at: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<(i64, Event)>, StoreError> {
+        events::around(&mut *self.client()?, provider, tenant, identity, categories, at, limit)
+    }
 }
 
 impl Findings for Postgres {

@@ -3,11 +3,12 @@
 
 use super::{db, int};
 use crate::codec::{EventKey, parse, seq_id, subject_of, to_json};
-use crate::queries;
+use crate::queries::{self, Side};
 use crate::records::SourceStat;
 use crate::rows::source_stat;
 use crate::sql;
 use crate::{Appended, StoreError};
+use chrono::{DateTime, Utc};
 use model::{Event, Provider};
 use rusqlite::{Connection, Row, TransactionBehavior, params, params_from_iter};
 
@@ -85,6 +86,28 @@ pub(super) fn about(
     let mut query = conn.prepare(&select.sql).map_err(db)?;
     let rows = query.query_map(params_from_iter(&select.params), seq_body).map_err(db)?;
     rows.map(|row| row.map_err(db).and_then(event)).collect()
+}
+
+pub(super) fn around(
+    conn: &Connection,
+    provider: Provider,
+    tenant: &str,
+    identity: &str,
+    categories: &[&str],
+    at: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<(i64, Event)>, StoreError> {
+    let mut found = Vec::new();
+    for side in [Side::AtOrBefore, Side::After] {
+        let select = queries::identity_events_near(provider, tenant, identity, categories, at, side, limit);
+        let mut query = conn.prepare(&select.sql).map_err(db)?;
+        let rows = query.query_map(params_from_iter(&select.params), seq_body).map_err(db)?;
+        for row in rows {
+            found.push(row.map_err(db).and_then(event)?);
+        }
+    }
+    found.sort_by(|(a_seq, a), (b_seq, b)| a.time.cmp(&b.time).then(a_seq.cmp(b_seq)));
+    Ok(found)
 }
 
 pub(super) fn by_ids(conn: &Connection, provider: Provider, ids: &[&str]) -> Result<Vec<Event>, StoreError> {

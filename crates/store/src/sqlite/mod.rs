@@ -182,6 +182,18 @@ impl Events for Sqlite {
     ) -> Result<Vec<(i64, Event)>, StoreError> {
         events::about(&self.conn, provider, tenant, identity, categories, limit)
     }
+
+    fn identity_events_around(
+        &self,
+        provider: Provider,
+        tenant: &str,
+        identity: &str,
+        categories: &[&str],
+        at: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<(i64, Event)>, StoreError> {
+        events::around(&self.conn, provider, tenant, identity, categories, at, limit)
+    }
 }
 
 impl Findings for Sqlite {

@@ -99,3 +99,18 @@ pub fn identity_events_keep_to_their_categories_provider_and_tenant(db: &dyn Bac
     assert_eq!(ids(&store.identity_events(okta, "other.okta.com", "00u1", &[], 10).unwrap()), ["e7"]);
     assert!(store.identity_events(Provider::Entra, acme, "00u1", &[], 10).unwrap().is_empty());
 }
+
+pub fn identity_events_around_a_time_read_both_sides_oldest_first(db: &dyn Backend) {
+    let mut store = db.store();
+    bobs_history(store.as_mut());
+    let (okta, acme) = (Provider::Okta, "acme.okta.com");
+    let at = event("e3", 3).time;
+    // e3 is at the time itself (counted before); e2 and e6 share a later time, e2 stored first.
+    assert_eq!(ids(&store.identity_events_around(okta, acme, "00u1", &[], at, 1).unwrap()), ["e3", "e2"]);
+    assert_eq!(ids(&store.identity_events_around(okta, acme, "00u1", &[], at, 10).unwrap()), ["e1", "e3", "e2", "e6"]);
+    let signins = store.identity_events_around(okta, acme, "00u1", &["signin_success"], at, 10).unwrap();
+    assert_eq!(ids(&signins), ["e3"]);
+    let later = event("e9", 59).time;
+    assert_eq!(ids(&store.identity_events_around(okta, acme, "00u1", &[], later, 2).unwrap()), ["e2", "e6"]);
+    assert!(store.identity_events_around(okta, "other.okta.com", "00u2", &[], at, 10).unwrap().is_empty());
+}
