@@ -73,10 +73,11 @@ pub struct LearnedNetwork {
 
 /// Every network seen in successful sign-ins, with its usage.
 #[derive(Debug, Default, Serialize, Deserialize)]
-#[serde(transparent)]
 pub struct Egress {
     #[serde(with = "crate::persist::sorted_pairs")]
     networks: HashMap<Network, Usage>,
+    /// The first sign-in learned from: until `min_span` after it, nothing can be egress yet.
+    since: Option<DateTime<Utc>>,
 }
 
 impl Egress {
@@ -85,6 +86,7 @@ impl Egress {
         if !settings.enabled {
             return;
         }
+        self.since = Some(self.since.map_or(time, |s| s.min(time)));
         let scope = fnv(&[identity.provider.as_str().as_bytes(), identity.tenant.as_bytes()]);
         let who = (scope, fnv(&[identity.id.as_bytes()]));
         for network in networks(settings, client.ip, client.asn).into_iter().flatten() {
@@ -126,6 +128,13 @@ impl Egress {
                 .into_iter()
                 .flatten()
                 .any(|n| self.networks.get(&n).is_some_and(|u| u.learned_at.is_none() && u.identities >= 2))
+    }
+
+    /// Whether `time` is within the first `min_span` of the sign-ins: no network can have been
+    /// learned yet, so every network is one that may still turn out to be egress.
+    pub fn warming_up(&self, settings: &Settings, time: DateTime<Utc>) -> bool {
+        let span = chrono::TimeDelta::from_std(settings.min_span).unwrap_or(chrono::TimeDelta::MAX);
+        settings.enabled && self.since.is_none_or(|s| s.checked_add_signed(span).is_none_or(|end| time < end))
     }
 
     /// The learned networks, by network.

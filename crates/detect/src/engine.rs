@@ -530,7 +530,9 @@ fn on_signin(
             reasons.push(RiskCause::ImpossibleTravel);
             match d::impossible_travel::hold(s, state, &here, &dr) {
                 Some(held) => {
-                    let hold = duration(s.config.networks.learned_egress.min_span);
+                    // Twice the span: a network first seen now has a whole span after it can
+                    // first be learned.
+                    let hold = duration(s.config.networks.learned_egress.min_span.saturating_mul(2));
                     schedule.push((here.time + hold, Check::HeldTravel { held }));
                 }
                 None => drafts.push((key.clone(), dr)),

@@ -102,3 +102,24 @@ fn a_travel_held_on_a_shared_network_is_dropped_when_the_network_is_learned_with
     assert_eq!(report.learned_egress.len(), 1, "{:?}", report.learned_egress);
     assert!(common::of(&report, "FW-008").is_empty(), "{:#?}", common::fired(&report));
 }
+
+#[test]
+fn in_the_first_day_of_the_data_travel_waits_for_the_network_to_be_learned() {
+    // Alice is the first to use the egress, before any colleague: the network is hers alone
+    // at that moment, but nothing can be learned yet, so the travel waits, and the colleagues
+    // make it egress within the day.
+    let mut lines = vec![
+        okta_signin("before", "2026-05-01T00:10:00Z", ALICE, HOME_IP, NEW_YORK),
+        okta_signin("far", "2026-05-01T01:00:00Z", ALICE, "192.0.2.99", SINGAPORE),
+    ];
+    lines.extend(colleagues_on_egress(&[1, 2]));
+    let report = hunt(OKTA, lines.clone());
+    assert_eq!(report.learned_egress.len(), 1, "{:?}", report.learned_egress);
+    assert!(common::of(&report, "FW-008").is_empty(), "{:#?}", common::fired(&report));
+
+    // Without the colleagues the network stays hers: reported, dated at the sign-in.
+    let report = hunt(OKTA, lines[..2].to_vec());
+    let travel = common::of(&report, "FW-008");
+    assert_eq!(travel.len(), 1, "{:#?}", common::fired(&report));
+    assert_eq!(travel[0].time.to_rfc3339(), "2026-05-01T01:00:00+00:00");
+}

@@ -3,9 +3,11 @@
 //! the provider's own trusted zone).
 //!
 //! A pair with a side on a network other identities use too, not yet learned as egress, is
-//! held for `[networks.learned_egress] min_span`: if that network is egress by then, the
+//! held for twice `[networks.learned_egress] min_span`: if that network is egress by then, the
 //! travel was through it and nothing is reported; otherwise the finding is reported, dated
-//! at the second sign-in. A pair between networks of this identity alone is never held.
+//! at the second sign-in. So is every pair in the first `min_span` of the sign-ins, when
+//! nothing can be learned yet. After that, a pair between networks of this identity alone is
+//! reported at once.
 
 use super::Scope;
 use crate::detector::{Detector, Draft};
@@ -89,7 +91,9 @@ pub fn hold(s: &Scope<'_>, state: &IdentityState, here: &SigninPoint, draft: &Dr
     let learned = &s.config.networks.learned_egress;
     let before = state.last_signin.as_ref()?;
     let networks = [(before.ip, before.asn), (here.ip, here.asn)];
-    if !networks.iter().any(|(ip, asn)| s.egress.is_shared(learned, *ip, *asn)) {
+    if !s.egress.warming_up(learned, here.time)
+        && !networks.iter().any(|(ip, asn)| s.egress.is_shared(learned, *ip, *asn))
+    {
         return None;
     }
     Some(Held {
