@@ -90,6 +90,44 @@ pub struct Networks {
     pub vpn_egress: Vec<IpNet>,
     /// Help-desk egress: mass enrollment from here is expected (FW-010).
     pub helpdesk_egress: Vec<IpNet>,
+    /// Shared egress learned from the data: treated as `vpn_egress` for travel and new
+    /// countries only.
+    pub learned_egress: LearnedEgress,
+}
+
+/// Shared corporate egress learned from sign-ins (docs/detection-contract.md §4): a network
+/// that many identities of one provider's tenant sign in from over days is a VPN, a proxy
+/// or an office, as if listed in `vpn_egress`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LearnedEgress {
+    /// Learn shared egress; `false` keeps `vpn_egress` only.
+    pub enabled: bool,
+    /// Distinct identities of one provider's tenant that must sign in from the network (at
+    /// least 2: a network of one person is never egress).
+    pub min_identities: u32,
+    /// How long the network must have been seen in use, first to latest sign-in.
+    #[serde(with = "humantime_serde")]
+    pub min_span: Duration,
+    /// IPv4 addresses are grouped into networks of this prefix length (32: each address).
+    pub ipv4_prefix: u8,
+    /// IPv6 addresses are grouped into networks of this prefix length (128: each address).
+    pub ipv6_prefix: u8,
+    /// Also learn autonomous systems (off: a home ISP's ASN is shared by many people too).
+    pub by_asn: bool,
+}
+
+impl Default for LearnedEgress {
+    fn default() -> LearnedEgress {
+        LearnedEgress {
+            enabled: true,
+            min_identities: 5,
+            min_span: days(1),
+            ipv4_prefix: 24,
+            ipv6_prefix: 48,
+            by_asn: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -373,6 +411,20 @@ impl Config {
         }
         if let Some(tier) = self.gating.tiers.iter().find(|t| **t > 2) {
             return Err(ConfigError::Invalid(format!("[gating] tiers: `{tier}` is not a tier (0, 1 or 2)")));
+        }
+        let learn = &self.networks.learned_egress;
+        if learn.min_identities < 2 || learn.min_identities > crate::egress::MAX_TRACKED as u32 {
+            return Err(ConfigError::Invalid(format!(
+                "[networks.learned_egress] min_identities: `{}` must be 2 to {} (a network of one person is never egress)",
+                learn.min_identities,
+                crate::egress::MAX_TRACKED
+            )));
+        }
+        if learn.ipv4_prefix > 32 || learn.ipv6_prefix > 128 {
+            return Err(ConfigError::Invalid(format!(
+                "[networks.learned_egress]: prefix lengths are at most 32 (IPv4) and 128 (IPv6), found {} and {}",
+                learn.ipv4_prefix, learn.ipv6_prefix
+            )));
         }
         for (name, source) in &self.sources {
             if Provider::parse(&source.provider).is_none() {

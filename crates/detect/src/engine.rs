@@ -31,6 +31,8 @@ pub(crate) enum Check {
     /// FW-006: is a removal that left only weaker factors still unanswered after the swap
     /// grace?
     WeakenedRemoval { pending: d::mfa_weakened::PendingRemoval },
+    /// FW-008: is a network of this travel pair egress by now?
+    HeldTravel { held: d::impossible_travel::Held },
 }
 
 /// The detectors over every identity's state: events in, findings out.
@@ -54,6 +56,8 @@ pub struct Engine {
     graph_tiers: RefCell<HashMap<(model::Provider, Text, Text), Option<u8>>>,
     /// Privileged work seen done by each identity: tiers the logs reveal.
     pub(crate) observed: crate::observed_tier::ObservedTiers,
+    /// Networks seen in successful sign-ins, and those learned as shared egress.
+    pub(crate) egress: crate::egress::Egress,
     pub(crate) finding_ids: HashSet<String>,
     /// The decision point's ledger, for FW-012; not part of the saved state.
     gate: Option<Arc<dyn EnrollmentGate>>,
@@ -92,6 +96,7 @@ impl Engine {
             graph,
             graph_tiers: RefCell::new(HashMap::new()),
             observed: Default::default(),
+            egress: Default::default(),
             finding_ids: HashSet::new(),
             gate: None,
             events: 0,
@@ -188,6 +193,8 @@ impl Engine {
             let Some((key, check)) = self.checks.remove(&id) else { continue };
             let Some(state) = self.identities.get_mut(&key) else { continue };
             let who = state.name.clone().unwrap_or_else(|| key.id.clone());
+            // A held travel finding is dated at its second sign-in, not when the hold ends.
+            let mut dated = None;
             let draft = match check {
                 Check::SurvivedReset { reset, suspects } => {
                     d::factor_survives_reset::on_check(&reset, &suspects, state, &who)
@@ -197,10 +204,16 @@ impl Engine {
                     d::mfa_weakened::on_reset_unanswered(&reset, state, &who, hours)
                 }
                 Check::WeakenedRemoval { pending } => d::mfa_weakened::on_grace_over(pending, state),
+                Check::HeldTravel { held } => {
+                    let draft =
+                        d::impossible_travel::on_hold_over(held, &self.egress, &self.config.networks.learned_egress);
+                    dated = draft.as_ref().and_then(|dr| dr.evidence.last()).map(|e| e.time);
+                    draft
+                }
             };
             if let Some(draft) = draft {
                 let end = self.last.max(clock).unwrap_or(due);
-                let time = draft.evidence.first().map_or(due, |e| e.time).max(due.min(end));
+                let time = dated.unwrap_or_else(|| draft.evidence.first().map_or(due, |e| e.time).max(due.min(end)));
                 self.emit(&key, draft, time);
             }
         }
@@ -320,8 +333,14 @@ impl Engine {
             .and_then(|k| self.identities.get(k))
             .is_some_and(|s| s.risky_within(e.time, risky_actor_window).is_some());
 
-        let Engine { config, lists, identities, mass, gate, graph, .. } = self;
-        let scope = Scope { config, lists, event: e, tier, tier_basis: tier_basis.as_deref(), evidence: &evidence };
+        // The sign-in counts toward its network's sharing before its own travel is judged.
+        if ok && e.category == Category::SigninSuccess && key.id != TENANT_IDENTITY {
+            self.egress.observe(&self.config.networks.learned_egress, e.time, &e.client, &key);
+        }
+
+        let Engine { config, lists, egress, identities, mass, gate, graph, .. } = self;
+        let scope =
+            Scope { config, lists, egress, event: e, tier, tier_basis: tier_basis.as_deref(), evidence: &evidence };
         let subject = e.subject().cloned().unwrap_or_default();
         let state = identities.entry(key.clone()).or_insert_with(|| crate::prior::seeded(graph, e, &subject));
         if state.name.is_none() {
@@ -341,7 +360,7 @@ impl Engine {
                     drafts.push((key.clone(), dr));
                 }
                 if e.category == Category::SigninSuccess {
-                    on_signin(&scope, state, &mut drafts, &key);
+                    on_signin(&scope, state, &mut drafts, &mut schedule, &key);
                 }
             }
             Category::MfaDeny => {
@@ -492,16 +511,32 @@ impl Engine {
     }
 }
 
-/// A successful sign-in: travel, what makes it risky, and the baseline.
-fn on_signin(s: &Scope<'_>, state: &mut IdentityState, drafts: &mut Vec<(IdentityKey, Draft)>, key: &IdentityKey) {
+/// A successful sign-in: travel (reported now, or held while a shared network may still be
+/// learned as egress), what makes it risky, and the baseline.
+fn on_signin(
+    s: &Scope<'_>,
+    state: &mut IdentityState,
+    drafts: &mut Vec<(IdentityKey, Draft)>,
+    schedule: &mut Vec<(DateTime<Utc>, Check)>,
+    key: &IdentityKey,
+) {
     let e = s.event;
     let since = e.time - duration(s.config.baseline.window);
-    let trusted = e.client.trusted_network || s.lists.is_vpn(e.client.ip);
+    let trusted = s.trusted_network();
     let mut reasons: Vec<RiskCause> = Vec::new();
     if let Some(here) = d::impossible_travel::point(s) {
         if let Some(dr) = d::impossible_travel::on_signin(s, state, &here) {
+            // Risky now either way: other detectors do not wait for the hold.
             reasons.push(RiskCause::ImpossibleTravel);
-            drafts.push((key.clone(), dr));
+            match d::impossible_travel::hold(s, state, &here, &dr) {
+                Some(held) => {
+                    // Twice the span: a network first seen now has a whole span after it can
+                    // first be learned.
+                    let hold = duration(s.config.networks.learned_egress.min_span.saturating_mul(2));
+                    schedule.push((here.time + hold, Check::HeldTravel { held }));
+                }
+                None => drafts.push((key.clone(), dr)),
+            }
         }
         state.last_signin = Some(here);
     }
@@ -544,7 +579,7 @@ fn update_factors(
             // Its enrollment is now known: it replaces what its use alone had shown.
             state.factors.retain(|f| !(f.is_bound() && f.origin == state::FactorOrigin::SeenInUse && f.key == key));
             let since = e.time - duration(s.config.baseline.window);
-            let trusted = e.client.trusted_network || s.lists.is_vpn(e.client.ip);
+            let trusted = s.trusted_network();
             let unfamiliar = !onboarding
                 && !trusted
                 && state.signins >= s.config.baseline.min_signins

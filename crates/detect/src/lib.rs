@@ -18,6 +18,7 @@ mod adopt;
 mod config;
 mod detector;
 mod detectors;
+mod egress;
 mod engine;
 mod finding;
 mod gate;
@@ -35,6 +36,7 @@ mod state;
 mod views;
 
 pub use config::{Config, ConfigError};
+pub use egress::LearnedNetwork;
 pub use engine::Engine;
 pub use finding::stable_id;
 pub use gate::EnrollmentGate;
@@ -62,6 +64,8 @@ pub struct Report {
     pub last: Option<DateTime<Utc>>,
     /// The identity graph as it stands after the run, with the edges learned from events.
     pub graph: graph::Graph,
+    /// Shared egress learned from the sign-ins (`[networks.learned_egress]`), by network.
+    pub learned_egress: Vec<LearnedNetwork>,
 }
 
 impl Engine {
@@ -72,7 +76,21 @@ impl Engine {
         self.blind_spots();
         let mut findings = std::mem::take(&mut self.findings);
         let incidents = self.group(&mut findings);
-        Report { incidents, findings, events: self.events, first: self.first, last: self.last, graph: self.graph }
+        let learned_egress = self.learned_egress();
+        Report {
+            incidents,
+            findings,
+            events: self.events,
+            first: self.first,
+            last: self.last,
+            graph: self.graph,
+            learned_egress,
+        }
+    }
+
+    /// Shared egress learned from the sign-ins so far, by network.
+    pub fn learned_egress(&self) -> Vec<LearnedNetwork> {
+        self.egress.learned(&self.config.networks.learned_egress)
     }
 
     /// Groups findings (of one identity or many) into incidents, fills each finding's

@@ -1,6 +1,7 @@
 //! The engine's state as plain data, for stream snapshots: identities, timers and their
 //! checks, aliases, sources, mass-enrollment bindings, findings not yet taken, the ids of
-//! every finding emitted, counters, the graph and the privileged work seen (observed tiers). What comes from the config (lists, the
+//! every finding emitted, counters, the graph, the privileged work seen (observed tiers) and
+//! the networks seen in sign-ins (learned egress). What comes from the config (lists, the
 //! GeoIP databases) is not saved: it is opened again from the config on restore.
 
 use crate::config::{Config, ConfigError};
@@ -103,6 +104,7 @@ pub(crate) struct Saved<'a> {
     last: Option<DateTime<Utc>>,
     graph: &'a graph::Graph,
     observed: &'a crate::observed_tier::ObservedTiers,
+    egress: &'a crate::egress::Egress,
 }
 
 #[derive(Deserialize)]
@@ -123,6 +125,9 @@ pub(crate) struct Loaded {
     /// Absent from version 2 snapshots: nothing observed yet.
     #[serde(default)]
     observed: crate::observed_tier::ObservedTiers,
+    /// Absent from version 3 snapshots and older: no network learned yet.
+    #[serde(default)]
+    egress: crate::egress::Egress,
 }
 
 impl Engine {
@@ -154,6 +159,7 @@ impl Engine {
             last: self.last,
             graph: &self.graph,
             observed: &self.observed,
+            egress: &self.egress,
         }
     }
 
@@ -173,6 +179,7 @@ impl Engine {
         engine.first = loaded.first;
         engine.last = loaded.last;
         engine.observed = loaded.observed;
+        engine.egress = loaded.egress;
         Ok(engine)
     }
 }

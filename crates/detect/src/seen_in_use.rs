@@ -78,7 +78,7 @@ pub(crate) fn learn(s: &Scope<'_>, state: &mut IdentityState) {
 /// the same session moments before.
 fn unfamiliar(s: &Scope<'_>, state: &IdentityState) -> bool {
     let e = s.event;
-    if state.signins < s.config.baseline.min_signins || e.client.trusted_network || s.lists.is_vpn(e.client.ip) {
+    if state.signins < s.config.baseline.min_signins || s.trusted_network() {
         return false;
     }
     let since = e.time - Duration::from_std(s.config.baseline.window).unwrap_or(Duration::MAX);

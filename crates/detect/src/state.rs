@@ -167,6 +167,9 @@ pub struct SigninPoint {
     pub lon: f64,
     pub country: Option<Text>,
     pub ip: Option<IpAddr>,
+    /// Absent from snapshots before learned egress: no ASN known.
+    #[serde(default)]
+    pub asn: Option<u32>,
     pub trusted: bool,
     pub session: Option<Text>,
     pub evidence: Evidence,

@@ -70,16 +70,7 @@ fn background_traffic_raises_nothing_outside_the_stories() {
     let dir = tempfile::tempdir().unwrap();
     let (config, truth) = generate(dir.path(), 11);
     let report = common::hunt_events(&config, events(dir.path(), &config));
-    let story_people: std::collections::HashSet<&str> = truth["stories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| {
-            let mut ids = vec![s["identity"].as_str().unwrap()];
-            ids.extend(s["evidence"].as_array().into_iter().flatten().filter_map(|e| e["actor"].as_str()));
-            ids
-        })
-        .collect();
+    let story_people = story_people(&truth);
     let stray: Vec<String> = report
         .findings
         .iter()
@@ -110,4 +101,49 @@ fn every_generated_finding_validates_against_the_schema() {
             validator.iter_errors(line).map(|e| format!("{e} at {}", e.instance_path())).collect();
         assert!(errors.is_empty(), "{errors:#?}\n{line:#}");
     }
+}
+
+/// Hunted without its config file (no `vpn_egress`, no lists, no tenant names), the tenant
+/// raises nothing outside its stories: the corporate VPN and the help desk's network are
+/// learned as shared egress instead, and listed.
+#[test]
+fn without_its_config_every_finding_belongs_to_a_story_and_egress_is_learned() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, truth) = generate(dir.path(), 11);
+    let inputs = config.sources.values().map(|s| ingest::Input::Path(dir.path().join(s.path.as_deref().unwrap())));
+    let mut events = Vec::new();
+    let tally = ingest::Pipeline::new(ingest::Options::default()).run(inputs.collect(), &mut |e| events.push(e));
+    assert!(tally.diagnostics.is_empty(), "{:?}", tally.diagnostics);
+    let report = common::hunt_events(&detect::Config::default(), events);
+
+    let story_people = story_people(&truth);
+    let stray: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| !story_people.contains(f.identity.id.as_str()) && f.identity.id != "source:github")
+        .map(|f| format!("{} {} {}: {}", f.detector, f.severity, f.identity.id, f.summary))
+        .collect();
+    assert!(stray.is_empty(), "{} of {} findings outside the stories: {stray:#?}", stray.len(), report.findings.len());
+    // The attack travel of story 1 is still found: its network is one person's.
+    let travel = truth["stories"].as_array().unwrap().iter().find(|s| s["detector"] == "FW-008").unwrap();
+    assert!(found(&report, "FW-008", travel["identity"].as_str().unwrap()), "{:#?}", common::fired(&report));
+    let learned: Vec<&str> = report.learned_egress.iter().map(|n| n.network.as_str()).collect();
+    assert!(learned.contains(&"203.0.113.0/24"), "the corporate VPN is learned: {learned:?}");
+    for network in &report.learned_egress {
+        assert!(network.identities >= 5 && network.last - network.first >= chrono::TimeDelta::days(1), "{network:?}");
+    }
+}
+
+/// Every identity a story names: its subject and the actors of its evidence.
+fn story_people(truth: &Value) -> std::collections::HashSet<&str> {
+    truth["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| {
+            let mut ids = vec![s["identity"].as_str().unwrap()];
+            ids.extend(s["evidence"].as_array().into_iter().flatten().filter_map(|e| e["actor"].as_str()));
+            ids
+        })
+        .collect()
 }

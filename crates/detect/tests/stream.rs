@@ -503,3 +503,35 @@ fn views_describe_identities_and_sources_as_the_findings_do() {
     // Factors learned from a sign-in say so instead of how they were bound.
     assert!(bound.iter().all(|f| f.description.contains(" bound ") || f.description.contains(" seen in use since ")));
 }
+
+/// Without a config, the stream learns shared egress as a hunt does, across crashes and
+/// restores: the same networks, and the same findings (travel findings held on a network
+/// not yet learned included).
+#[test]
+fn without_a_config_a_stream_learns_the_egress_of_a_hunt_and_gives_its_findings() {
+    let (_, events) = tenant();
+    let config = Config::default();
+    let mut sorted = events.clone();
+    sorted.sort_by(detect::order::compare);
+    let mut engine = Engine::new(&config).unwrap();
+    for e in &sorted {
+        engine.process(e);
+    }
+    let hunted = engine.finish();
+    assert!(
+        hunted.learned_egress.iter().any(|n| n.network == "203.0.113.0/24"),
+        "the corporate VPN is learned: {:?}",
+        hunted.learned_egress
+    );
+
+    let delay = Duration::minutes(20);
+    let lateness = (delay + Duration::seconds(1)).to_std().unwrap();
+    let arrived = delivered(events, 31, delay);
+    let gap = arrived.len() / 12;
+    let crashes: Vec<Crash> = (1..10).map(|k| Crash { snapshot: k * gap, crash: k * gap + gap / 2 }).collect();
+    let run = stream(&config, &arrived, lateness, &crashes);
+    assert_eq!(run.stream.engine().learned_egress(), hunted.learned_egress);
+    let ids = |f: &[Finding]| f.iter().map(|f| f.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&run.findings), ids(&hunted.findings));
+    assert_eq!(run.findings, hunted.findings);
+}

@@ -316,6 +316,16 @@ pub enum ConfigCommand {
     Show {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
+        /// Instead, list the shared egress networks learned from the logs at PATH (as `hunt`
+        /// over them learns them): identities, first and latest sign-in, and why.
+        #[arg(long, requires = "paths")]
+        learned: bool,
+        /// With --learned: the files or folders of logs to learn from.
+        #[arg(requires = "learned", value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// With --learned: tenant names for providers whose logs carry none, as PROVIDER=NAME.
+        #[arg(long, value_name = "PROVIDER=NAME", requires = "learned")]
+        tenant: Vec<String>,
     },
     /// Check a configuration file and say what is wrong with it.
     Check { file: PathBuf },

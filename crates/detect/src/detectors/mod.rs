@@ -21,6 +21,8 @@ use model::{Event, Evidence, FindingActor, Principal, PrincipalKind};
 pub struct Scope<'a> {
     pub config: &'a Config,
     pub lists: &'a Lists,
+    /// Shared egress learned so far.
+    pub egress: &'a crate::egress::Egress,
     pub event: &'a Event,
     /// The tier of the identity the event is about.
     pub tier: u8,
@@ -30,6 +32,15 @@ pub struct Scope<'a> {
 }
 
 impl Scope<'_> {
+    /// Whether the event comes through a network where travel and new countries mean
+    /// nothing: the provider's trusted zone, `vpn_egress`, or learned egress.
+    pub fn trusted_network(&self) -> bool {
+        let client = &self.event.client;
+        client.trusted_network
+            || self.lists.is_vpn(client.ip)
+            || self.egress.is_egress(&self.config.networks.learned_egress, client.ip, client.asn)
+    }
+
     pub fn privileged(&self) -> bool {
         self.tier <= 1
     }

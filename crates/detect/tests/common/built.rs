@@ -121,5 +121,6 @@ pub fn report() -> Report {
         first: Some(at(0)),
         last: Some(at(30)),
         graph: graph::Graph::new(),
+        learned_egress: Vec::new(),
     }
 }

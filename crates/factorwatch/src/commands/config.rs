@@ -7,11 +7,14 @@ use std::process::ExitCode;
 
 pub fn run(command: ConfigCommand) -> anyhow::Result<ExitCode> {
     match command {
-        ConfigCommand::Show { config } => {
+        ConfigCommand::Show { config, learned, paths, tenant } => {
             let config = match config {
                 Some(path) => ServiceConfig::load(&path)?,
                 None => ServiceConfig::default(),
             };
+            if learned {
+                return super::learned::show(&config, paths, &tenant);
+            }
             print!("{}", config.to_toml());
         }
         ConfigCommand::Check { file } => {

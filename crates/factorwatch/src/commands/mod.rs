@@ -5,6 +5,7 @@ mod demo;
 mod r#gen;
 mod graph;
 mod hunt;
+mod learned;
 mod normalize;
 mod policy;
 mod revalidate;

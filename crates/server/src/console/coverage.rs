@@ -1,4 +1,5 @@
-//! Coverage: which sources send, when they last did, how fast, and where detection is blind.
+//! Coverage: which sources send, when they last did, how fast, where detection is blind, and
+//! the shared egress networks detection has learned.
 
 use crate::console::layout::{self, Nav};
 use crate::console::session::User;
@@ -20,15 +21,17 @@ pub async fn page(State(app): State<AppState>, user: User) -> Response {
         Ok(l) => l,
         Err(e) => return failed(e),
     };
-    let sources = {
+    let (sources, learned) = {
         let app = app.clone();
         tokio::task::spawn_blocking(move || {
             let guard = app.stream.lock().ok()?;
-            serde_json::to_value(guard.as_ref()?.engine().coverage()).ok()
+            let engine = guard.as_ref()?.engine();
+            Some((serde_json::to_value(engine.coverage()).ok(), engine.learned_egress()))
         })
         .await
         .ok()
         .flatten()
+        .map_or((None, None), |(sources, learned)| (sources, Some(learned)))
     };
     let body = html! {
         h1 { "Coverage" }
@@ -61,6 +64,26 @@ pub async fn page(State(app): State<AppState>, user: User) -> Response {
                 }
             } }))
         } @else { (layout::empty("Detection is still starting.")) }
+        h2 { "Learned egress" }
+        p { "Networks many identities of one tenant sign in from over days (a VPN, a proxy, an office): treated as "
+            code { "vpn_egress" } " for travel and new countries only ("
+            code { "[networks.learned_egress]" } ")." }
+        @match &learned {
+            None => (layout::empty("Detection is still starting.")),
+            Some(l) if l.is_empty() => (layout::empty("No shared egress learned yet.")),
+            Some(l) => (layout::scroll(html! { table {
+                thead { tr { th scope="col" { "Network" } th.num scope="col" { "Identities" } th scope="col" { "First" } th scope="col" { "Last" } th scope="col" { "Learned" } th scope="col" { "Why" } } }
+                tbody {
+                    @for n in l {
+                        tr {
+                            td { code { (n.network) } } td.num { (n.identities) }
+                            td { (layout::time(n.first)) } td { (layout::time(n.last)) } td { (layout::time(n.learned_at)) }
+                            td { (n.why) }
+                        }
+                    }
+                }
+            } })),
+        }
         h2 { "Events by provider and category" }
         (layout::scroll(html! { table {
             thead { tr { th scope="col" { "Provider" } th scope="col" { "Tenant" } th scope="col" { "Category" } th.num scope="col" { "Events" } th scope="col" { "First" } th scope="col" { "Last" } th.num scope="col" { "Per day" } } }
