@@ -134,6 +134,15 @@ impl Service {
         let location = StoreLocation::of(&config)?;
         let db = Db::new(stores, Some(Box::new(move || location.connect())))?;
         let gating = Arc::new(Gating::new(&config, db.clone())?);
+        let oidc = match &config.server.oidc {
+            Some(settings) => {
+                let secret =
+                    secrets::read(settings.client_secret_env.as_deref(), settings.client_secret_file.as_deref())
+                        .context("[server.oidc] client secret")?;
+                Some(Arc::new(crate::oidc::OidcClient::new(settings.clone(), secret)?))
+            }
+            None => None,
+        };
         let state = AppState {
             db,
             gating,
@@ -150,6 +159,7 @@ impl Service {
             sink_stats,
             arrivals: Arc::new(Arrivals::default()),
             sessions: Arc::new(crate::console::session::Sessions::default()),
+            oidc,
             requests: Arc::new(AtomicU64::new(0)),
             sigma,
         };
