@@ -472,6 +472,45 @@ try {
     await carolContext.close();
   }
 
+  await test("an approver sees what awaits revalidation with people's names; a viewer may not", async () => {
+    const opened = await fetch(`${base}/v1/revalidation/campaigns`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${tokens.approver}` },
+    });
+    const answer = await opened.text();
+    assert.equal(opened.status, 201, answer);
+    const campaign = JSON.parse(answer);
+    const waiting = campaign.items.filter((i) => i.state === "open");
+    const approverContext = await browser.newContext({ viewport: WIDE, colorScheme: "light" });
+    const viewerContext = await browser.newContext({ viewport: WIDE, colorScheme: "light" });
+    try {
+      const bob = await approverContext.newPage();
+      await signIn(bob, tokens.approver);
+      await bob.goto(`${base}/console/approvals`);
+      await bob.getByRole("link", { name: /Revalidation/ }).click();
+      await bob.waitForURL(`${base}/console/revalidation`);
+      assert.match(await bob.textContent("h2#h-open"), new RegExp(`Waiting \\(${waiting.length}\\)`));
+      const rows = bob.locator("table.revalidation tbody tr");
+      assert.equal(await rows.count(), waiting.length);
+      assert.ok(waiting.length > 0, "the generated tenant has privileged factors to revalidate");
+      const first = await rows.first().textContent();
+      const item = waiting.find((i) => first.includes(i.key.identity));
+      assert.ok(item, `the first row names an identity of the campaign: ${first}`);
+      assert.ok(first.includes(item.factor.kind), "the row names the factor");
+      assert.match(first, /@acme\.com/, "the row names the person by login, not only by id");
+      await assertContrast(bob);
+      await assertNoSidewaysScroll(bob);
+      await shot(bob, "revalidation");
+      const viewer = await viewerContext.newPage();
+      await signIn(viewer, tokens.viewer);
+      const refused = await viewer.goto(`${base}/console/revalidation`);
+      assert.equal(refused.status(), 403);
+    } finally {
+      await approverContext.close();
+      await viewerContext.close();
+    }
+  });
+
   await test("signing out by keyboard ends the session on the server", async () => {
     await page.goto(`${base}/console`);
     const before = (await context.cookies()).find((c) => c.name === "fw_session");

@@ -9,6 +9,7 @@ pub mod incident;
 pub mod layout;
 pub mod oidc;
 pub mod queue;
+pub mod revalidation;
 pub mod session;
 
 use crate::auth::{self, Need};
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/approvals", get(approvals::page))
         .route("/console/approvals/request", post(approvals::request))
         .route("/console/approvals/{id}", post(approvals::review))
+        .route("/console/revalidation", get(revalidation::page))
         .route("/console/assets/{file}", get(asset))
         // Forms hold a token, a status or a comment: nothing near the API's body limit.
         .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
