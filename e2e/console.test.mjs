@@ -281,6 +281,32 @@ try {
     assert.match(comments[1], /alice[\s\S]*Asked the user about the trip to Lagos/);
   });
 
+  await test("an analyst runs remediation steps from the incident page under the API's rules", async () => {
+    const id = await openTopIncident(page);
+    const steps = page.locator("ol.plan > li");
+    assert.ok((await steps.count()) >= 2, "the top incident has a plan of at least two steps");
+    await assertLabelled(page);
+    // Done at the provider by hand: recorded, and the step says so.
+    await steps.nth(0).locator("select").selectOption("by_hand");
+    await steps.nth(0).getByRole("button", { name: "Run" }).click();
+    await page.waitForURL(new RegExp(`/console/incidents/${id}#h-plan$`));
+    assert.match(await steps.nth(0).locator(".step-state").textContent(), /state: done/);
+    // Executing a change goes through the same path as the API: here no connector is set up,
+    // so it is refused with the API's reason and nothing is recorded as done.
+    await steps.nth(1).locator("select").selectOption("execute");
+    await steps.nth(1).getByRole("button", { name: "Run" }).click();
+    await page.waitForSelector("h1:has-text('not run')");
+    assert.match(await page.textContent("main"), /no connector is configured/);
+    await page.goto(`${base}/console/incidents/${id}`);
+    assert.match(await steps.nth(1).locator(".step-state").textContent(), /state: not started/);
+    // The incident's audit trail (the API's) names the step done by hand, under the analyst.
+    const audit = await fetch(`${base}/v1/incidents/${id}/audit`, { headers: { Authorization: `Bearer ${tokens.viewer}` } });
+    assert.equal(audit.status, 200);
+    const done = (await audit.json()).items.find((e) => e.action === "remediation.done");
+    assert.ok(done, "the audit trail records the step done by hand");
+    assert.equal(done.actor, "alice");
+  });
+
   await test("a form without the session's CSRF token is refused", async () => {
     const answer = await page.evaluate(async (id) => {
       const r = await fetch(`/console/incidents/${id}/status`, {

@@ -9,6 +9,7 @@ pub mod incident;
 pub mod layout;
 pub mod oidc;
 pub mod queue;
+pub mod remediation;
 pub mod revalidation;
 pub mod session;
 
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/incidents/{id}", get(incident::page))
         .route("/console/incidents/{id}/status", post(incident::set_status))
         .route("/console/incidents/{id}/comments", post(incident::comment))
+        .route("/console/incidents/{id}/remediation/{step}", post(remediation::run))
         .route("/console/identities/{provider}/{tenant}/{id}", get(identity::page))
         .route("/console/coverage", get(coverage::page))
         .route("/console/approvals", get(approvals::page))
