@@ -281,6 +281,32 @@ try {
     assert.match(comments[1], /alice[\s\S]*Asked the user about the trip to Lagos/);
   });
 
+  await test("an analyst runs remediation steps from the incident page under the API's rules", async () => {
+    const id = await openTopIncident(page);
+    const steps = page.locator("ol.plan > li");
+    assert.ok((await steps.count()) >= 2, "the top incident has a plan of at least two steps");
+    await assertLabelled(page);
+    // Done at the provider by hand: recorded, and the step says so.
+    await steps.nth(0).locator("select").selectOption("by_hand");
+    await steps.nth(0).getByRole("button", { name: "Run" }).click();
+    await page.waitForURL(new RegExp(`/console/incidents/${id}#h-plan$`));
+    assert.match(await steps.nth(0).locator(".step-state").textContent(), /state: done/);
+    // Executing a change goes through the same path as the API: here no connector is set up,
+    // so it is refused with the API's reason and nothing is recorded as done.
+    await steps.nth(1).locator("select").selectOption("execute");
+    await steps.nth(1).getByRole("button", { name: "Run" }).click();
+    await page.waitForSelector("h1:has-text('not run')");
+    assert.match(await page.textContent("main"), /no connector is configured/);
+    await page.goto(`${base}/console/incidents/${id}`);
+    assert.match(await steps.nth(1).locator(".step-state").textContent(), /state: not started/);
+    // The incident's audit trail (the API's) names the step done by hand, under the analyst.
+    const audit = await fetch(`${base}/v1/incidents/${id}/audit`, { headers: { Authorization: `Bearer ${tokens.viewer}` } });
+    assert.equal(audit.status, 200);
+    const done = (await audit.json()).items.find((e) => e.action === "remediation.done");
+    assert.ok(done, "the audit trail records the step done by hand");
+    assert.equal(done.actor, "alice");
+  });
+
   await test("a form without the session's CSRF token is refused", async () => {
     const answer = await page.evaluate(async (id) => {
       const r = await fetch(`/console/incidents/${id}/status`, {
@@ -471,6 +497,45 @@ try {
     await bobContext.close();
     await carolContext.close();
   }
+
+  await test("an approver sees what awaits revalidation with people's names; a viewer may not", async () => {
+    const opened = await fetch(`${base}/v1/revalidation/campaigns`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${tokens.approver}` },
+    });
+    const answer = await opened.text();
+    assert.equal(opened.status, 201, answer);
+    const campaign = JSON.parse(answer);
+    const waiting = campaign.items.filter((i) => i.state === "open");
+    const approverContext = await browser.newContext({ viewport: WIDE, colorScheme: "light" });
+    const viewerContext = await browser.newContext({ viewport: WIDE, colorScheme: "light" });
+    try {
+      const bob = await approverContext.newPage();
+      await signIn(bob, tokens.approver);
+      await bob.goto(`${base}/console/approvals`);
+      await bob.getByRole("link", { name: /Revalidation/ }).click();
+      await bob.waitForURL(`${base}/console/revalidation`);
+      assert.match(await bob.textContent("h2#h-open"), new RegExp(`Waiting \\(${waiting.length}\\)`));
+      const rows = bob.locator("table.revalidation tbody tr");
+      assert.equal(await rows.count(), waiting.length);
+      assert.ok(waiting.length > 0, "the generated tenant has privileged factors to revalidate");
+      const first = await rows.first().textContent();
+      const item = waiting.find((i) => first.includes(i.key.identity));
+      assert.ok(item, `the first row names an identity of the campaign: ${first}`);
+      assert.ok(first.includes(item.factor.kind), "the row names the factor");
+      assert.match(first, /@acme\.com/, "the row names the person by login, not only by id");
+      await assertContrast(bob);
+      await assertNoSidewaysScroll(bob);
+      await shot(bob, "revalidation");
+      const viewer = await viewerContext.newPage();
+      await signIn(viewer, tokens.viewer);
+      const refused = await viewer.goto(`${base}/console/revalidation`);
+      assert.equal(refused.status(), 403);
+    } finally {
+      await approverContext.close();
+      await viewerContext.close();
+    }
+  });
 
   await test("signing out by keyboard ends the session on the server", async () => {
     await page.goto(`${base}/console`);

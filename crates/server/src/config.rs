@@ -192,6 +192,8 @@ pub struct ServerConfig {
     /// step for this long (it is stuck).
     #[serde(with = "humantime_serde")]
     pub detection_stuck_after: Duration,
+    /// `[server.oidc]`: console sign-in through the team's OpenID provider.
+    pub oidc: Option<crate::oidc::OidcSettings>,
 }
 
 impl Default for ServerConfig {
@@ -225,6 +227,7 @@ impl Default for ServerConfig {
             future_tolerance: Duration::from_secs(24 * 3600),
             max_sessions_per_user: 10,
             detection_stuck_after: Duration::from_secs(120),
+            oidc: None,
         }
     }
 }
@@ -372,6 +375,9 @@ impl ServiceConfig {
                     "[connectors.{name}]: give exactly one of `token_env` and `token_file`"
                 )));
             }
+        }
+        if let Some(oidc) = &s.oidc {
+            oidc.validate().map_err(|e| ConfigError::Invalid(format!("[server.oidc] {e}")))?;
         }
         if self.policy.approval_ttl.is_zero() {
             return Err(ConfigError::Invalid("[policy] approval_ttl must be more than 0".into()));

@@ -11,6 +11,7 @@ mod config_show; // the whole settings file as TOML, secrets redacted
 #[allow(missing_docs)] // plumbing public only for the tests; not part of the documented surface
 pub mod db; // the pool of store connections the async handlers borrow
 pub mod logging; // structured logs on stderr
+pub mod oidc; // console sign-in through the team's OpenID provider: settings, PKCE, ID token checks
 pub mod run; // start-up and shutdown: store, worker, sinks, HTTP
 pub mod sinks; // delivering stored findings and notices to webhooks, Slack and files
 

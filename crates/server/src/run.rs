@@ -136,6 +136,15 @@ impl Service {
         let location = StoreLocation::of(&config)?;
         let db = Db::new(stores, Some(Box::new(move || location.connect())))?;
         let gating = Arc::new(Gating::new(&config, db.clone())?);
+        let oidc = match &config.server.oidc {
+            Some(settings) => {
+                let secret =
+                    secrets::read(settings.client_secret_env.as_deref(), settings.client_secret_file.as_deref())
+                        .context("[server.oidc] client secret")?;
+                Some(Arc::new(crate::oidc::OidcClient::new(settings.clone(), secret)?))
+            }
+            None => None,
+        };
         let state = AppState {
             db,
             gating,
@@ -151,6 +160,7 @@ impl Service {
             sink_wake: Arc::new(tokio::sync::Notify::new()),
             arrivals: Arc::new(Arrivals::default()),
             sessions: Arc::new(crate::console::session::Sessions::default()),
+            oidc,
             requests: Arc::new(AtomicU64::new(0)),
             sigma,
         };

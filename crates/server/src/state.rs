@@ -32,6 +32,8 @@ pub struct AppState {
     pub sink_wake: Arc<tokio::sync::Notify>,
     /// Console sessions.
     pub sessions: Arc<crate::console::session::Sessions>,
+    /// Console sign-in through the OpenID provider, when `[server.oidc]` is set.
+    pub oidc: Option<Arc<crate::oidc::OidcClient>>,
     /// When recent events were stored, for the ingest-to-finding latency.
     pub arrivals: Arc<Arrivals>,
     /// Ingest request numbers, for pointers to where an event came from.

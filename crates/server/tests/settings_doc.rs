@@ -140,3 +140,28 @@ fn every_policy_and_connector_setting_is_in_the_settings_page() {
     let both = "[connectors.okta]\nbase_url = \"https://a.okta.com\"\ntoken_env = \"A\"\ntoken_file = \"/a\"\n";
     assert!(ServiceConfig::parse(both).unwrap_err().to_string().contains("exactly one"));
 }
+
+#[test]
+fn every_oidc_setting_is_in_the_settings_page_and_roles_are_checked() {
+    let doc = doc();
+    let config = ServiceConfig::parse(
+        r#"
+        [server.oidc]
+        issuer = "https://idp.example.com"
+        client_id = "factorwatch"
+        client_secret_file = "/run/secrets/oidc"
+        redirect_url = "https://fw.example.com/console/oidc/callback"
+        [server.oidc.roles]
+        secops = "analyst"
+        "#,
+    )
+    .unwrap();
+    let oidc: toml::Table = toml::Value::try_from(config.server.oidc.as_ref().unwrap()).unwrap().try_into().unwrap();
+    let section = doc.split("### `[server.oidc]`").nth(1).expect("docs/settings.md has a [server.oidc] section");
+    for key in oidc.keys().map(String::as_str).chain(["client_secret_env"]) {
+        assert!(section.contains(&format!("| `{key}` |")), "docs/settings.md [server.oidc] does not list `{key}`");
+    }
+    let bad_role = "[server.oidc]\nissuer = \"https://i.example\"\nclient_id = \"c\"\nredirect_url = \"https://f.example/cb\"\n[server.oidc.roles]\nsecops = \"root\"\n";
+    let err = ServiceConfig::parse(bad_role).unwrap_err().to_string();
+    assert!(err.contains("[server.oidc]") && err.contains("`root`"), "{err}");
+}

@@ -55,7 +55,12 @@ pub async fn plan(
     Path(id): Path<String>,
 ) -> Result<Json<Plan>, ApiError> {
     app.authorize(&headers, Need::Read).await?;
-    let record = incident(&app, &id).await?;
+    Ok(Json(plan_of(&app, id).await?))
+}
+
+/// The incident's plan with each step's state, for the API and the console.
+pub async fn plan_of(app: &AppState, id: String) -> Result<Plan, ApiError> {
+    let record = incident(app, &id).await?;
     let target = id.clone();
     let audit = app.db.run(move |s| s.audit_log(Some(&target), 0, 1000)).await?;
     let provider = record.incident.identity.provider;
@@ -74,7 +79,7 @@ pub async fn plan(
         })
         .collect();
     let connector = app.gating.connector_for(provider).map(|c| c.api().as_str());
-    Ok(Json(Plan { incident: id, connector, steps }))
+    Ok(Plan { incident: id, connector, steps })
 }
 
 #[derive(Debug, Deserialize)]
@@ -111,7 +116,7 @@ fn key_of(record: &IncidentRecord) -> IdentityKey {
 }
 
 /// What to do with a step.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepRun {
     /// Send the call (default: a dry run that shows the request).
@@ -185,7 +190,20 @@ pub async fn run_step(
     body: Result<Json<StepRun>, JsonRejection>,
 ) -> Result<Json<StepAnswer>, ApiError> {
     let run = json_body(body)?;
-    let record = incident(&app, &id).await?;
+    Ok(Json(execute_step(&app, &caller, id, number, run).await?))
+}
+
+/// Runs step `number` of the incident's plan as `caller`: the one code path of the API and
+/// the console, with the same approval rules (an approved remediation approval, four eyes,
+/// to execute a change) and the same audit entries.
+pub async fn execute_step(
+    app: &AppState,
+    caller: &Caller,
+    id: String,
+    number: u32,
+    run: StepRun,
+) -> Result<StepAnswer, ApiError> {
+    let record = incident(app, &id).await?;
     let Some(step) = record.incident.remediation.iter().find(|s| s.step == number).cloned() else {
         return Err(ApiError::not_found(format!("incident `{id}` has no step {number}")));
     };
@@ -201,7 +219,7 @@ pub async fn run_step(
     if run.done_by_hand {
         let entry = audit("remediation.done", json!({ "step": number, "action": step.action, "by_hand": true }));
         app.db.run(move |s| s.append_audit(&entry)).await?;
-        return Ok(Json(StepAnswer { step: number, action: step.action, state: "done".into(), call: None }));
+        return Ok(StepAnswer { step: number, action: step.action, state: "done".into(), call: None });
     }
     let provider = key.provider;
     let op = step_operation(provider, step.action, &key.identity, &run.target()).map_err(step_error)?;
@@ -230,5 +248,5 @@ pub async fn run_step(
     let entry = audit(&format!("remediation.{state}"), detail);
     app.db.run(move |s| s.append_audit(&entry)).await?;
     let call = outcome.map_err(connector_error)?;
-    Ok(Json(StepAnswer { step: number, action: step.action, state: state.into(), call: Some(call) }))
+    Ok(StepAnswer { step: number, action: step.action, state: state.into(), call: Some(call) })
 }

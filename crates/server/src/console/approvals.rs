@@ -48,6 +48,9 @@ async fn render(app: &AppState, user: &User, status: StatusCode, notice: Option<
             "Approver and admin tokens act for the SOC; a manager named in the settings approves by name. "
             "Every step is in the audit log."
         }
+        @if user.may(Need::Approve) {
+            p { a href="/console/revalidation" { "Revalidation: privileged factors waiting to be attested" } }
+        }
         section aria-labelledby="h-pending" {
             h2 #h-pending { "Pending (" (pending.len()) ")" }
             @if pending.is_empty() {

@@ -96,6 +96,8 @@ pub async fn page(State(app): State<AppState>, user: User, Path(id): Path<String
         tokio::task::spawn_blocking(move || identity_view(&app, p, &t, &i)).await.ok().flatten()
     };
     let who = ident.name.as_deref().unwrap_or(&ident.id).to_string();
+    // Without the steps' states the plan still shows, as not started.
+    let plan = crate::api::remediation::plan_of(&app, inc.id.to_string()).await.ok();
     let body = html! {
         p { a href="/console" { "← Queue" } }
         h1 { "Incident on " (who) }
@@ -123,19 +125,7 @@ pub async fn page(State(app): State<AppState>, user: User, Path(id): Path<String
             (blast(&loaded.findings))
         }
         section aria-labelledby="h-map" { h2 #h-map { "Framework mappings" } (mappings(&loaded.findings)) }
-        section aria-labelledby="h-plan" {
-            h2 #h-plan { "Remediation plan" }
-            @if inc.remediation.is_empty() { (layout::empty("No steps.")) }
-            ol.plan {
-                @for step in &inc.remediation {
-                    li {
-                        strong { (step.action) } " " span.muted { "(" code { (step.api) } ")" } br;
-                        (step.detail) br;
-                        span.muted { "state: not started" }
-                    }
-                }
-            }
-        }
+        (super::remediation::section(plan.as_ref(), &inc.remediation, &inc.id, &user))
         section aria-labelledby="h-triage" {
             h2 #h-triage { "Status and comments" }
             @if user.may(Need::Triage) {

@@ -7,7 +7,10 @@ pub mod coverage;
 pub mod identity;
 pub mod incident;
 pub mod layout;
+pub mod oidc;
 pub mod queue;
+pub mod remediation;
+pub mod revalidation;
 pub mod session;
 
 use crate::auth::{self, Need};
@@ -28,17 +31,21 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/console") }))
         .route("/console/login", get(login_page).post(login))
         .route("/console/logout", post(logout))
+        .route("/console/oidc/start", get(oidc::start))
+        .route("/console/oidc/callback", get(oidc::callback))
         .route("/console", get(queue::page))
         .route("/console/queue/rows", get(queue::rows))
         .route("/console/incidents/{id}", get(incident::page))
         .route("/console/incidents/{id}/status", post(incident::set_status))
         .route("/console/incidents/{id}/comments", post(incident::comment))
+        .route("/console/incidents/{id}/remediation/{step}", post(remediation::run))
         .route("/console/identities", get(identity::lookup))
         .route("/console/identities/{provider}/{tenant}/{id}", get(identity::page))
         .route("/console/coverage", get(coverage::page))
         .route("/console/approvals", get(approvals::page))
         .route("/console/approvals/request", post(approvals::request))
         .route("/console/approvals/{id}", post(approvals::review))
+        .route("/console/revalidation", get(revalidation::page))
         .route("/console/assets/{file}", get(asset))
         // Forms hold a token, a status or a comment: nothing near the API's body limit.
         .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
@@ -82,11 +89,16 @@ fn cookie_secure(app: &AppState) -> bool {
     app.config.server.console_url.as_deref().is_some_and(|u| u.starts_with("https://"))
 }
 
-fn login_form(message: Option<&str>) -> Response {
+fn login_form(app: &AppState, message: Option<&str>) -> Response {
+    let provider = app.oidc.as_ref().map(|client| client.settings.label.as_str());
     let body = html! {
         div.login.stack {
             h1 { "Sign in" }
             (layout::notice(message))
+            @if let Some(label) = provider {
+                p { a.button href="/console/oidc/start" { "Sign in with " (label) } }
+                p.muted { "Or with an API token:" }
+            }
             form method="post" action="/console/login" class="stack" {
                 div {
                     label for="token" { "API token" }
@@ -101,8 +113,8 @@ fn login_form(message: Option<&str>) -> Response {
     secure((status, layout::page("Sign in", Nav::None, None, body)).into_response())
 }
 
-async fn login_page() -> Response {
-    login_form(None)
+async fn login_page(State(app): State<AppState>) -> Response {
+    login_form(&app, None)
 }
 
 #[derive(Debug, Deserialize)]
@@ -120,7 +132,8 @@ async fn login(State(app): State<AppState>, Form(form): Form<LoginForm>) -> Resp
     match auth::check(record, Need::Read) {
         Ok(caller) => {
             tracing::info!(who = %caller.name, "console sign-in");
-            let id = app.sessions.start(caller, &token, app.config.server.max_sessions_per_user);
+            let proof = session::Proof::token(&token);
+            let id = app.sessions.start(caller, proof, app.config.server.max_sessions_per_user);
             let mut response = Redirect::to("/console").into_response();
             if let Ok(value) = HeaderValue::from_str(&session::cookie(&id, cookie_secure(&app))) {
                 response.headers_mut().insert(header::SET_COOKIE, value);
@@ -129,7 +142,7 @@ async fn login(State(app): State<AppState>, Form(form): Form<LoginForm>) -> Resp
         }
         Err(e) => {
             app.metrics.refuse("console_sign_in");
-            login_form(Some(&format!("Not signed in: {}.", e.message)))
+            login_form(&app, Some(&format!("Not signed in: {}.", e.message)))
         }
     }
 }

@@ -1,6 +1,7 @@
-//! Console sessions: signing in with an API token starts a session kept in memory, named by a
-//! random id in an HttpOnly, SameSite=Strict cookie; every form carries the session's CSRF
-//! token. The token's hash is kept so that revoking the token ends its sessions at once.
+//! Console sessions: signing in with an API token or through the OpenID provider starts a
+//! session kept in memory, named by a random id in an HttpOnly, SameSite=Strict cookie; every
+//! form carries the session's CSRF token. A token's hash is kept so that revoking the token
+//! ends its sessions at once.
 
 use crate::auth::{self, Caller, Need};
 use crate::state::AppState;
@@ -25,8 +26,32 @@ pub const MAX_SESSIONS: usize = 10_000;
 pub struct Session {
     pub caller: Caller,
     pub csrf: String,
-    token_hash: String,
+    proof: Proof,
     started: Instant,
+}
+
+/// How the user proved who they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Proof {
+    /// An API token, by its hash: checked again on every request, so revoking it signs out.
+    Token { hash: String },
+    /// A verified ID token from the configured provider, whose subject this is: the session
+    /// lasts its lifetime, and the role is the one the groups gave at sign-in.
+    Oidc { subject: String },
+}
+
+impl Proof {
+    pub fn token(token: &str) -> Proof {
+        Proof::Token { hash: auth::hash_token(token) }
+    }
+
+    /// Sessions with the same key belong to one user (for the per-user cap).
+    fn user_key(&self) -> String {
+        match self {
+            Proof::Token { hash } => format!("token:{hash}"),
+            Proof::Oidc { subject } => format!("oidc:{subject}"),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -42,21 +67,17 @@ fn random_hex(bytes: usize) -> String {
 }
 
 impl Sessions {
-    /// Starts a session for a verified token; returns its id. Past `per_user` sessions of the
-    /// same token, that token's own oldest ends (another user's never does); past
-    /// [`MAX_SESSIONS`] in all, the oldest of anyone's ends — only reachable with that many
-    /// tokens, which only an admin can create.
-    pub fn start(&self, caller: Caller, token: &str, per_user: usize) -> String {
+    /// Starts a session for a verified user; returns its id. Past `per_user` sessions of the
+    /// same user (token, or provider subject), that user's own oldest ends (another user's
+    /// never does); past [`MAX_SESSIONS`] in all, the oldest of anyone's ends.
+    pub fn start(&self, caller: Caller, proof: Proof, per_user: usize) -> String {
         let id = random_hex(32);
-        let session =
-            Session { caller, csrf: random_hex(32), token_hash: auth::hash_token(token), started: Instant::now() };
+        let session = Session { caller, csrf: random_hex(32), proof, started: Instant::now() };
+        let key = session.proof.user_key();
         if let Ok(mut map) = self.map.lock() {
             map.retain(|_, s| s.started.elapsed() < LIFETIME);
-            let mut own: Vec<(Instant, String)> = map
-                .iter()
-                .filter(|(_, s)| s.token_hash == session.token_hash)
-                .map(|(k, s)| (s.started, k.clone()))
-                .collect();
+            let mut own: Vec<(Instant, String)> =
+                map.iter().filter(|(_, s)| s.proof.user_key() == key).map(|(k, s)| (s.started, k.clone())).collect();
             own.sort();
             let excess = (own.len() + 1).saturating_sub(per_user.max(1));
             for (_, oldest) in own.into_iter().take(excess) {
@@ -149,11 +170,13 @@ impl FromRequestParts<AppState> for User {
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<User, SignIn> {
         let id = session_id(&parts.headers).ok_or(SignIn)?;
         let session = app.sessions.get(&id).ok_or(SignIn)?;
-        let hash = session.token_hash.clone();
-        let record = app.db.run(move |s| s.token_by_hash(&hash)).await.map_err(|_| SignIn)?;
-        if auth::check(record, Need::Read).is_err() {
-            app.sessions.end(&id);
-            return Err(SignIn);
+        if let Proof::Token { hash } = &session.proof {
+            let hash = hash.clone();
+            let record = app.db.run(move |s| s.token_by_hash(&hash)).await.map_err(|_| SignIn)?;
+            if auth::check(record, Need::Read).is_err() {
+                app.sessions.end(&id);
+                return Err(SignIn);
+            }
         }
         Ok(User { session_id: id, session })
     }
@@ -172,15 +195,28 @@ mod tests {
     #[test]
     fn signing_in_past_the_cap_ends_only_the_same_users_oldest_session() {
         let sessions = Sessions::default();
-        let victim = sessions.start(caller("victim"), "fwt_victim", 3);
-        let first = sessions.start(caller("mallory"), "fwt_mallory", 3);
+        let victim = sessions.start(caller("victim"), Proof::token("fwt_victim"), 3);
+        let first = sessions.start(caller("mallory"), Proof::token("fwt_mallory"), 3);
         let mut latest = Vec::new();
         for _ in 0..50 {
-            latest.push(sessions.start(caller("mallory"), "fwt_mallory", 3));
+            latest.push(sessions.start(caller("mallory"), Proof::token("fwt_mallory"), 3));
         }
         assert!(sessions.get(&victim).is_some(), "another user's session was ended");
         assert!(sessions.get(&first).is_none(), "the abuser's oldest session survived");
         assert!(latest.iter().rev().take(3).all(|id| sessions.get(id).is_some()));
         assert_eq!(sessions.count(), 4);
+    }
+
+    #[test]
+    fn provider_sign_ins_are_capped_per_subject_apart_from_tokens() {
+        let sessions = Sessions::default();
+        let oidc = |sub: &str| Proof::Oidc { subject: sub.into() };
+        let token = sessions.start(caller("dana"), Proof::token("fwt_dana"), 2);
+        let other = sessions.start(caller("erin"), oidc("erin"), 2);
+        let first = sessions.start(caller("dana"), oidc("dana"), 2);
+        let second = sessions.start(caller("dana"), oidc("dana"), 2);
+        let third = sessions.start(caller("dana"), oidc("dana"), 2);
+        assert!(sessions.get(&first).is_none(), "the subject's oldest session survived the cap");
+        assert!([token, other, second, third].iter().all(|id| sessions.get(id).is_some()));
     }
 }
