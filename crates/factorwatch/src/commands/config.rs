@@ -13,7 +13,7 @@ pub fn run(command: ConfigCommand) -> anyhow::Result<ExitCode> {
                 None => ServiceConfig::default(),
             };
             if learned {
-                return super::learned::show(&config, paths, &tenant);
+                return super::learned::show(&config.detect, paths, &tenant);
             }
             print!("{}", config.to_toml());
         }
