@@ -27,11 +27,12 @@ schemas["Role"] = {"enum": ["metrics", "ingest", "viewer", "analyst", "approver"
   "description": "`metrics` reads /metrics only (for a scraper); `ingest` posts events only; `viewer` reads; `analyst` triages; `approver` decides approvals; `admin` does everything."}
 schemas["RemediationStep"] = finding["properties"]["remediation"]["items"] if "items" in finding["properties"]["remediation"] else {"type": "object"}
 schemas["IncidentRecord"] = {"type": "object", "description": "An incident (findings on one identity close in time) and where it stands in the queue.",
-  "required": ["id", "identity", "risk_score", "severity", "first", "last", "detectors", "findings", "summary", "remediation", "status", "status_changed"],
+  "required": ["id", "identity", "risk_score", "severity", "first", "last", "detectors", "findings", "summary", "remediation", "status", "status_changed", "assignee"],
   "properties": {"id": {"type": "string", "pattern": "^inc_"}, "identity": ident, "risk_score": {"type": "integer", "minimum": 0, "maximum": 100},
     "severity": S("severity"), "first": S("time"), "last": S("time"), "detectors": {"type": "array", "items": {"type": "string"}},
     "findings": {"type": "array", "items": {"type": "string"}, "description": "Finding ids in time order."}, "summary": {"type": "string"},
-    "remediation": {"type": "array", "items": S("RemediationStep")}, "status": S("Status"), "status_changed": S("time")}}
+    "remediation": {"type": "array", "items": S("RemediationStep")}, "status": S("Status"), "status_changed": S("time"),
+    "assignee": {"type": ["string", "null"], "description": "Who is on it (a console or API user's name); null for no one."}}}
 def page(item): return {"type": "object", "required": ["items", "next_offset"], "properties": {"items": {"type": "array", "items": S(item)},
     "next_offset": {"type": ["integer", "null"], "minimum": 0, "description": "The offset of the next page; null on the last page."}}}
 schemas["IncidentPage"] = page("IncidentRecord")
@@ -160,10 +161,12 @@ paths = {
     "post": op("Okta event hook delivery (`data.events[]`).", resp("IngestReport"), "the configured Authorization value (or an ingest token)", body=raw_body, extra=ingest_err, tags=T)},
  "/v1/hooks/entra": {"post": op("Entra ID diagnostic records as Event Hubs batches (`{\"records\": [...]}`).", resp("IngestReport"), "an ingest or admin token", body=raw_body, extra=ingest_err, tags=T)},
  "/v1/webhooks/{name}": {"post": op("A configured sender's events, signed: `X-Factorwatch-Signature: sha256=<hex HMAC-SHA256 of the raw body>`.", resp("IngestReport"), "a valid signature (no token)", params=[p("name", "The webhook's configured name.")], body=raw_body, extra={**ingest_err, "401": err("The signature is missing or does not match.")}, tags=T, security=False)},
- "/v1/incidents": {"get": op("The incident queue: highest risk first, then earliest.", resp("IncidentPage"), "a viewer, analyst, approver or admin token", params=filters[:5] + [q("status", "In this status.", S("Status"))] + filters[5:], extra={"400": err("A filter is not valid.")}, tags=Q)},
+ "/v1/incidents": {"get": op("The incident queue: highest risk first, then earliest.", resp("IncidentPage"), "a viewer, analyst, approver or admin token", params=filters[:5] + [q("status", "In this status.", S("Status")), q("assignee", "Assigned to this name (exactly), or `none` for incidents assigned to no one.")] + filters[5:], extra={"400": err("A filter is not valid.")}, tags=Q)},
  "/v1/incidents/{id}": {"get": op("One incident with its findings and comments.", resp("IncidentDetail"), "a viewer, analyst, approver or admin token", params=[p("id", "Incident id.")], extra={"404": err("No such incident.")}, tags=Q)},
  "/v1/incidents/{id}/status": {"post": op("Change an incident's status (with an optional comment); audited.", resp("IncidentRecord"), "an analyst, approver or admin token", params=[p("id", "Incident id.")],
     body=json_body({"type": "object", "required": ["status"], "additionalProperties": False, "properties": {"status": S("Status"), "comment": {"type": "string", "maxLength": 10000}}}, "The new status."), extra={"400": err("Not a status."), "404": err("No such incident.")}, tags=Q)},
+ "/v1/incidents/{id}/assignee": {"post": op("Assign an incident to a name, or to no one; audited.", resp("IncidentRecord"), "an analyst, approver or admin token", params=[p("id", "Incident id.")],
+    body=json_body({"type": "object", "required": ["assignee"], "additionalProperties": False, "properties": {"assignee": {"type": ["string", "null"], "maxLength": 200}}}, "The assignee: a name, or null to clear it."), extra={"400": err("Not a name (1 to 200 bytes, no control characters, not `none`) nor null."), "404": err("No such incident.")}, tags=Q)},
  "/v1/incidents/{id}/comments": {"post": op("Comment on an incident; audited.", resp("Comment", "Created"), "an analyst, approver or admin token", code="201", params=[p("id", "Incident id.")],
     body=json_body({"type": "object", "required": ["text"], "additionalProperties": False, "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 10000}}}, "The comment."), extra={"400": err("Empty or too long."), "404": err("No such incident.")}, tags=Q)},
  "/v1/incidents/{id}/audit": {"get": op("The audit trail of one incident, newest first.", resp("AuditPage"), "a viewer, analyst, approver or admin token", params=[p("id", "Incident id.")] + paging, tags=Q)},

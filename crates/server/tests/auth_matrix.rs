@@ -50,6 +50,7 @@ const ENDPOINTS: &[(&str, &str, Who, &str)] = &[
     ("GET", "/v1/incidents", Who::Read, ""),
     ("GET", "/v1/incidents/inc_x", Who::Read, ""),
     ("POST", "/v1/incidents/inc_x/status", Who::Triage, "{\"status\": \"resolved\"}"),
+    ("POST", "/v1/incidents/inc_x/assignee", Who::Triage, "{\"assignee\": \"carol\"}"),
     ("POST", "/v1/incidents/inc_x/comments", Who::Triage, "{\"text\": \"hi\"}"),
     ("GET", "/v1/incidents/inc_x/audit", Who::Read, ""),
     ("GET", "/v1/findings", Who::Read, ""),

@@ -26,8 +26,8 @@ pub use error::StoreError;
 pub use paths::{DB_FILE, default_data_dir};
 pub use postgres::Postgres;
 pub use records::{
-    AuditEntry, CampaignRecord, Comment, Delivery, DeliveryKind, DeliveryState, Detections, IncidentRecord,
-    LedgerRecord, LedgerWrite, Notice, NoticeWrite, Page, Query, Role, SourceStat, Status, TokenRecord,
+    AssigneeFilter, AuditEntry, CampaignRecord, Comment, Delivery, DeliveryKind, DeliveryState, Detections,
+    IncidentRecord, LedgerRecord, LedgerWrite, Notice, NoticeWrite, Page, Query, Role, SourceStat, Status, TokenRecord,
 };
 pub use roles::{Audit, Campaigns, Deliveries, Events, Findings, IdentityGraph, Ledger, Maintenance, Store};
 pub use sqlite::Sqlite;

@@ -3,7 +3,7 @@
 //! [`crate::sql::dollar`]).
 
 use crate::codec::{login, severity_rank, stamp};
-use crate::records::{Page, Query};
+use crate::records::{AssigneeFilter, Page, Query};
 use chrono::{DateTime, Utc};
 use model::Provider;
 
@@ -111,7 +111,7 @@ pub(crate) fn page<T>(mut rows: Vec<T>, offset: usize, limit: usize) -> Page<T> 
 }
 
 /// Incidents matching `query`, in queue order. Columns: id, body, status, status changed
-/// (the last two NULL while the status was never set).
+/// (both NULL while the status was never set), assignee (NULL when no one).
 pub(crate) fn incidents(query: &Query) -> Select {
     let mut b = Builder::default();
     b.common(query);
@@ -122,6 +122,14 @@ pub(crate) fn incidents(query: &Query) -> Select {
     if let Some(status) = query.status {
         let p = b.text(status.as_str());
         b.and(format!("COALESCE(s.status, 'open') = {p}"));
+    }
+    match &query.assignee {
+        None => {}
+        Some(AssigneeFilter::Unassigned) => b.and("a.assignee IS NULL".to_string()),
+        Some(AssigneeFilter::Named(name)) => {
+            let p = b.text(name);
+            b.and(format!("a.assignee = {p}"));
+        }
     }
     if let Some(since) = query.since {
         let p = b.text(&stamp(since));
@@ -134,8 +142,9 @@ pub(crate) fn incidents(query: &Query) -> Select {
     let filters = b.filters();
     let page = b.page(query.offset, query.limit);
     b.finish(format!(
-        "SELECT t.id, t.body, s.status, s.changed FROM incidents t
+        "SELECT t.id, t.body, s.status, s.changed, a.assignee FROM incidents t
          LEFT JOIN incident_status s ON s.incident = t.id
+         LEFT JOIN incident_assignees a ON a.incident = t.id
          {filters} ORDER BY t.risk_score DESC, t.first, t.id {page}"
     ))
 }

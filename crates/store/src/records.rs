@@ -50,6 +50,17 @@ pub struct IncidentRecord {
     pub status: Status,
     /// When the status last changed (the incident's first time while never changed).
     pub status_changed: DateTime<Utc>,
+    /// Who is on it (a console or API user's name), if anyone.
+    pub assignee: Option<String>,
+}
+
+/// Incidents by who is assigned to them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    /// Assigned to no one.
+    Unassigned,
+    /// Assigned to this name, exactly.
+    Named(String),
 }
 
 /// Filters for incidents and findings; every field that is set must hold.
@@ -67,6 +78,8 @@ pub struct Query {
     pub tenant: Option<String>,
     /// Incidents only: in this status.
     pub status: Option<Status>,
+    /// Incidents only: assigned to this name, or to no one.
+    pub assignee: Option<AssigneeFilter>,
     /// Incidents whose last finding is at or after `since`; findings at or after it.
     pub since: Option<DateTime<Utc>>,
     /// Incidents whose first finding is before `until`; findings before it.

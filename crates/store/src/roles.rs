@@ -58,7 +58,7 @@ pub trait Events {
 }
 
 /// Findings and incidents: reports, stream detections with their snapshot, queries, and
-/// triage (status and comments).
+/// triage (status, assignee and comments).
 pub trait Findings {
     /// Writes incidents and findings in one transaction. Saving is an upsert by id: saving
     /// the same finding twice keeps one row, with the latest content.
@@ -92,6 +92,10 @@ pub trait Findings {
     /// Sets an incident's status and appends `audit` (its seq is assigned) in one
     /// transaction. `Ok(false)` when no such incident is stored.
     fn set_status(&mut self, incident: &str, status: Status, audit: &AuditEntry) -> Result<bool, StoreError>;
+
+    /// Assigns the incident to `assignee` (`None` clears it) and appends `audit` in one
+    /// transaction. `Ok(false)` when no such incident is stored.
+    fn set_assignee(&mut self, incident: &str, assignee: Option<&str>, audit: &AuditEntry) -> Result<bool, StoreError>;
 
     /// Adds a comment and its audit entry in one transaction; returns the stored comment,
     /// or `None` when no such incident is stored.

@@ -20,11 +20,12 @@ pub(crate) fn time(id: &str, text: &str) -> Result<DateTime<Utc>, StoreError> {
     unstamp(text).ok_or_else(|| corrupt(id, format!("`{text}` is not a time stamp")))
 }
 
-/// An incident with its status row, if it has one.
+/// An incident with its status row, if it has one, and its assignee.
 pub(crate) fn incident_record(
     incident: Incident,
     status: Option<String>,
     changed: Option<String>,
+    assignee: Option<String>,
 ) -> Result<IncidentRecord, StoreError> {
     let status = match status {
         Some(text) => Status::parse(&text).ok_or_else(|| corrupt(&incident.id, format!("unknown status `{text}`")))?,
@@ -34,7 +35,7 @@ pub(crate) fn incident_record(
         Some(text) => time(&incident.id, &text)?,
         None => incident.first,
     };
-    Ok(IncidentRecord { incident, status, status_changed })
+    Ok(IncidentRecord { incident, status, status_changed, assignee })
 }
 
 /// The columns of a `tokens` row.

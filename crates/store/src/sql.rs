@@ -60,8 +60,9 @@ pub(crate) const PUT_FINDING: &str =
        severity_rank = excluded.severity_rank, time = excluded.time, body = excluded.body";
 pub(crate) const INCIDENT_QUEUE: &str = "SELECT id, body FROM incidents ORDER BY risk_score DESC, first, id LIMIT ?1";
 pub(crate) const FINDINGS_OF_INCIDENT: &str = "SELECT id, body FROM findings WHERE incident = ?1 ORDER BY time, id";
-pub(crate) const INCIDENT_WITH_STATUS: &str = "SELECT t.id, t.body, s.status, s.changed FROM incidents t
-     LEFT JOIN incident_status s ON s.incident = t.id WHERE t.id = ?1";
+pub(crate) const INCIDENT_WITH_STATUS: &str = "SELECT t.id, t.body, s.status, s.changed, a.assignee FROM incidents t
+     LEFT JOIN incident_status s ON s.incident = t.id
+     LEFT JOIN incident_assignees a ON a.incident = t.id WHERE t.id = ?1";
 pub(crate) const FINDING: &str = "SELECT id, body FROM findings WHERE id = ?1";
 
 // --- the identity graph ---
@@ -83,6 +84,10 @@ pub(crate) const SNAPSHOT: &str = "SELECT seq, data FROM snapshots WHERE id = 1"
 
 pub(crate) const PUT_STATUS: &str = "INSERT INTO incident_status (incident, status, changed) VALUES (?1, ?2, ?3)
      ON CONFLICT (incident) DO UPDATE SET status = excluded.status, changed = excluded.changed";
+pub(crate) const PUT_ASSIGNEE: &str =
+    "INSERT INTO incident_assignees (incident, assignee, assigned) VALUES (?1, ?2, ?3)
+     ON CONFLICT (incident) DO UPDATE SET assignee = excluded.assignee, assigned = excluded.assigned";
+pub(crate) const CLEAR_ASSIGNEE: &str = "DELETE FROM incident_assignees WHERE incident = ?1";
 pub(crate) const INSERT_COMMENT: &str =
     "INSERT INTO comments (incident, author, time, text) VALUES (?1, ?2, ?3, ?4) RETURNING id";
 pub(crate) const COMMENTS: &str =
@@ -121,6 +126,15 @@ pub(crate) const REPLAY_FAILED: &str =
 
 /// Migration 6 on both backends: notices, and deliveries that say what they carry (the
 /// `finding` column then holds a notice's id for a notice).
+/// Who is on an incident, beside its status and keyed the same way, so that it survives the
+/// incident being regrouped away and back; no row means no one (both backends).
+pub(crate) const ASSIGNEES_MIGRATION: &str = "CREATE TABLE incident_assignees (
+        incident TEXT PRIMARY KEY,
+        assignee TEXT NOT NULL,
+        assigned TEXT NOT NULL
+    );
+    CREATE INDEX incident_assignees_assignee ON incident_assignees (assignee);";
+
 pub(crate) const NOTICES_MIGRATION: &str = "ALTER TABLE deliveries ADD COLUMN kind TEXT NOT NULL DEFAULT 'finding';
     CREATE TABLE notices (
         id        TEXT PRIMARY KEY,

@@ -44,6 +44,8 @@ on_both_backends!(
     status_changes_only_stored_incidents_and_each_change_is_audited,
     status_and_comments_outlive_the_incident_being_upserted_or_dropped,
     comments_need_a_stored_incident_and_read_oldest_first,
+    an_assignee_is_set_and_cleared_only_on_stored_incidents_each_change_audited,
+    the_queue_filters_by_assignee_or_unassigned,
     the_audit_log_reads_newest_first_pages_and_filters_by_target,
     a_token_is_found_by_hash_listed_oldest_first_and_revoked_once,
     a_token_whose_id_or_hash_is_stored_is_refused,

@@ -1,5 +1,6 @@
 //! The incident queue and findings: lists with filters and pages, one incident with its
-//! findings and comments, status changes and comments (each written to the audit log).
+//! findings and comments, status changes, assignments and comments (each written to the
+//! audit log).
 
 use crate::api::query::ListParams;
 use crate::api::{json_body, query_params};
@@ -82,6 +83,30 @@ pub async fn set_status(
     }
     let actor = Actor { caller, via: None };
     let updated = triage::set_status(&app, &actor, &id, status, comment).await?;
+    updated.map(Json).ok_or_else(|| ApiError::not_found(format!("no incident `{id}`")))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssigneeChange {
+    /// A name, or `null` for no one; required, so that a forgotten field clears nothing.
+    pub assignee: serde_json::Value,
+}
+
+pub async fn set_assignee(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    body: Result<Json<AssigneeChange>, JsonRejection>,
+) -> Result<Json<IncidentRecord>, ApiError> {
+    let assignee = match json_body(body)?.assignee {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(name) => {
+            Some(triage::assignee_name(&name).map_err(|e| ApiError::bad_request(format!("`assignee`: {e}")))?)
+        }
+        other => return Err(ApiError::bad_request(format!("`assignee`: `{other}` is neither a name nor null"))),
+    };
+    let updated = triage::set_assignee(&app, &Actor { caller, via: None }, &id, assignee).await?;
     updated.map(Json).ok_or_else(|| ApiError::not_found(format!("no incident `{id}`")))
 }
 

@@ -48,6 +48,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/v1/incidents", get(incidents::list))
         .route("/v1/incidents/{id}", get(incidents::get))
         .route("/v1/incidents/{id}/status", needs!(state, Triage, post(incidents::set_status)))
+        .route("/v1/incidents/{id}/assignee", needs!(state, Triage, post(incidents::set_assignee)))
         .route("/v1/incidents/{id}/comments", needs!(state, Triage, post(incidents::comment)))
         .route("/v1/incidents/{id}/audit", get(incidents::audit))
         .route("/v1/findings", get(incidents::findings))

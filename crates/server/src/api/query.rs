@@ -4,7 +4,7 @@ use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use model::{Provider, Severity};
 use serde::Deserialize;
-use store::{Query, Status};
+use store::{AssigneeFilter, Query, Status};
 
 /// Most rows on one page.
 pub const MAX_LIMIT: usize = 500;
@@ -19,6 +19,7 @@ pub struct ListParams {
     pub provider: Option<String>,
     pub tenant: Option<String>,
     pub status: Option<String>,
+    pub assignee: Option<String>,
     pub since: Option<String>,
     pub until: Option<String>,
     pub limit: Option<usize>,
@@ -54,6 +55,14 @@ impl ListParams {
                 ))
             })?),
         };
+        let assignee = self.assignee.as_deref().map(|name| {
+            let name = name.trim();
+            if name.eq_ignore_ascii_case(crate::triage::UNASSIGNED) {
+                AssigneeFilter::Unassigned
+            } else {
+                AssigneeFilter::Named(name.to_string())
+            }
+        });
         let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
         if limit == 0 || limit > MAX_LIMIT {
             return Err(ApiError::bad_request(format!("`limit` must be between 1 and {MAX_LIMIT}")));
@@ -65,6 +74,7 @@ impl ListParams {
             provider,
             tenant: self.tenant.clone(),
             status,
+            assignee,
             since: self.since.as_deref().map(|t| time("since", t)).transpose()?,
             until: self.until.as_deref().map(|t| time("until", t)).transpose()?,
             offset: self.offset.unwrap_or(0),

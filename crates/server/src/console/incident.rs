@@ -1,13 +1,13 @@
 //! One incident: the evidence as a timeline (each event expandable to its stored JSON), the
 //! identity's factors before and after, sign-in locations, the blast radius drawn, framework
-//! mappings, the remediation plan, and status changes with comments.
+//! mappings, the remediation plan, and status changes, the assignee and comments.
 
 use crate::auth::Need;
 use crate::console::layout::{self, Nav};
 use crate::console::session::User;
-use crate::console::{blast_svg, failed, form_allowed, not_found, secure, seg};
+use crate::console::{bad_form, blast_svg, failed, form_allowed, not_found, secure, seg};
 use crate::state::AppState;
-use crate::triage::{self, Actor, MAX_COMMENT};
+use crate::triage::{self, Actor, MAX_ASSIGNEE, MAX_COMMENT};
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -104,6 +104,7 @@ pub async fn page(State(app): State<AppState>, user: User, Path(id): Path<String
         dl.facts {
             dt { "Risk" } dd { (inc.risk_score) " · " (layout::severity(inc.severity)) }
             dt { "Status" } dd { (layout::status(loaded.record.status)) " since " (layout::time(loaded.record.status_changed)) }
+            dt { "Assignee" } dd #assignee { @match &loaded.record.assignee { Some(name) => (name), None => span.muted { "no one" } } }
             dt { "Identity" } dd {
                 a href={ "/console/identities/" (ident.provider.as_str()) "/" (seg(&ident.tenant)) "/" (seg(&ident.id)) } { (who) }
                 " · " (ident.provider.as_str()) " · " (ident.tenant) " · tier " (ident.tier)
@@ -127,7 +128,7 @@ pub async fn page(State(app): State<AppState>, user: User, Path(id): Path<String
         section aria-labelledby="h-map" { h2 #h-map { "Framework mappings" } (mappings(&loaded.findings)) }
         (super::remediation::section(plan.as_ref(), &inc.remediation, &inc.id, &user))
         section aria-labelledby="h-triage" {
-            h2 #h-triage { "Status and comments" }
+            h2 #h-triage { "Status, assignee and comments" }
             @if user.may(Need::Triage) {
                 div.grid {
                     form method="post" action={ "/console/incidents/" (seg(&inc.id)) "/status" } class="stack" {
@@ -144,6 +145,7 @@ pub async fn page(State(app): State<AppState>, user: User, Path(id): Path<String
                         }
                         button type="submit" { "Change status" }
                     }
+                    (assignee_form(&inc.id, &user))
                     form method="post" action={ "/console/incidents/" (seg(&inc.id)) "/comments" } class="stack" {
                         input type="hidden" name="_csrf" value=(user.session.csrf);
                         div {
@@ -154,7 +156,7 @@ pub async fn page(State(app): State<AppState>, user: User, Path(id): Path<String
                     }
                 }
             } @else {
-                p.muted { "Viewers read; analysts change status and comment." }
+                p.muted { "Viewers read; analysts change status, assign and comment." }
             }
             @if loaded.comments.is_empty() { (layout::empty("No comments yet.")) }
             ul.comments {
@@ -176,6 +178,25 @@ pub async fn page(State(app): State<AppState>, user: User, Path(id): Path<String
         }
     };
     secure(layout::page(&format!("Incident {}", inc.id), Nav::Queue, Some(&user), body).into_response())
+}
+
+/// Assign to the signed-in user, to a name typed in, or to no one: one form, the button
+/// pressed says which.
+fn assignee_form(incident: &str, user: &User) -> Markup {
+    html! {
+        form method="post" action={ "/console/incidents/" (seg(incident)) "/assignee" } class="stack" {
+            input type="hidden" name="_csrf" value=(user.session.csrf);
+            div {
+                label for="assignee-name" { "Assign to" }
+                input id="assignee-name" name="name" type="text" maxlength=(MAX_ASSIGNEE) placeholder="a name";
+            }
+            div.actions {
+                button type="submit" name="to" value="name" { "Assign" }
+                button type="submit" name="to" value="me" { "Assign to me (" (user.caller().name) ")" }
+                button type="submit" name="to" value="clear" { "Clear" }
+            }
+        }
+    }
 }
 
 /// One piece of evidence and the detectors whose findings cite it.
@@ -364,6 +385,50 @@ pub async fn set_status(
     let comment = Some(form.comment.trim().to_string()).filter(|c| !c.is_empty());
     match triage::set_status(&app, &console_actor(&user), &id, status, comment).await {
         Ok(Some(_)) => Redirect::to(&format!("/console/incidents/{}", seg(&id))).into_response(),
+        Ok(None) => not_found(&user, &format!("No incident `{id}`.")),
+        Err(e) => failed(e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AssigneeForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    /// `me`, `name` (the `name` field) or `clear`.
+    to: String,
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn set_assignee(
+    State(app): State<AppState>,
+    user: User,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<AssigneeForm>,
+) -> Response {
+    if let Err(refused) = form_allowed(
+        &user,
+        &headers,
+        &form.csrf,
+        Need::Triage,
+        "assigning incidents needs an analyst, approver or admin token.",
+    ) {
+        return refused;
+    }
+    let back = format!("/console/incidents/{}", seg(&id));
+    let assignee = match form.to.as_str() {
+        "clear" => None,
+        "me" => Some(user.caller().name.as_str()),
+        "name" => Some(form.name.as_str()),
+        other => return bad_form(&user, &format!("`{other}` is not a way to assign."), &back),
+    };
+    let assignee = match assignee.map(triage::assignee_name).transpose() {
+        Ok(name) => name,
+        Err(why) => return bad_form(&user, &format!("Not assigned: {why}."), &back),
+    };
+    match triage::set_assignee(&app, &console_actor(&user), &id, assignee).await {
+        Ok(Some(_)) => Redirect::to(&format!("/console/incidents/{}#h-triage", seg(&id))).into_response(),
         Ok(None) => not_found(&user, &format!("No incident `{id}`.")),
         Err(e) => failed(e),
     }

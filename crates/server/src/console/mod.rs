@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/queue/rows", get(queue::rows))
         .route("/console/incidents/{id}", get(incident::page))
         .route("/console/incidents/{id}/status", post(incident::set_status))
+        .route("/console/incidents/{id}/assignee", post(incident::set_assignee))
         .route("/console/incidents/{id}/comments", post(incident::comment))
         .route("/console/incidents/{id}/remediation/{step}", post(remediation::run))
         .route("/console/identities", get(identity::lookup))
@@ -199,6 +200,12 @@ pub fn forbidden(user: &User, what: &str) -> Response {
 pub fn not_found(user: &User, what: &str) -> Response {
     let body = html! { h1 { "Not found" } p { (what) } p { a href="/console" { "Back to the queue" } } };
     secure((StatusCode::NOT_FOUND, layout::page("Not found", Nav::None, Some(user), body)).into_response())
+}
+
+/// A form whose fields cannot be used: the reason, and the way back.
+pub fn bad_form(user: &User, what: &str, back: &str) -> Response {
+    let body = html! { h1 { "Not done" } p { (what) } p { a href=(back) { "Back" } } };
+    secure((StatusCode::BAD_REQUEST, layout::page("Not done", Nav::None, Some(user), body)).into_response())
 }
 
 pub fn failed(e: impl std::fmt::Display) -> Response {

@@ -25,6 +25,7 @@ fn cleaned(mut p: ListParams) -> ListParams {
     p.provider = keep(p.provider);
     p.tenant = keep(p.tenant);
     p.status = keep(p.status);
+    p.assignee = keep(p.assignee);
     p.since = keep(p.since);
     p.until = keep(p.until);
     p.limit = p.limit.or(Some(200));
@@ -76,6 +77,10 @@ pub async fn page(State(app): State<AppState>, user: User, Query(params): Query<
                 }
             }
             div.field {
+                label for="f-assignee" { "Assignee" }
+                input id="f-assignee" name="assignee" type="search" value=[params.assignee.as_deref()] placeholder="name, or none";
+            }
+            div.field {
                 label for="f-identity" { "Identity" }
                 input id="f-identity" name="identity" type="search" value=[params.identity.as_deref()] placeholder="id or login";
             }
@@ -87,7 +92,7 @@ pub async fn page(State(app): State<AppState>, user: User, Query(params): Query<
         p.kbd-help { kbd { "j" } " / " kbd { "k" } " move, " kbd { "Enter" } " opens, " kbd { "/" } " filters. " span #live .live aria-live="polite" { "" } }
         table.queue {
             caption.muted { (page.items.len()) " incidents, highest risk first" }
-            thead { tr { th.num scope="col" { "Risk" } th scope="col" { "Severity" } th scope="col" { "Status" } th scope="col" { "Identity" } th scope="col" { "First" } th scope="col" { "Detectors" } th scope="col" { "Summary" } } }
+            thead { tr { th.num scope="col" { "Risk" } th scope="col" { "Severity" } th scope="col" { "Status" } th scope="col" { "Assignee" } th scope="col" { "Identity" } th scope="col" { "First" } th scope="col" { "Detectors" } th scope="col" { "Summary" } } }
             tbody { (rows_markup(&page.items)) }
         }
     };
@@ -106,7 +111,7 @@ pub async fn rows(State(app): State<AppState>, _user: User, Query(params): Query
 fn rows_markup(items: &[IncidentRecord]) -> Markup {
     html! {
         @if items.is_empty() {
-            tr { td colspan="7" { (layout::empty("No incident matches.")) } }
+            tr { td colspan="8" { (layout::empty("No incident matches.")) } }
         }
         @for r in items {
             @let i = &r.incident;
@@ -114,6 +119,7 @@ fn rows_markup(items: &[IncidentRecord]) -> Markup {
                 td.num { (i.risk_score) }
                 td { (layout::severity(i.severity)) }
                 td { (layout::status(r.status)) }
+                td.assignee { @match &r.assignee { Some(name) => (name), None => span.muted { "—" } } }
                 td {
                     a href={ "/console/incidents/" (seg(&i.id)) } {
                         (i.identity.name.as_deref().unwrap_or(&i.identity.id))

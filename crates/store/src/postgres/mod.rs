@@ -244,6 +244,10 @@ impl Findings for Postgres {
         triage::set_status(self.client_mut()?, incident, status, audit)
     }
 
+    fn set_assignee(&mut self, incident: &str, assignee: Option<&str>, audit: &AuditEntry) -> Result<bool, StoreError> {
+        triage::set_assignee(self.client_mut()?, incident, assignee, audit)
+    }
+
     fn add_comment(
         &mut self,
         incident: &str,

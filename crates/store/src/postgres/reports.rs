@@ -87,7 +87,7 @@ fn body<T: serde::de::DeserializeOwned>(row: &Row) -> Result<T, StoreError> {
 }
 
 fn record(row: &Row) -> Result<IncidentRecord, StoreError> {
-    incident_record(body(row)?, row.try_get(2).map_err(db)?, row.try_get(3).map_err(db)?)
+    incident_record(body(row)?, row.try_get(2).map_err(db)?, row.try_get(3).map_err(db)?, row.try_get(4).map_err(db)?)
 }
 
 pub(super) fn queue(client: &mut Client, limit: usize) -> Result<Vec<Incident>, StoreError> {

@@ -1,4 +1,4 @@
-//! What analysts do to incidents: status and comments, each with its audit entry in the
+//! What analysts do to incidents: status, assignee and comments, each with its audit entry in the
 //! same transaction, and the audit log.
 
 use super::{bind, db};
@@ -29,6 +29,26 @@ pub(super) fn set_status(
         return Ok(false);
     }
     tx.execute(&*dollar(sql::PUT_STATUS), &[&incident, &status.as_str(), &stamp(entry.time)]).map_err(db)?;
+    append_audit(&mut tx, entry)?;
+    tx.commit().map_err(db)?;
+    Ok(true)
+}
+
+pub(super) fn set_assignee(
+    client: &mut Client,
+    incident: &str,
+    assignee: Option<&str>,
+    entry: &AuditEntry,
+) -> Result<bool, StoreError> {
+    let mut tx = client.transaction().map_err(db)?;
+    if !hold_incident(&mut tx, incident)? {
+        return Ok(false);
+    }
+    match assignee {
+        Some(name) => tx.execute(&*dollar(sql::PUT_ASSIGNEE), &[&incident, &name, &stamp(entry.time)]),
+        None => tx.execute(&*dollar(sql::CLEAR_ASSIGNEE), &[&incident]),
+    }
+    .map_err(db)?;
     append_audit(&mut tx, entry)?;
     tx.commit().map_err(db)?;
     Ok(true)

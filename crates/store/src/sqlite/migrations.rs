@@ -175,6 +175,8 @@ pub const MIGRATIONS: &[&str] = &[
     );",
     // 6: decision point notices, delivered by the sinks beside findings.
     crate::sql::NOTICES_MIGRATION,
+    // 7: who is on each incident.
+    crate::sql::ASSIGNEES_MIGRATION,
 ];
 
 /// The version a fully migrated database is at.

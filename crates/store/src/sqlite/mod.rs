@@ -237,6 +237,10 @@ impl Findings for Sqlite {
         triage::set_status(&mut self.conn, incident, status, audit)
     }
 
+    fn set_assignee(&mut self, incident: &str, assignee: Option<&str>, audit: &AuditEntry) -> Result<bool, StoreError> {
+        triage::set_assignee(&mut self.conn, incident, assignee, audit)
+    }
+
     fn add_comment(
         &mut self,
         incident: &str,

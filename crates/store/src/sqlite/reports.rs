@@ -85,14 +85,14 @@ pub(super) fn findings_for(conn: &Connection, incident: &str) -> Result<Vec<Find
     rows.map(|row| row.map_err(db).and_then(|(id, body)| parse(&id, &body))).collect()
 }
 
-type IncidentRow = (String, String, Option<String>, Option<String>);
+type IncidentRow = (String, String, Option<String>, Option<String>, Option<String>);
 
 fn incident_row(r: &Row<'_>) -> rusqlite::Result<IncidentRow> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }
 
-fn record((id, body, status, changed): IncidentRow) -> Result<IncidentRecord, StoreError> {
-    incident_record(parse(&id, &body)?, status, changed)
+fn record((id, body, status, changed, assignee): IncidentRow) -> Result<IncidentRecord, StoreError> {
+    incident_record(parse(&id, &body)?, status, changed, assignee)
 }
 
 pub(super) fn query_incidents(conn: &Connection, query: &Query) -> Result<Page<IncidentRecord>, StoreError> {

@@ -1,4 +1,4 @@
-//! What analysts do to incidents: status and comments, each with its audit entry in the
+//! What analysts do to incidents: status, assignee and comments, each with its audit entry in the
 //! same transaction, and the audit log.
 
 use super::db;
@@ -28,6 +28,26 @@ pub(super) fn set_status(
         return Ok(false);
     }
     tx.execute(sql::PUT_STATUS, params![incident, status.as_str(), stamp(entry.time)]).map_err(db)?;
+    append_audit(&tx, entry)?;
+    tx.commit().map_err(db)?;
+    Ok(true)
+}
+
+pub(super) fn set_assignee(
+    conn: &mut Connection,
+    incident: &str,
+    assignee: Option<&str>,
+    entry: &AuditEntry,
+) -> Result<bool, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+    if !incident_exists(&tx, incident)? {
+        return Ok(false);
+    }
+    match assignee {
+        Some(name) => tx.execute(sql::PUT_ASSIGNEE, params![incident, name, stamp(entry.time)]),
+        None => tx.execute(sql::CLEAR_ASSIGNEE, params![incident]),
+    }
+    .map_err(db)?;
     append_audit(&tx, entry)?;
     tx.commit().map_err(db)?;
     Ok(true)

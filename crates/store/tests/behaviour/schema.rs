@@ -5,7 +5,7 @@ use crate::support::{Backend, UNDO_MIGRATION_4};
 use model::{Event, Provider, Severity};
 use store::{Query, Status, Store, StoreError};
 
-const LATEST: i64 = 6;
+const LATEST: i64 = 7;
 
 pub fn a_new_database_is_migrated_to_the_latest_schema_once(db: &dyn Backend) {
     let store = db.store();

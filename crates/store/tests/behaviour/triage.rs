@@ -1,10 +1,10 @@
-//! What analysts do: status and comments on stored incidents, each with its audit entry in
+//! What analysts do: status, assignee and comments on stored incidents, each with its audit entry in
 //! the same transaction; status and comments outlive the incident's regrouping; the audit
 //! log reads newest first.
 
 use crate::support::Backend;
 use crate::support::fixtures::{at, audit, finding, incident};
-use store::{Detections, Status, Store};
+use store::{AssigneeFilter, Detections, Query, Status, Store};
 
 fn audit_seqs(store: &dyn Store, target: Option<&str>, offset: usize, limit: usize) -> (Vec<i64>, Option<usize>) {
     let page = store.audit_log(target, offset, limit).unwrap();
@@ -122,4 +122,67 @@ pub fn the_audit_log_reads_newest_first_pages_and_filters_by_target(db: &dyn Bac
 
     let entry = &store.audit_log(Some("b"), 0, 1).unwrap().items[0];
     assert_eq!(*entry, store::AuditEntry { seq: s4, ..audit("token.create", "b", 3) }, "read back as written");
+}
+
+pub fn an_assignee_is_set_and_cleared_only_on_stored_incidents_each_change_audited(db: &dyn Backend) {
+    let mut store = db.store();
+    upsert(store.as_mut(), &incident("inc_a", 70, 10, &[]));
+    assert_eq!(store.incident("inc_a").unwrap().unwrap().assignee, None, "no one until assigned");
+
+    assert!(!store.set_assignee("inc_none", Some("carol"), &audit("incident.assignee", "inc_none", 1)).unwrap());
+    assert!(store.audit_log(None, 0, 10).unwrap().items.is_empty(), "no audit entry for a refused change");
+
+    let assigned = audit("incident.assignee", "inc_a", 2);
+    assert!(store.set_assignee("inc_a", Some("carol"), &assigned).unwrap());
+    let record = store.incident("inc_a").unwrap().unwrap();
+    assert_eq!((record.assignee.as_deref(), record.status), (Some("carol"), Status::Open), "status untouched");
+    assert!(store.set_assignee("inc_a", Some("dave"), &audit("incident.assignee", "inc_a", 3)).unwrap());
+    assert_eq!(store.incident("inc_a").unwrap().unwrap().assignee.as_deref(), Some("dave"), "reassigned");
+
+    // Kept beside the incident: regrouped away and back, it is still assigned.
+    let drop = ["inc_a".to_string()];
+    store.apply_detections(&Detections { drop_incidents: &drop, ..Detections::default() }).unwrap();
+    upsert(store.as_mut(), &incident("inc_a", 80, 10, &[]));
+    assert_eq!(store.incident("inc_a").unwrap().unwrap().assignee.as_deref(), Some("dave"));
+
+    assert!(store.set_assignee("inc_a", None, &audit("incident.assignee", "inc_a", 4)).unwrap());
+    assert_eq!(store.incident("inc_a").unwrap().unwrap().assignee, None, "cleared");
+    let log = store.audit_log(Some("inc_a"), 0, 10).unwrap().items;
+    assert_eq!(log.len(), 3, "one entry per change");
+    assert_eq!(store::AuditEntry { seq: 0, ..log[2].clone() }, assigned, "oldest last");
+
+    // The audit entry fails to be written: the assignment goes with it.
+    db.fail_inserts_into("audit_log", "actor", "broken");
+    let broken = store::AuditEntry { actor: "broken".into(), ..audit("incident.assignee", "inc_a", 5) };
+    assert!(store.set_assignee("inc_a", Some("eve"), &broken).is_err());
+    assert_eq!(store.incident("inc_a").unwrap().unwrap().assignee, None);
+}
+
+pub fn the_queue_filters_by_assignee_or_unassigned(db: &dyn Backend) {
+    let mut store = db.store();
+    let incidents = [incident("inc_a", 90, 10, &[]), incident("inc_b", 80, 11, &[]), incident("inc_c", 70, 12, &[])];
+    store.save_report(&incidents, &[]).unwrap();
+    store.set_assignee("inc_a", Some("carol"), &audit("incident.assignee", "inc_a", 1)).unwrap();
+    store.set_assignee("inc_c", Some("carol"), &audit("incident.assignee", "inc_c", 2)).unwrap();
+    store.set_assignee("inc_b", Some("dave"), &audit("incident.assignee", "inc_b", 3)).unwrap();
+    store.set_assignee("inc_b", None, &audit("incident.assignee", "inc_b", 4)).unwrap();
+
+    let ids = |filter: AssigneeFilter| -> Vec<(String, Option<String>)> {
+        let query = Query { assignee: Some(filter), ..Query::default() };
+        store.query_incidents(&query).unwrap().items.into_iter().map(|r| (r.incident.id, r.assignee)).collect()
+    };
+    let carol = Some("carol".to_string());
+    assert_eq!(
+        ids(AssigneeFilter::Named("carol".into())),
+        [("inc_a".to_string(), carol.clone()), ("inc_c".to_string(), carol)]
+    );
+    assert_eq!(ids(AssigneeFilter::Named("Carol".into())), [], "names match exactly");
+    assert_eq!(ids(AssigneeFilter::Named("dave".into())), [], "a cleared assignment is gone");
+    assert_eq!(ids(AssigneeFilter::Unassigned), [("inc_b".to_string(), None)]);
+    let resolved_of_carol = Query {
+        assignee: Some(AssigneeFilter::Named("carol".into())),
+        status: Some(Status::Resolved),
+        ..Query::default()
+    };
+    assert!(store.query_incidents(&resolved_of_carol).unwrap().items.is_empty(), "filters combine");
 }
