@@ -55,8 +55,9 @@ pub enum Command {
 
     /// Ask the enrollment decision point whether a factor binding may happen.
     ///
-    /// With --server, the running service decides (with what it knows of the identity) and
-    /// files the decision; without, the policies decide locally on the --identity given.
+    /// By default the running service decides (at --server, http://127.0.0.1:8080 unless
+    /// FACTORWATCH_URL says otherwise, with what it knows of the identity) and files the
+    /// decision; with --local, the policies decide here on the --identity given.
     /// Exit status: 0 allow, 10 step_up, 11 require_approval, 12 deny, 2 error.
     Decide(DecideArgs),
 
@@ -164,8 +165,8 @@ pub enum RulesCommand {
         /// A folder of rules (read recursively) or one rule file.
         #[arg(value_name = "DIR")]
         dir: PathBuf,
-        /// Log files or folders, as `hunt` reads them.
-        #[arg(long, value_name = "PATH", required = true)]
+        /// Log files or folders, as `hunt` reads them (`--events okta/ cloudtrail/`).
+        #[arg(long, value_name = "PATH", required = true, num_args = 1..)]
         events: Vec<PathBuf>,
         /// Print JSON lines (one per match) instead of a table.
         #[arg(long)]
