@@ -37,7 +37,12 @@ fn every_runnable_command_in_the_readme_and_docs_does_what_the_doc_says() {
         failures.extend(report.failures);
     }
     assert!(ran >= 20, "only {ran} runnable commands found: the markers are gone?");
-    assert!(failures.is_empty(), "{} of {ran} documented commands failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {ran} documented commands failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 /// A page written for the test: the runner must catch what a stale doc would show.

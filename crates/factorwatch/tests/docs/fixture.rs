@@ -29,7 +29,11 @@ impl Fixture {
         let mut fixture = Fixture::empty();
         let shared = repo.join("../shared");
         let samples = std::env::var_os("FACTORWATCH_SAMPLES").map(PathBuf::from).unwrap_or(shared.join("samples"));
-        assert!(samples.is_dir(), "the docs' commands need the sample corpus at {} (set FACTORWATCH_SAMPLES)", samples.display());
+        assert!(
+            samples.is_dir(),
+            "the docs' commands need the sample corpus at {} (set FACTORWATCH_SAMPLES)",
+            samples.display()
+        );
         fixture.samples = Some(samples);
         let rules = shared.join("sigma/rules");
         assert!(rules.is_dir(), "the docs' Sigma commands need the SigmaHQ rules at {}", rules.display());
