@@ -1,5 +1,5 @@
 //! The folder the documented commands run in, laid out as the docs assume: a generated tenant
-//! (`acme-tenant`, also as `logs/` and as `okta/`, `entra/`, `cloudtrail/`), its config as
+//! (`logs/`, its sources also as `okta/`, `entra/`, `cloudtrail/`), its config as
 //! `factorwatch.toml`, the Sigma rules beside the repository, graph exports, and `factorwatch`
 //! on PATH as the built binary.
 
@@ -39,15 +39,14 @@ impl Fixture {
         assert!(rules.is_dir(), "the docs' Sigma commands need the SigmaHQ rules at {}", rules.display());
 
         let mut generate = Command::new(env!("CARGO_BIN_EXE_factorwatch"));
-        generate.args(["gen", "--out", "acme-tenant"]).current_dir(fixture.dir());
+        generate.args(["gen", "--out", "logs", "--events", "20000"]).current_dir(fixture.dir());
         fixture.environment(&mut generate);
         let out = generate.output().expect("factorwatch gen runs");
         assert!(out.status.success(), "gen failed: {}", String::from_utf8_lossy(&out.stderr));
 
         let dir = fixture.dir().to_path_buf();
         let link = |target: &Path, name: &str| std::os::unix::fs::symlink(target, dir.join(name)).unwrap();
-        let tenant = dir.join("acme-tenant");
-        link(&tenant, "logs");
+        let tenant = dir.join("logs");
         link(&tenant.join("okta"), "okta");
         link(&tenant.join("entra"), "entra");
         link(&tenant.join("aws"), "cloudtrail");
@@ -69,6 +68,9 @@ impl Fixture {
             ("aws_iam/account.json", "authorization-details.json"),
             ("msgraph/bundle.json", "entra-export.json"),
             ("okta/bundle.json", "okta-bundle.json"),
+            ("okta/factors-wrapped.json", "okta-factors.json"),
+            ("msgraph/methods-page.json", "graph-methods.json"),
+            ("aws_iam/mfa-devices.json", "iam-mfa.json"),
         ] {
             std::fs::copy(graph.join(from), dir.join(to)).unwrap_or_else(|e| panic!("{from}: {e}"));
         }
