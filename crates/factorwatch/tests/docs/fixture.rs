@@ -82,6 +82,13 @@ impl Fixture {
         &self.work
     }
 
+    /// Empties the data folder: each page starts as a new user would, with no database.
+    pub fn fresh_data_dir(&self) {
+        let data = self.root.path().join("data");
+        std::fs::remove_dir_all(&data).unwrap();
+        std::fs::create_dir_all(&data).unwrap();
+    }
+
     /// A file outside the working folder for the runner's own use.
     pub fn scratch(&self, name: &str) -> PathBuf {
         self.root.path().join("scratch").join(name)

@@ -32,6 +32,7 @@ pub fn run_file(fixture: &Fixture, file: &Path, base: &Path) -> Report {
     let name = file.strip_prefix(base).unwrap_or(file).display().to_string();
     let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
     let all = blocks(&text);
+    fixture.fresh_data_dir();
     let mut report = Report { commands: 0, failures: Vec::new() };
     for (index, block) in all.iter().enumerate() {
         if let Some(target) = block.attribute("file") {
@@ -61,7 +62,7 @@ pub fn run_file(fixture: &Fixture, file: &Path, base: &Path) -> Report {
                         "{at}: `{}` does not print the line the doc shows at {name}:{}: {missing}\n{}",
                         line.text,
                         shown.first_line,
-                        tail(&output)
+                        head(&output)
                     ));
                 }
             }
@@ -175,6 +176,10 @@ fn matches_shown(shown: &str, printed: &str) -> bool {
         }
     }
     elided || rest.is_empty()
+}
+
+fn head(output: &str) -> String {
+    output.lines().take(12).map(|line| format!("    | {line}")).collect::<Vec<_>>().join("\n")
 }
 
 fn tail(output: &str) -> String {
