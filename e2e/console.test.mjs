@@ -225,7 +225,7 @@ try {
     assert.ok(await page.locator("table.queue tbody tr.row").first().evaluate((r) => r.classList.contains("selected")));
     await page.keyboard.press("Enter");
     await page.waitForURL(new RegExp(`/console/incidents/${top}$`));
-    for (const heading of ["Timeline of the evidence", "Factors before and after", "Sign-in locations", "Blast radius", "Framework mappings", "Remediation plan", "Status and comments"]) {
+    for (const heading of ["Timeline of the evidence", "Factors before and after", "Sign-in locations", "Blast radius", "Framework mappings", "Remediation plan", "Status, assignee and comments"]) {
       assert.ok(await page.getByRole("heading", { name: heading }).isVisible(), `section ${heading}`);
     }
     await assertLabelled(page);

@@ -112,7 +112,7 @@ pub async fn page(State(app): State<AppState>, user: User, Path(id): Path<String
             }
             dt { "Window" } dd { (layout::time(inc.first)) " – " (layout::time(inc.last)) }
             dt { "Detectors" } dd { (inc.detectors.join(", ")) }
-            dt { "Summary" } dd { (inc.summary) }
+            dt { "Summary" } dd { (layout::summary(&inc.summary)) }
         }
         (timeline(&loaded.findings, &loaded.events))
         section aria-labelledby="h-factors" { h2 #h-factors { "Factors before and after" } (factors(view.as_ref(), inc.first)) }
@@ -220,7 +220,7 @@ fn timeline(findings: &[Finding], events: &[Event]) -> Markup {
             h2 #h-timeline { "Timeline of the evidence" }
             ul.findings {
                 @for f in findings {
-                    li { (layout::severity(f.severity)) " " strong { (f.detector) " " (f.name) } ": " (f.summary) }
+                    li { (layout::severity(f.severity)) " " strong { (f.detector) " " (f.name) } ": " (layout::summary(&f.summary)) }
                 }
             }
             @if items.is_empty() { (layout::empty("The findings rest on no event (a blind spot).")) }

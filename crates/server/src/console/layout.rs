@@ -55,6 +55,17 @@ pub fn severity(s: model::Severity) -> Markup {
     html! { span class={ "sev sev-" (s.as_str()) } { (s.as_str()) } }
 }
 
+/// A finding's or incident's summary with long machine ids (device fingerprints, factor ids)
+/// cut short, as the CLI's table does; the whole text stays in the tooltip and the evidence.
+pub fn summary(text: &str) -> Markup {
+    let short = detect::output::short_ids::shorten(text);
+    if short == text {
+        html! { (text) }
+    } else {
+        html! { span title=(text) { (short) } }
+    }
+}
+
 pub fn status(s: store::Status) -> Markup {
     html! { span class={ "status status-" (s.as_str()) } { (s.as_str().replace('_', " ")) } }
 }
@@ -97,4 +108,18 @@ pub fn notice(text: Option<&str>) -> Markup {
 /// An empty-state line.
 pub fn empty(text: &str) -> Markup {
     html! { p.empty { (text) } }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::summary;
+
+    #[test]
+    fn a_long_device_fingerprint_is_cut_in_the_summary_and_kept_whole_in_its_tooltip() {
+        let text = "factor bound from device 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b by alice@acme.com";
+        let shown = summary(text).into_string();
+        assert!(shown.contains("device 9f86d081… by alice@acme.com"), "{shown}");
+        assert!(shown.contains(&format!("title=\"{text}\"")), "{shown}");
+        assert_eq!(summary("alice@acme.com bound a TOTP").into_string(), "alice@acme.com bound a TOTP");
+    }
 }

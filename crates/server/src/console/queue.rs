@@ -128,7 +128,7 @@ fn rows_markup(items: &[IncidentRecord]) -> Markup {
                 }
                 td { (layout::time(i.first)) }
                 td { (i.detectors.join(", ")) }
-                td.summary { (i.summary) }
+                td.summary { (layout::summary(&i.summary)) }
             }
         }
     }
