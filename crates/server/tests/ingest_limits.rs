@@ -54,16 +54,14 @@ async fn a_body_past_max_body_bytes_is_refused_413_naming_the_setting() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_raised_max_body_bytes_takes_a_body_the_default_refuses() {
+async fn a_raised_max_body_bytes_takes_a_body_past_the_default() {
     let default = server::ServiceConfig::default().server.max_body_bytes;
     let body = okta_ndjson(default / (256 * 1024) + 4, 256 * 1024);
     assert!(body.len() > default && body.len() < 2 * default);
 
-    let server = TestServer::start(Backend::Sqlite, "").await;
-    let (status, answer) = server.ingest("okta", body.clone()).await;
-    assert_names_the_limit(status, &answer, default);
-    server.stop().await;
-
+    // Past the default the body is refused as the test above shows; it is not sent to a
+    // default server here, because the 413 arrives while the client is still writing 17 MiB,
+    // and the client then reports a broken pipe instead of the answer.
     let raised = TestServer::start(Backend::Sqlite, &format!("server.max_body_bytes = {}\n", 2 * default)).await;
     let (status, answer) = raised.ingest("okta", body).await;
     assert_eq!(status, 200, "{answer}");
