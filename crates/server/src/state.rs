@@ -84,6 +84,12 @@ impl Progress {
         u64::try_from(stored.saturating_sub(processed)).unwrap_or(0)
     }
 
+    /// Drains asked for that the worker has not finished: it is flushing, or about to.
+    pub fn drains_pending(&self) -> u64 {
+        let requested = self.drains_requested.load(Ordering::Acquire);
+        requested.saturating_sub(self.drains_done.load(Ordering::Acquire))
+    }
+
     pub fn note_stored(&self, seq: i64) {
         self.stored.fetch_max(seq, Ordering::AcqRel);
     }

@@ -76,6 +76,7 @@ pub async fn readyz(State(app): State<AppState>) -> Response {
 pub async fn metrics(State(app): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     app.authorize(&headers, Need::Metrics).await?;
     app.metrics.queue_depth.set(i64::try_from(app.progress.backlog()).unwrap_or(i64::MAX));
+    app.metrics.drains_pending.set(i64::try_from(app.progress.drains_pending()).unwrap_or(i64::MAX));
     let mut response = app.metrics.render().into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

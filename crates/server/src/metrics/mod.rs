@@ -72,6 +72,7 @@ pub struct Metrics {
     pub latency: Histogram,
     pub queue_depth: Gauge,
     pub buffered: Gauge,
+    pub drains_pending: Gauge,
     pub snapshots: Counter,
     pub decisions: Family<OutcomeLabels, Counter>,
     pub http_requests: Family<HttpLabels, Histogram>,
@@ -98,6 +99,7 @@ impl Metrics {
             latency: Histogram::new(exponential_buckets(0.001, 2.0, 18)),
             queue_depth: Gauge::default(),
             buffered: Gauge::default(),
+            drains_pending: Gauge::default(),
             snapshots: Counter::default(),
             decisions: Family::default(),
             http_requests: Family::new_with_constructor(http_histogram),
@@ -128,6 +130,11 @@ impl Metrics {
         );
         own.register("queue_depth", "Events stored and not yet through detection", m.queue_depth.clone());
         own.register("reorder_buffered", "Events held for out-of-order arrival", m.buffered.clone());
+        own.register(
+            "drains_pending",
+            "Drains asked for (POST /v1/admin/drain) that detection has not finished",
+            m.drains_pending.clone(),
+        );
         own.register("snapshots", "Detection snapshots saved", m.snapshots.clone());
         own.register("enrollment_decisions", "Enrollment decisions, by outcome", m.decisions.clone());
         own.register_collector(Box::new(sinks::SinkCollector { sinks }));
