@@ -63,24 +63,54 @@ fn path_problem(path: &Path) -> Option<String> {
     }
 }
 
-/// After reading: at least one record was of a provider's shape (an identity event or a
-/// record of a known shape that is not about identity). Otherwise the run read nothing
-/// and the error says from where and what the records were instead.
+/// After reading: every path given held at least one record of a provider's shape (an
+/// identity event or a record of a known shape that is not about identity). A path that held
+/// none fails the run even when the others held plenty: a folder of the wrong export beside
+/// the right one is a mistake, not a partial success. Each such path is named with what its
+/// records were instead.
 pub fn check_read(paths: &[PathBuf], tally: &Tally) -> Result<(), NothingRead> {
-    if tally.relevant > 0 || tally.not_relevant_total() > 0 {
-        return Ok(());
+    let reasons: Vec<String> = paths
+        .iter()
+        .filter(|path| recognized_under(path, tally) == 0)
+        .map(|path| format!("no provider's log record in `{}`{}", path.display(), what_was_there(path, tally)))
+        .collect();
+    if reasons.is_empty() { Ok(()) } else { Err(NothingRead { reasons }) }
+}
+
+/// The name the reader gives standard input.
+const STDIN: &str = "<stdin>";
+
+/// Whether the source `source` was read because `path` was given (the path itself, a file
+/// under the folder, or stdin for `-`).
+fn read_from(path: &Path, source: &str) -> bool {
+    if path.as_os_str() == "-" { source == STDIN } else { Path::new(source).starts_with(path) }
+}
+
+fn recognized_under(path: &Path, tally: &Tally) -> u64 {
+    tally.recognized_by_source.iter().filter(|(source, _)| read_from(path, source)).map(|(_, n)| n).sum()
+}
+
+/// ": no records at all", or how many records of `path` could not be read and why.
+fn what_was_there(path: &Path, tally: &Tally) -> String {
+    let problems: Vec<&ingest::Diagnostic> =
+        tally.diagnostics.iter().filter(|d| read_from(path, &d.at.source)).collect();
+    if problems.is_empty() {
+        return ": no records at all".into();
     }
-    let from = paths.iter().map(|p| format!("`{}`", p.display())).collect::<Vec<_>>().join(", ");
-    let mut reason = format!("no provider's log record in {from}");
-    if tally.problem_count() == 0 {
-        reason.push_str(": no records at all");
-    } else {
-        let kinds: Vec<String> = tally.problems_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
-        reason.push_str(&format!(": {} records could not be read ({})", tally.problem_count(), kinds.join(", ")));
-        let quoted: Vec<String> = tally.diagnostics.iter().take(QUOTED_PROBLEMS).map(|d| d.to_string()).collect();
-        reason.push_str(&format!(", e.g. {}", quoted.join("; ")));
+    let mut kinds = std::collections::BTreeMap::<&str, u64>::new();
+    for d in &problems {
+        *kinds.entry(d.error.kind()).or_default() += 1;
     }
-    Err(NothingRead { reasons: vec![reason] })
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let quoted: Vec<String> = problems.iter().take(QUOTED_PROBLEMS).map(|d| d.to_string()).collect();
+    // Past the listed limit problems are only counted in all, not per path.
+    let more = if tally.unlisted_problems() > 0 { " or more" } else { "" };
+    format!(
+        ": {}{more} records could not be read ({}), e.g. {}",
+        problems.len(),
+        kinds.join(", "),
+        quoted.join("; ")
+    )
 }
 
 #[cfg(test)]
@@ -113,7 +143,30 @@ mod tests {
         let err = check_read(&[PathBuf::from("junk.ndjson")], &tally).expect_err("nothing a provider writes");
         let text = err.to_string();
         assert!(text.contains("`junk.ndjson`") && text.contains("unknown_shape 2"), "{text}");
-        let (_, empty) = ingest::normalize_text("-", "", &ingest::Options::default());
+        let (_, empty) = ingest::normalize_text("<stdin>", "", &ingest::Options::default());
         assert!(check_read(&[PathBuf::from("-")], &empty).is_err());
+    }
+
+    #[test]
+    fn a_folder_of_junk_beside_a_good_file_is_named_and_the_good_file_is_not() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let good = dir.path().join("okta.ndjson");
+        let okta = r#"{"uuid":"u-1","published":"2026-01-05T10:00:00Z","eventType":"user.session.start","actor":{"id":"00u1","type":"User","alternateId":"a@acme.com"},"outcome":{"result":"SUCCESS"},"client":{"ipAddress":"198.51.100.1"}}"#;
+        std::fs::write(&good, format!("{okta}\n")).expect("write");
+        let junk = dir.path().join("exports");
+        std::fs::create_dir(&junk).expect("mkdir");
+        std::fs::write(junk.join("a.ndjson"), "{\"hello\":1}\nnot json\n").expect("write");
+        let paths = [good.clone(), junk.clone()];
+        let (inputs, problems) = ingest::expand_paths(&paths);
+        assert!(problems.is_empty());
+        let mut tally = ingest::Pipeline::new(ingest::Options::default()).run(inputs, &mut |_| {});
+        tally.prepend_problems(problems);
+        assert!(tally.relevant > 0, "the sample holds events");
+        let err = check_read(&paths, &tally).expect_err("the junk folder is a mistake");
+        assert_eq!(err.reasons.len(), 1, "{err}");
+        let reason = &err.reasons[0];
+        assert!(reason.contains(&format!("`{}`", junk.display())), "{reason}");
+        assert!(reason.contains("2 records could not be read") && reason.contains("not_json 1"), "{reason}");
+        assert!(check_read(&paths[..1], &tally).is_ok());
     }
 }

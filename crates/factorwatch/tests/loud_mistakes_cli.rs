@@ -71,6 +71,19 @@ fn hunt_names_the_missing_path_among_good_ones() {
 }
 
 #[test]
+fn hunt_and_normalize_name_a_folder_of_junk_beside_a_good_file() {
+    let m = mistakes();
+    let good = m.junk.parent().unwrap().join("good.ndjson");
+    std::fs::write(&good, format!("{SIGNIN}\n")).unwrap();
+    for command in ["hunt", "normalize"] {
+        let out = factorwatch(&[command, s(&good), s(&m.junk)]);
+        assert_nothing_read(&out, &m.junk, "no provider's log record");
+        let stderr = text(&out.stderr);
+        assert!(!stderr.contains(&format!("`{}`", good.display())), "the good file is not blamed: {stderr}");
+    }
+}
+
+#[test]
 fn normalize_fails_on_the_same_mistakes() {
     let m = mistakes();
     assert_nothing_read(&factorwatch(&["normalize", s(&m.missing)]), &m.missing, "does not exist");

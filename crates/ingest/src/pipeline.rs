@@ -51,10 +51,14 @@ impl Pipeline {
         let mut tally = Tally::default();
         for input in inputs {
             tally.sources += 1;
+            let before = tally.recognized();
+            let name = input.name();
             match SourceReader::open(input, &self.opts) {
                 Ok(mut source) => self.run_source(&mut source, observer, &mut tally, sink, hit_sink),
                 Err(problem) => tally.record_error(problem),
             }
+            let recognized = tally.recognized() - before;
+            *tally.recognized_by_source.entry(name).or_default() += recognized;
         }
         tally
     }

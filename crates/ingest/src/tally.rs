@@ -5,6 +5,7 @@
 use crate::error::Diagnostic;
 use model::{Category, Event, Provider, Text};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Problems kept with their source, line and reason; past this they are only counted, so a
 /// body of millions of bad lines costs counters, not millions of messages.
@@ -30,6 +31,9 @@ pub struct Tally {
     pub diagnostics: Vec<Diagnostic>,
     /// Every problem, listed or not, by kind (`not_json`, `future_time`, …).
     pub problems_by_kind: BTreeMap<&'static str, u64>,
+    /// Records of a provider's shape (identity events or not) per source opened, so that a
+    /// path holding none can be named even when other paths held plenty.
+    pub recognized_by_source: BTreeMap<Arc<str>, u64>,
 }
 
 impl Tally {
@@ -80,6 +84,11 @@ impl Tally {
         self.not_relevant.values().sum()
     }
 
+    /// Records of a provider's shape, identity events or not.
+    pub fn recognized(&self) -> u64 {
+        self.relevant + self.not_relevant_total()
+    }
+
     /// Events emitted, in all.
     pub fn event_total(&self) -> u64 {
         self.events.values().sum()
@@ -99,6 +108,9 @@ impl Tally {
         }
         for (k, n) in other.problems_by_kind {
             *self.problems_by_kind.entry(k).or_default() += n;
+        }
+        for (k, n) in other.recognized_by_source {
+            *self.recognized_by_source.entry(k).or_default() += n;
         }
         let room = LISTED_PROBLEMS.saturating_sub(self.diagnostics.len());
         self.diagnostics.extend(other.diagnostics.into_iter().take(room));
