@@ -15,6 +15,7 @@ use model::{Category, Event, Evidence, Finding, FindingIdentity, Outcome, Princi
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::cmp::Reverse;
+use std::collections::hash_map::Entry;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -50,6 +51,8 @@ pub struct Engine {
     /// (provider, tenant, lower-case login) → immutable id, for events that name an
     /// identity by login only (Google admin events name the user by `USER_EMAIL`).
     pub(crate) aliases: HashMap<(model::Provider, Text, Text), Text>,
+    /// The ids after the first seen with a login, for the rare login of several accounts.
+    pub(crate) alias_others: HashMap<(model::Provider, Text, Text), Vec<Text>>,
     /// Who can control what; grows with role grants and issued credentials seen in events.
     pub(crate) graph: graph::Graph,
     /// Tiers from the graph, per identity (none: not in the graph), until the graph changes.
@@ -93,6 +96,7 @@ impl Engine {
             sources: Default::default(),
             findings: Vec::new(),
             aliases: HashMap::new(),
+            alias_others: HashMap::new(),
             graph,
             graph_tiers: RefCell::new(HashMap::new()),
             observed: Default::default(),
@@ -295,9 +299,21 @@ impl Engine {
     fn learn_aliases(&mut self, event: &Event) {
         for p in [event.subject(), event.actor.as_ref()].into_iter().flatten() {
             if let (Some(id), Some(name)) = (&p.id, &p.name) {
-                self.aliases
-                    .entry((event.provider, event.tenant.clone(), name.to_ascii_lowercase()))
-                    .or_insert_with(|| id.clone());
+                let login = (event.provider, event.tenant.clone(), name.to_ascii_lowercase());
+                match self.aliases.entry(login) {
+                    Entry::Vacant(first) => {
+                        first.insert(id.clone());
+                    }
+                    // A second account under the same login (deleted and created again, a
+                    // guest and a member): remembered, so that a lookup by login says so.
+                    Entry::Occupied(first) if first.get() != id => {
+                        let others = self.alias_others.entry(first.key().clone()).or_default();
+                        if !others.contains(id) {
+                            others.push(id.clone());
+                        }
+                    }
+                    Entry::Occupied(_) => {}
+                }
             }
         }
     }

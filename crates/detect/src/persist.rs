@@ -105,6 +105,7 @@ pub(crate) struct Saved<'a> {
     graph: &'a graph::Graph,
     observed: &'a crate::observed_tier::ObservedTiers,
     egress: &'a crate::egress::Egress,
+    alias_others: Vec<(&'a AliasKey, &'a Vec<Text>)>,
 }
 
 #[derive(Deserialize)]
@@ -128,6 +129,9 @@ pub(crate) struct Loaded {
     /// Absent from version 3 snapshots and older: no network learned yet.
     #[serde(default)]
     egress: crate::egress::Egress,
+    /// Absent from version 4 snapshots and older: no login of several accounts known yet.
+    #[serde(default)]
+    alias_others: Vec<(AliasKey, Vec<Text>)>,
 }
 
 impl Engine {
@@ -142,6 +146,8 @@ impl Engine {
         checks.sort_unstable_by_key(|(id, _)| **id);
         let mut aliases: Vec<_> = self.aliases.iter().collect();
         aliases.sort_unstable();
+        let mut alias_others: Vec<_> = self.alias_others.iter().collect();
+        alias_others.sort_unstable();
         let mut finding_ids: Vec<&String> = self.finding_ids.iter().collect();
         finding_ids.sort_unstable();
         Saved {
@@ -160,6 +166,7 @@ impl Engine {
             graph: &self.graph,
             observed: &self.observed,
             egress: &self.egress,
+            alias_others,
         }
     }
 
@@ -180,6 +187,7 @@ impl Engine {
         engine.last = loaded.last;
         engine.observed = loaded.observed;
         engine.egress = loaded.egress;
+        engine.alias_others = loaded.alias_others.into_iter().collect();
         Ok(engine)
     }
 }

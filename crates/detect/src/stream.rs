@@ -20,10 +20,11 @@ use std::collections::BinaryHeap;
 
 /// The snapshot format this build writes (2: risky sign-ins keep typed reasons; 3: the
 /// privileged work each identity was seen doing, for observed tiers; 4: the networks seen in
-/// sign-ins, for learned egress, and travel findings held on them).
-pub const SNAPSHOT_VERSION: u32 = 4;
-/// The oldest snapshot format this build still reads: version 2 lacks the observed work and
-/// version 3 the networks seen, which start empty.
+/// sign-ins, for learned egress, and travel findings held on them; 5: every account seen under
+/// a login, not only the first).
+pub const SNAPSHOT_VERSION: u32 = 5;
+/// The oldest snapshot format this build still reads: version 2 lacks the observed work,
+/// version 3 the networks seen and version 4 the later accounts of a login, which start empty.
 pub const OLDEST_READABLE_VERSION: u32 = 2;
 /// Every snapshot starts with these bytes, then the version (u32, little-endian), then
 /// the state as JSON.

@@ -278,6 +278,35 @@ impl Engine {
         by_provider.into_values().collect()
     }
 
+    /// Every account `who` names in `provider`'s `tenant`: the one whose immutable id it is;
+    /// else every id seen with `who` as login, first seen first; else every identity whose
+    /// state carries it as name. More than one means the login is ambiguous: a caller that
+    /// acts on one (the decision point) must not pick for the user.
+    pub fn ids_named(&self, provider: Provider, tenant: &str, who: &str) -> Vec<Text> {
+        let key = IdentityKey { provider, tenant: Text::from(tenant), id: Text::from(who) };
+        if self.identities.contains_key(&key) {
+            return vec![key.id];
+        }
+        let login = (provider, Text::from(tenant), Text::from(who.to_ascii_lowercase()));
+        if let Some(first) = self.aliases.get(&login) {
+            let mut ids = vec![first.clone()];
+            ids.extend(self.alias_others.get(&login).into_iter().flatten().cloned());
+            return ids;
+        }
+        let mut ids: Vec<Text> = self
+            .identities
+            .iter()
+            .filter(|(k, s)| {
+                k.provider == provider
+                    && k.tenant == tenant
+                    && s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(who))
+            })
+            .map(|(k, _)| k.id.clone())
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
     /// The state of an identity named by id, by a login seen with its id, or by its name.
     fn find_state(&self, provider: Provider, tenant: &str, who: &str) -> Option<(&IdentityKey, &IdentityState)> {
         let key = IdentityKey { provider, tenant: Text::from(tenant), id: Text::from(who) };

@@ -416,6 +416,37 @@ fn a_late_event_is_flagged_counted_and_processed_out_of_order() {
 }
 
 #[test]
+fn a_login_of_two_accounts_names_both_across_a_snapshot_and_an_id_names_one() {
+    let mut stream = Stream::new(Engine::new(&Config::default()).unwrap(), std::time::Duration::from_secs(300));
+    let first = event("e1", at(10, 0), Category::SigninSuccess, "alice");
+    // Deleted and created again: the same login, another immutable id.
+    let mut again = event("e2", at(11, 0), Category::SigninSuccess, "alice");
+    again.actor = Principal::new(Some("00u-alice-2"), Some("alice@acme.com"), PrincipalKind::Human);
+    stream.push(1, first);
+    stream.push(2, again);
+    stream.drain(at(12, 0));
+    let named = |s: &Stream, who: &str| -> Vec<String> {
+        s.engine().ids_named(Provider::Okta, TENANT, who).iter().map(|t| t.to_string()).collect()
+    };
+    assert_eq!(named(&stream, "Alice@acme.com"), ["00u-alice", "00u-alice-2"], "first seen first");
+    assert_eq!(named(&stream, "00u-alice-2"), ["00u-alice-2"]);
+    assert_eq!(named(&stream, "bob@acme.com"), Vec::<String>::new());
+
+    let bytes = stream.snapshot().unwrap();
+    let back = Stream::restore(&Config::default(), &bytes).unwrap();
+    assert_eq!(named(&back, "alice@acme.com"), ["00u-alice", "00u-alice-2"]);
+
+    // A version 4 snapshot has no later accounts: it reads, knowing the first one.
+    let mut body: serde_json::Value = serde_json::from_slice(&bytes[8..]).unwrap();
+    body["engine"].as_object_mut().unwrap().remove("alias_others").expect("saved");
+    let mut older = bytes[..4].to_vec();
+    older.extend_from_slice(&4u32.to_le_bytes());
+    older.extend(serde_json::to_vec(&body).unwrap());
+    let old = Stream::restore(&Config::default(), &older).unwrap();
+    assert_eq!(named(&old, "alice@acme.com"), ["00u-alice"]);
+}
+
+#[test]
 fn drain_runs_only_the_checks_due_by_now() {
     // All factors reset: FW-006 fires when nothing is enrolled again within 24 h.
     let mut stream = Stream::new(Engine::new(&Config::default()).unwrap(), std::time::Duration::from_secs(300));

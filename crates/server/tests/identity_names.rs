@@ -101,3 +101,49 @@ async fn the_console_offers_the_accounts_a_login_names_instead_of_opening_one() 
     assert_eq!(identity.status(), 200);
     server.stop().await;
 }
+
+/// Okta's alice, deleted and created again under the same login: one provider, one tenant,
+/// two accounts.
+async fn alice_twice_in_okta() -> (TestServer, String) {
+    let server = TestServer::start(Backend::Sqlite, "").await;
+    let again = okta_sign_in().replace("\"n1\"", "\"n2\"").replace("00ualice", "00ualice2").replace("09:00", "10:00");
+    for body in [okta_sign_in(), again] {
+        let (status, report) = server.ingest("okta", body).await;
+        assert_eq!((status, &report["stored"]), (200, &Value::from(1)), "{report}");
+    }
+    server.drain().await;
+    let (status, answer) = get(&server, "/v1/identities/lookup?login=00ualice2").await;
+    assert_eq!(status, 200, "{answer}");
+    let tenant = answer["key"]["tenant"].as_str().unwrap().to_string();
+    (server, tenant)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_decision_point_refuses_a_login_of_two_accounts_and_names_both() {
+    let (server, tenant) = alice_twice_in_okta().await;
+    let request = |identity: &str| {
+        serde_json::json!({
+            "provider": "okta",
+            "tenant": tenant,
+            "identity": identity,
+            "factor": {"kind": "sms", "class": "possession_weak"},
+        })
+    };
+
+    let (status, answer) = server.post_json(Role::Ingest, "/v1/decisions/enrollment", request(LOGIN)).await;
+    assert_eq!(status, 409, "{answer}");
+    assert_eq!(answer["error"]["code"], "ambiguous");
+    let message = answer["error"]["message"].as_str().unwrap();
+    assert!(message.contains("00ualice ") && message.contains("00ualice2"), "{message}");
+
+    // Named by id, each account is decided on its own.
+    let (status, answer) = server.post_json(Role::Ingest, "/v1/decisions/enrollment", request("00ualice2")).await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(answer["identity"], "00ualice2", "{answer}");
+    assert_eq!(answer["identity_name"], LOGIN, "{answer}");
+
+    let (status, listed) = get(&server, &format!("/v1/identities/lookup?login={LOGIN}&provider=okta")).await;
+    assert_eq!(status, 409, "{listed}");
+    assert_eq!(listed["candidates"].as_array().unwrap().len(), 2, "{listed}");
+    server.stop().await;
+}

@@ -3,6 +3,7 @@
 //! the decision (and, for `require_approval`, a pending approval) in the ledger.
 
 use crate::api::approvals::approval_error;
+use crate::api::names::{Ambiguous, Candidate};
 use crate::api::{blocking, json_body};
 use crate::auth::{Caller, Need};
 use crate::error::ApiError;
@@ -55,6 +56,22 @@ pub fn decide(app: &AppState, request: &EnrollmentRequest, now: DateTime<Utc>) -
             return Err(ApiError::unavailable("detection state is still being restored", retry));
         };
         let engine = stream.engine();
+        let named = engine.ids_named(request.provider, &request.tenant, &request.identity);
+        if named.len() > 1 {
+            // A gate must not guess which account is meant: each may have another tier.
+            let candidates = named
+                .iter()
+                .map(|id| Candidate {
+                    provider: request.provider,
+                    tenant: request.tenant.clone(),
+                    id: id.to_string(),
+                    login: engine
+                        .identity(request.provider, &request.tenant, id)
+                        .and_then(|v| v.name.map(|n| n.to_string())),
+                })
+                .collect();
+            return Err(Ambiguous::new(&request.identity, candidates).into());
+        }
         let view = engine.identity(request.provider, &request.tenant, &request.identity);
         let canonical = view.as_ref().map(|v| v.key.id.clone());
         let name = view.as_ref().and_then(|v| v.name.as_ref()).map(|n| n.to_string());

@@ -148,6 +148,14 @@ impl Ambiguous {
     }
 }
 
+/// Where the answer cannot carry the list as data (the decision point, console forms), the
+/// message still names every account.
+impl From<Ambiguous> for ApiError {
+    fn from(a: Ambiguous) -> ApiError {
+        ApiError::new(StatusCode::CONFLICT, "ambiguous", a.message())
+    }
+}
+
 impl IntoResponse for Ambiguous {
     fn into_response(self) -> Response {
         let body = serde_json::json!({
