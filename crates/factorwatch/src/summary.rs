@@ -24,6 +24,13 @@ pub fn write(out: &mut dyn Write, tally: &Tally, elapsed: Duration, quiet: bool)
             problems,
             tally.duplicates,
         )?;
+        if tally.own_records > 0 {
+            writeln!(
+                out,
+                "skipped {} records of factorwatch's own files (a generated tenant's truth.json, a decision ledger)",
+                tally.own_records
+            )?;
+        }
         write_events(out, tally)?;
         write_not_relevant(out, tally)?;
     }

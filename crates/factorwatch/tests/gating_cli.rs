@@ -166,3 +166,15 @@ fn demo_on_a_tenant_folder_with_gating_on_uses_its_ledger_export_and_reads_it_as
     let fw012: Vec<&str> = stdout.lines().filter(|l| l.contains("FW-012")).collect();
     assert_eq!(fw012.len(), 1, "{stdout}");
 }
+
+#[test]
+fn hunting_the_whole_generated_folder_skips_its_answer_key_and_ledger_without_a_problem() {
+    let tmp = tempfile::tempdir().unwrap();
+    tenant(tmp.path());
+    let ledger_lines = std::fs::read_to_string(tmp.path().join("decisions.ndjson")).unwrap().lines().count();
+    let (_, stderr) = hunt(tmp.path(), &[]);
+    assert!(stderr.contains(" 0 problems"), "{stderr}");
+    // The ledger's lines and the one answer key.
+    let skipped = format!("skipped {} records of factorwatch's own files", ledger_lines + 1);
+    assert!(stderr.contains(&skipped), "{skipped} in: {stderr}");
+}

@@ -13,6 +13,7 @@ mod error;
 mod framing;
 pub mod json;
 mod observe;
+mod own;
 mod pipeline;
 mod reader;
 pub mod record;

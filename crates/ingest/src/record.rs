@@ -137,7 +137,11 @@ fn normalize_one<O: RecordObserver>(
         return;
     }
     let Some((shape, ci)) = shape::detect(rec) else {
-        tally.record_error(Diagnostic { at, error: RecordError::UnknownShape { keys: rec.key_list(8) } });
+        if crate::own::is_own_record(rec) {
+            tally.own_records += 1;
+        } else {
+            tally.record_error(Diagnostic { at, error: RecordError::UnknownShape { keys: rec.key_list(8) } });
+        }
         return;
     };
     let provider = shape.provider();

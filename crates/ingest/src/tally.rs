@@ -24,6 +24,9 @@ pub struct Tally {
     pub events: BTreeMap<(Provider, Category), u64>,
     /// Records of a known shape not about identity, per provider and action.
     pub not_relevant: BTreeMap<(Provider, Text), u64>,
+    /// Records of factorwatch's own files met among the logs (a generated tenant's answer key,
+    /// a decision ledger): skipped, not problems.
+    pub own_records: u64,
     /// Events dropped as duplicates of one already emitted (docs/events.md §0 de-duplication).
     pub duplicates: u64,
     /// The first [`LISTED_PROBLEMS`] records or sources that could not be read, in reading
@@ -100,6 +103,7 @@ impl Tally {
         self.records += other.records;
         self.relevant += other.relevant;
         self.duplicates += other.duplicates;
+        self.own_records += other.own_records;
         for (k, n) in other.events {
             *self.events.entry(k).or_default() += n;
         }
