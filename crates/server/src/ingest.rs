@@ -285,6 +285,10 @@ async fn read_records(
     let options = app.ingest_options.clone();
     let sigma = app.sigma.clone();
     let budget = app.decompression.clone();
+    let mut mac = match &signed {
+        Some(s) => Some(Hmac::<sha2::Sha256>::new_from_slice(s.secret).map_err(|e| ApiError::internal(e.to_string()))?),
+        None => None,
+    };
     let refusal = crate::body::Refusal::default();
     let (frames, wire) = crate::body::channel(&refusal);
     let refused = refusal.clone();
@@ -300,10 +304,6 @@ async fn read_records(
             }
         }
     });
-    let mut mac = match &signed {
-        Some(s) => Some(Hmac::<sha2::Sha256>::new_from_slice(s.secret).map_err(|e| ApiError::internal(e.to_string()))?),
-        None => None,
-    };
     let mut tap = |data: &[u8]| {
         if let Some(mac) = mac.as_mut() {
             mac.update(data);
