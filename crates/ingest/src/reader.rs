@@ -1,5 +1,5 @@
 //! Where bytes come from: files, directories (recursive), gzip (by magic bytes, not by
-//! name), stdin, or memory (request bodies). Each source yields raw records or one clear
+//! name), stdin, memory, or a caller's reader (a request body as it arrives). Each source yields raw records or one clear
 //! diagnostic per problem, never a panic.
 
 use crate::context::Options;
@@ -15,13 +15,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+/// How much of a source is read before its framing is judged (and its read buffer's size).
+const HEAD_BYTES: usize = 256 * 1024;
 /// How much of a source is inspected to tell binary data from text.
 const SNIFF_BYTES: usize = 8192;
 /// File name endings read when walking a directory.
 const LOG_EXTENSIONS: [&str; 5] = [".json", ".ndjson", ".jsonl", ".log", ".gz"];
 
 /// One source of records.
-#[derive(Debug)]
 pub enum Input {
     /// A file.
     Path(PathBuf),
@@ -34,6 +35,28 @@ pub enum Input {
         /// The raw bytes, possibly gzipped.
         bytes: Vec<u8>,
     },
+    /// Bytes read as they come (a request body streamed from the network), with the name
+    /// pointers use. Lines are read one by one; an array or document is held whole up to
+    /// `max_document_bytes`. A read error ends the source with a diagnostic.
+    Reader {
+        /// The source name in pointers and diagnostics.
+        name: String,
+        /// The raw bytes, possibly gzipped.
+        reader: Box<dyn Read + Send>,
+    },
+}
+
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Input::Path(path) => f.debug_tuple("Path").field(path).finish(),
+            Input::Stdin => f.write_str("Stdin"),
+            Input::Memory { name, bytes } => {
+                f.debug_struct("Memory").field("name", name).field("bytes", &bytes.len()).finish()
+            }
+            Input::Reader { name, .. } => f.debug_struct("Reader").field("name", name).finish_non_exhaustive(),
+        }
+    }
 }
 
 impl Input {
@@ -42,7 +65,7 @@ impl Input {
         match self {
             Input::Path(p) => Arc::from(p.to_string_lossy().as_ref()),
             Input::Stdin => Arc::from("<stdin>"),
-            Input::Memory { name, .. } => Arc::from(name.as_str()),
+            Input::Memory { name, .. } | Input::Reader { name, .. } => Arc::from(name.as_str()),
         }
     }
 }
@@ -93,6 +116,29 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `reader` with its first [`HEAD_BYTES`] (or all of it, if shorter) already read, so that
+/// the first `fill_buf` shows them all: a file gives that much in one read, but a network
+/// body may come a few bytes at a time, and framing is judged on the head.
+/// A failure after some bytes came is kept for the read that follows them, so that the
+/// records before it are still read.
+fn read_ahead(mut reader: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
+    let mut head = Vec::new();
+    match (&mut reader).take(HEAD_BYTES as u64).read_to_end(&mut head) {
+        Ok(_) => Ok(Box::new(io::Cursor::new(head).chain(reader))),
+        Err(e) if head.is_empty() => Err(e),
+        Err(e) => Ok(Box::new(io::Cursor::new(head).chain(Failed(Some(e))))),
+    }
+}
+
+/// A reader whose next read fails with the error it holds (and then ends).
+struct Failed(Option<io::Error>);
+
+impl Read for Failed {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        self.0.take().map_or(Ok(0), Err)
+    }
+}
+
 fn io_error(what: &'static str, source: io::Error) -> RecordError {
     RecordError::Io { what, source: source.into() }
 }
@@ -124,12 +170,16 @@ impl SourceReader {
             Input::Path(path) => Box::new(File::open(&path).map_err(|e| problem(io_error("cannot open", e)))?),
             Input::Stdin => Box::new(io::stdin()),
             Input::Memory { bytes, .. } => Box::new(io::Cursor::new(bytes)),
+            Input::Reader { reader, .. } => reader,
         };
-        let mut reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(256 * 1024, raw));
+        let raw = read_ahead(raw).map_err(|e| problem(io_error("read failed", e)))?;
+        let mut reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(HEAD_BYTES, raw));
         let head = reader.fill_buf().map_err(|e| problem(io_error("read failed", e)))?;
         let gzip = head.starts_with(&GZIP_MAGIC);
         if gzip {
-            reader = Box::new(BufReader::with_capacity(256 * 1024, MultiGzDecoder::new(reader)));
+            let decoded = read_ahead(Box::new(MultiGzDecoder::new(reader)))
+                .map_err(|e| problem(io_error("gzip data is corrupt", e)))?;
+            reader = Box::new(BufReader::with_capacity(HEAD_BYTES, decoded));
         }
         let head = reader
             .fill_buf()

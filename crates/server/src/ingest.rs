@@ -6,7 +6,7 @@ use crate::auth::{Caller, Need};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{FromRequestParts, MatchedPath, Path, State};
 use axum::http::HeaderMap;
 use hmac::{Hmac, KeyInit, Mac};
@@ -54,8 +54,7 @@ pub async fn provider(
             Provider::ALL.iter().map(|p| format!("`{}`", p.as_str())).collect::<Vec<_>>().join(", ")
         ))
     })?;
-    let body = read_body(&app, &headers, body).await?;
-    accept(&app, provider, "ingest", &headers, body).await.map(Json)
+    accept(&app, provider, "ingest", &headers, body, None).await.map(Json)
 }
 
 /// `GET /v1/hooks/okta`: Okta's one-time verification echoes the challenge header. The
@@ -74,8 +73,7 @@ pub async fn okta_events(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<IngestReport>, ApiError> {
-    let body = read_body(&app, &headers, body).await?;
-    accept(&app, Provider::Okta, "okta-hook", &headers, body).await.map(Json)
+    accept(&app, Provider::Okta, "okta-hook", &headers, body, None).await.map(Json)
 }
 
 /// Okta sends the Authorization header value it was configured with: the configured secret
@@ -100,13 +98,13 @@ pub async fn entra_records(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<IngestReport>, ApiError> {
-    let body = read_body(&app, &headers, body).await?;
-    accept(&app, Provider::Entra, "entra-event-hub", &headers, body).await.map(Json)
+    accept(&app, Provider::Entra, "entra-event-hub", &headers, body, None).await.map(Json)
 }
 
 /// `POST /v1/webhooks/{name}`: a configured sender that signs each body with HMAC-SHA256.
 /// [`admit`] checked that the name exists and a signature came; the signature itself covers
-/// the body, so it is checked once the body is read.
+/// the body, so it is computed as the body streams and checked once all of it has arrived,
+/// before anything is stored.
 pub async fn signed(
     State(app): State<AppState>,
     Path(name): Path<String>,
@@ -114,14 +112,8 @@ pub async fn signed(
     body: Body,
 ) -> Result<Json<IngestReport>, ApiError> {
     let (provider, header, secret, signature) = webhook_signature(&app, &name, &headers)?;
-    let body = read_body(&app, &headers, body).await?;
-    if !signature_matches(secret, &body, &signature) {
-        app.metrics.refuse("bad_signature");
-        return Err(ApiError::unauthorized(format!(
-            "the `{header}` signature does not match the body (expected `sha256=<hex HMAC-SHA256 of the raw body>`)"
-        )));
-    }
-    accept(&app, provider, &format!("webhook:{name}"), &headers, body).await.map(Json)
+    let signed = Signed { header, secret, signature };
+    accept(&app, provider, &format!("webhook:{name}"), &headers, body, Some(signed)).await.map(Json)
 }
 
 /// The configured webhook `name` and the signature its request carries, from headers alone.
@@ -139,14 +131,6 @@ fn webhook_signature<'a>(
         ApiError::unauthorized(format!("the `{header}` signature header is missing"))
     })?;
     Ok((*provider, header.as_str(), secret.as_slice(), signature.to_string()))
-}
-
-/// The body, read under `max_body_bytes` and `body_read_timeout`.
-async fn read_body(app: &AppState, headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
-    let server = &app.config.server;
-    crate::body::read(body, headers, server.max_body_bytes, server.body_read_timeout)
-        .await
-        .inspect_err(|e| app.metrics.refuse(e.code))
 }
 
 /// Admits an ingest request, in this order and before any body byte is read: the sender is
@@ -185,13 +169,18 @@ pub async fn admit(
     next.run(axum::extract::Request::from_parts(parts, body)).await
 }
 
-/// `sha256=<hex>` (or bare hex), compared in constant time.
-pub fn signature_matches(secret: &[u8], body: &[u8], signature: &str) -> bool {
+/// A MAC fed the whole body checked against `sha256=<hex>` (or bare hex), in constant time.
+fn mac_matches(mac: Hmac<sha2::Sha256>, signature: &str) -> bool {
     let hex_part = signature.trim().strip_prefix("sha256=").unwrap_or(signature.trim());
     let Ok(given) = hex::decode(hex_part) else { return false };
-    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(secret) else { return false };
-    mac.update(body);
     mac.verify_slice(&given).is_ok()
+}
+
+/// A signed webhook's signature header, its secret and the signature the request carries.
+struct Signed<'a> {
+    header: &'a str,
+    secret: &'a [u8],
+    signature: String,
 }
 
 /// Reads, checks and stores the events of one request; answers only once they are committed.
@@ -200,7 +189,8 @@ async fn accept(
     provider: Provider,
     endpoint: &str,
     headers: &HeaderMap,
-    body: Bytes,
+    body: Body,
+    signed: Option<Signed<'_>>,
 ) -> Result<IngestReport, ApiError> {
     let retry = app.config.server.retry_after_seconds;
     if app.progress.stopping.load(Ordering::Acquire) {
@@ -212,31 +202,9 @@ async fn accept(
         app.metrics.refuse("backlog");
         return Err(ApiError::too_many(format!("detection is {backlog} events behind; retry later"), retry));
     }
-    let gzip = headers
-        .get(axum::http::header::CONTENT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
-    let limit = app.config.server.max_decompressed_bytes;
     let request = app.requests.fetch_add(1, Ordering::Relaxed);
     let name = format!("{endpoint}#{request}");
-    // Times are judged against this request's clock (the pipeline reads it once).
-    let options = app.ingest_options.clone();
-    let sigma = app.sigma.clone();
-    let budget = app.decompression.clone();
-    let (events, hits, tally) = tokio::task::spawn_blocking(move || {
-        // The budget is held until the records are read, then given back.
-        let (bytes, _held) = crate::body::plain(body, gzip, limit, &budget, retry)?;
-        Ok::<_, ApiError>(match &sigma {
-            Some(rules) => ingest::normalize_bytes_observed(&name, bytes, &options, &rules.evaluator),
-            None => {
-                let (events, tally) = ingest::normalize_bytes(&name, bytes, &options);
-                (events, Vec::new(), tally)
-            }
-        })
-    })
-    .await
-    .map_err(|e| ApiError::internal(format!("reading the body failed: {e}")))?
-    .inspect_err(|e| app.metrics.refuse(e.code))?;
+    let (events, hits, tally) = read_records(app, name, headers, body, signed).await?;
 
     let (events, foreign): (Vec<Event>, Vec<Event>) = events.into_iter().partition(|e| e.provider == provider);
     let mut errors: Vec<String> = tally.diagnostics.iter().take(LISTED_ERRORS).map(|d| d.to_string()).collect();
@@ -296,9 +264,82 @@ async fn accept(
     })
 }
 
+/// The records of a body parsed as it arrives: the body's frames go to the pipeline on a
+/// blocking thread while they are read here, so the raw body is never held whole. Nothing
+/// is returned unless the whole body arrived within the limits (and, when signed, matches
+/// its signature): a refusal mid-body leaves nothing to store.
+async fn read_records(
+    app: &AppState,
+    name: String,
+    headers: &HeaderMap,
+    body: Body,
+    signed: Option<Signed<'_>>,
+) -> Result<(Vec<Event>, Vec<sigma::Hit>, ingest::Tally), ApiError> {
+    let server = &app.config.server;
+    let gzip = headers
+        .get(axum::http::header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
+    let (limit, retry) = (server.max_decompressed_bytes, server.retry_after_seconds);
+    // Times are judged against this request's clock (the pipeline reads it once).
+    let options = app.ingest_options.clone();
+    let sigma = app.sigma.clone();
+    let budget = app.decompression.clone();
+    let mut mac = match &signed {
+        Some(s) => Some(Hmac::<sha2::Sha256>::new_from_slice(s.secret).map_err(|e| ApiError::internal(e.to_string()))?),
+        None => None,
+    };
+    let refusal = crate::body::Refusal::default();
+    let (frames, wire) = crate::body::channel(&refusal);
+    let refused = refusal.clone();
+    let parsing = tokio::task::spawn_blocking(move || {
+        // The budget is held until the records are read, then given back.
+        let reader = crate::body::plain(wire, gzip, limit, &budget, retry, &refused);
+        let input = ingest::Input::Reader { name, reader };
+        match &sigma {
+            Some(rules) => ingest::normalize_input_observed(input, &options, &rules.evaluator),
+            None => {
+                let (events, tally) = ingest::normalize_input(input, &options);
+                (events, Vec::new(), tally)
+            }
+        }
+    });
+    let mut tap = |data: &[u8]| {
+        if let Some(mac) = mac.as_mut() {
+            mac.update(data);
+        }
+    };
+    let pumped =
+        crate::body::pump(body, headers, server.max_body_bytes, server.body_read_timeout, frames, &mut tap).await;
+    // The parser ends soon after a refusal (its reader fails); wait so that nothing outlives
+    // the request.
+    let parsed = parsing.await.map_err(|e| ApiError::internal(format!("reading the body failed: {e}")));
+    pumped.inspect_err(|e| app.metrics.refuse(e.code))?;
+    if let (Some(signed), Some(mac)) = (&signed, mac)
+        && !mac_matches(mac, &signed.signature)
+    {
+        app.metrics.refuse("bad_signature");
+        return Err(ApiError::unauthorized(format!(
+            "the `{}` signature does not match the body (expected `sha256=<hex HMAC-SHA256 of the raw body>`)",
+            signed.header
+        )));
+    }
+    if let Some(e) = refusal.take() {
+        app.metrics.refuse(e.code);
+        return Err(e);
+    }
+    parsed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn signature_matches(secret: &[u8], body: &[u8], signature: &str) -> bool {
+        let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(secret) else { return false };
+        mac.update(body);
+        mac_matches(mac, signature)
+    }
 
     #[test]
     fn a_signature_verifies_only_for_its_body_and_secret() {

@@ -120,8 +120,11 @@ pub mod fuzzing {
     /// An ingest body decoded exactly as the ingest routes decode it (gzip by header or magic
     /// bytes, at most `limit` bytes once decompressed); `None` when the service refuses it.
     pub fn decode_body(body: &[u8], gzip_header: bool, limit: u64) -> Option<Vec<u8>> {
+        use std::io::Read;
         let budget = crate::body::Budget::new(limit);
-        let body = axum::body::Bytes::copy_from_slice(body);
-        crate::body::plain(body, gzip_header, limit, &budget, 1).ok().map(|(bytes, _)| bytes)
+        let refusal = crate::body::Refusal::default();
+        let raw = std::io::Cursor::new(body.to_vec());
+        let mut out = Vec::new();
+        crate::body::plain(raw, gzip_header, limit, &budget, 1, &refusal).read_to_end(&mut out).ok().map(|_| out)
     }
 }

@@ -1,20 +1,26 @@
-//! Gzip bodies decompressed as a stream: the output grows in steps, each step reserved from a
-//! byte budget shared by every request (`decompression_budget_bytes`), and never past the
-//! request's own limit (`max_decompressed_bytes`). A bomb costs its limit, not twice it, and
-//! many bombs at once cost the budget, not the machine.
+//! Gzip bodies decompressed as a stream, as the parser reads them: never past the request's
+//! own limit (`max_decompressed_bytes`), and paid for, as the output grows, from a byte budget
+//! shared by every request (`decompression_budget_bytes`).
+//!
+//! Why the budget stays now that bodies stream: an NDJSON body is parsed line by line and no
+//! longer held, but a JSON array or document is still held whole (up to
+//! `max_document_bytes`, which the service sets to `max_decompressed_bytes`), and the reader
+//! only knows which after reading. So a request still pays for every decompressed byte, up to
+//! its limit, and gives it all back once its records are read: many bombs or big arrays at
+//! once cost the budget, not the machine. For NDJSON this over-counts; it never under-counts.
 
+use super::Refusal;
 use crate::error::ApiError;
 use axum::http::StatusCode;
-use std::io::Read;
+use flate2::read::MultiGzDecoder;
+use std::io::{self, BufReader, Read};
 use std::sync::Arc;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// The budget is counted in units of this many bytes (a semaphore's permits are `u32` per ask).
 const UNIT: u64 = 1024;
-/// Bytes decompressed per read.
-const READ_STEP: usize = 64 * 1024;
-/// The smallest growth of the output, so that small bodies take few reservations.
-const MIN_GROWTH: usize = 1 << 20;
+/// The smallest step the charge grows by, so that small bodies take few reservations.
+const MIN_GROWTH: u64 = 1 << 20;
 
 /// Decompressed bytes all requests may hold at once.
 #[derive(Debug, Clone)]
@@ -42,8 +48,8 @@ impl Budget {
     }
 
     /// Takes `bytes` more for `reservation`, or says the service is too busy.
-    fn reserve(&self, reservation: &mut Reservation, bytes: usize, retry_after: u64) -> Result<(), ApiError> {
-        let units = u32::try_from((bytes as u64).div_ceil(UNIT)).unwrap_or(u32::MAX);
+    fn reserve(&self, reservation: &mut Reservation, bytes: u64, retry_after: u64) -> Result<(), ApiError> {
+        let units = u32::try_from(bytes.div_ceil(UNIT)).unwrap_or(u32::MAX);
         let Ok(permit) = self.units.clone().try_acquire_many_owned(units) else {
             return Err(ApiError {
                 retry_after: Some(retry_after),
@@ -65,43 +71,69 @@ impl Budget {
     }
 }
 
-/// `body` gunzipped (all members) into at most `limit` bytes, the output's capacity reserved
-/// from `budget` as it grows: `413` past the limit, `503` past the budget, `400` when corrupt.
-pub fn decompress(
-    body: &[u8],
+/// A gzip stream (all members) gunzipped as it is read. Past `limit` bytes out it fails
+/// (`413`), past the budget it fails (`503`), on corrupt data it fails (`400`); the reason
+/// goes to the request's [`Refusal`]. The budget it took is given back when it is dropped.
+pub struct Inflate<R: Read> {
+    decoder: MultiGzDecoder<BufReader<R>>,
     limit: u64,
-    budget: &Budget,
+    out: u64,
+    charged: u64,
+    budget: Budget,
+    reservation: Reservation,
     retry_after: u64,
-) -> Result<(Vec<u8>, Reservation), ApiError> {
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    let mut reservation = Reservation::default();
-    let mut decoder = flate2::read::MultiGzDecoder::new(body);
-    let mut out: Vec<u8> = Vec::new();
-    let mut step = vec![0u8; READ_STEP];
-    loop {
-        let n = match decoder.read(&mut step) {
-            Ok(0) => break,
+    refusal: Refusal,
+}
+
+impl<R: Read> Inflate<R> {
+    /// Gunzips `gzip` within `limit` bytes and `budget`.
+    pub fn new(gzip: R, limit: u64, budget: &Budget, retry_after: u64, refusal: &Refusal) -> Inflate<R> {
+        Inflate {
+            decoder: MultiGzDecoder::new(BufReader::new(gzip)),
+            limit,
+            out: 0,
+            charged: 0,
+            budget: budget.clone(),
+            reservation: Reservation::default(),
+            retry_after,
+            refusal: refusal.clone(),
+        }
+    }
+
+    fn refuse(&self, error: ApiError) -> io::Error {
+        let message = error.message.clone();
+        self.refusal.set(error);
+        io::Error::other(message)
+    }
+}
+
+impl<R: Read> Read for Inflate<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = match self.decoder.read(buf) {
             Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(ApiError::bad_request(format!("the gzip body is corrupt: {e}"))),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Err(e),
+            // A refused wire already said why; otherwise the data itself is bad.
+            Err(e) => return Err(self.refuse(ApiError::bad_request(format!("the gzip body is corrupt: {e}")))),
         };
-        let len = out.len().saturating_add(n);
-        if len > limit {
-            return Err(ApiError::new(
+        self.out = self.out.saturating_add(n as u64);
+        if self.out > self.limit {
+            return Err(self.refuse(ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
-                format!("the body is larger than `max_decompressed_bytes` ({limit} bytes) once decompressed"),
-            ));
+                format!("the body is larger than `max_decompressed_bytes` ({} bytes) once decompressed", self.limit),
+            )));
         }
-        if len > out.capacity() {
-            // Doubling for few copies, but capped at the limit, and paid for before it is taken.
-            let target = out.capacity().saturating_mul(2).max(len).max(MIN_GROWTH).min(limit);
-            budget.reserve(&mut reservation, target - out.capacity(), retry_after)?;
-            out.reserve_exact(target - out.len());
+        if self.out > self.charged {
+            // Doubling for few reservations, but never past the limit, and paid before use.
+            let target = self.charged.saturating_mul(2).max(self.out).max(MIN_GROWTH).min(self.limit);
+            let more = target - self.charged;
+            if let Err(e) = self.budget.reserve(&mut self.reservation, more, self.retry_after) {
+                return Err(self.refuse(e));
+            }
+            self.charged = target;
         }
-        out.extend_from_slice(step.get(..n).unwrap_or_default());
+        Ok(n)
     }
-    Ok((out, reservation))
 }
 
 #[cfg(test)]
@@ -116,18 +148,26 @@ mod tests {
         enc.finish().unwrap()
     }
 
+    fn inflate(body: Vec<u8>, limit: u64, budget: &Budget, retry: u64) -> (Inflate<io::Cursor<Vec<u8>>>, Refusal) {
+        let refusal = Refusal::default();
+        (Inflate::new(io::Cursor::new(body), limit, budget, retry, &refusal), refusal)
+    }
+
     #[test]
     fn a_gzip_bomb_is_refused_at_the_limit_and_its_budget_returned() {
         let bomb = gzip(&vec![b' '; 8_000_000]);
         let budget = Budget::new(64 << 20);
-        let err = decompress(&bomb, 3_000_000, &budget, 1).unwrap_err();
-        assert_eq!(err.status, StatusCode::PAYLOAD_TOO_LARGE);
+        let (mut reader, refusal) = inflate(bomb.clone(), 3_000_000, &budget, 1);
+        assert!(io::copy(&mut reader, &mut io::sink()).is_err());
+        assert_eq!(refusal.take().unwrap().status, StatusCode::PAYLOAD_TOO_LARGE);
+        drop(reader);
         assert_eq!(budget.available_bytes(), 64 << 20);
-        let (out, held) = decompress(&bomb, 8_000_000, &budget, 1).unwrap();
-        assert_eq!(out.len(), 8_000_000);
-        assert!(out.capacity() <= 8_000_000, "grew past the limit: {}", out.capacity());
-        assert!(budget.available_bytes() <= (64 << 20) - 8_000_000);
-        drop(held);
+        let (mut reader, refusal) = inflate(bomb, 8_000_000, &budget, 1);
+        assert_eq!(io::copy(&mut reader, &mut io::sink()).unwrap(), 8_000_000);
+        assert!(refusal.take().is_none());
+        assert!(budget.available_bytes() <= (64 << 20) - 8_000_000, "the output was paid for");
+        assert!(budget.available_bytes() >= (64 << 20) - 8_000_000 - UNIT, "never more than the limit");
+        drop(reader);
         assert_eq!(budget.available_bytes(), 64 << 20);
     }
 
@@ -135,8 +175,11 @@ mod tests {
     fn past_the_shared_budget_a_request_is_told_to_retry() {
         let body = gzip(&vec![b'{'; 3_000_000]);
         let budget = Budget::new(4 << 20);
-        let (_first, _held) = decompress(&body, 8_000_000, &budget, 1).unwrap();
-        let err = decompress(&body, 8_000_000, &budget, 7).unwrap_err();
+        let (mut first, _) = inflate(body.clone(), 8_000_000, &budget, 1);
+        io::copy(&mut first, &mut io::sink()).unwrap();
+        let (mut second, refusal) = inflate(body, 8_000_000, &budget, 7);
+        assert!(io::copy(&mut second, &mut io::sink()).is_err());
+        let err = refusal.take().unwrap();
         assert_eq!(err.status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(err.retry_after, Some(7));
         assert!(err.message.contains("decompression_budget_bytes"), "{}", err.message);
@@ -147,7 +190,10 @@ mod tests {
         let mut body = gzip(b"{\"a\":1}\n");
         let mid = body.len() / 2;
         body.truncate(mid);
-        let err = decompress(&body, 1 << 20, &Budget::new(1 << 30), 1).unwrap_err();
+        let (mut reader, refusal) = inflate(body, 1 << 20, &Budget::new(1 << 30), 1);
+        assert!(io::copy(&mut reader, &mut io::sink()).is_err());
+        let err = refusal.take().unwrap();
         assert_eq!(err.status, StatusCode::BAD_REQUEST);
+        assert!(err.message.contains("gzip body is corrupt"), "{}", err.message);
     }
 }
