@@ -222,17 +222,12 @@ async fn accept(
     // Times are judged against this request's clock (the pipeline reads it once).
     let options = app.ingest_options.clone();
     let sigma = app.sigma.clone();
+    let keep_raw = app.config.server.keep_raw_records;
     let budget = app.decompression.clone();
-    let (events, hits, tally) = tokio::task::spawn_blocking(move || {
+    let crate::raw::Normalized { events, hits, raw, tally } = tokio::task::spawn_blocking(move || {
         // The budget is held until the records are read, then given back.
         let (bytes, _held) = crate::body::plain(body, gzip, limit, &budget, retry)?;
-        Ok::<_, ApiError>(match &sigma {
-            Some(rules) => ingest::normalize_bytes_observed(&name, bytes, &options, &rules.evaluator),
-            None => {
-                let (events, tally) = ingest::normalize_bytes(&name, bytes, &options);
-                (events, Vec::new(), tally)
-            }
-        })
+        Ok::<_, ApiError>(crate::raw::normalize(&name, bytes, &options, sigma.as_ref().map(|s| &s.evaluator), keep_raw))
     })
     .await
     .map_err(|e| ApiError::internal(format!("reading the body failed: {e}")))?
@@ -269,7 +264,7 @@ async fn accept(
     let (appended, last) = app
         .db
         .run(move |s| {
-            let appended = s.append_events(&events)?;
+            let appended = s.append_events_with_raw(&events, &raw.for_events(&events))?;
             Ok((appended, s.last_event_seq()?))
         })
         .await?;
