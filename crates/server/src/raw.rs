@@ -57,7 +57,7 @@ pub fn normalize(
     let (mut hits, mut raw) = (Vec::new(), HashMap::new());
     for item in seen {
         match item {
-            Seen::Rule(hit) => hits.push(hit),
+            Seen::Rule(hit) => hits.push(*hit),
             Seen::Raw(at, record) => {
                 raw.insert(at, record);
             }
@@ -73,7 +73,8 @@ struct Observer<'a> {
 }
 
 enum Seen {
-    Rule(sigma::Hit),
+    /// Boxed: a match is rare and large beside a record.
+    Rule(Box<sigma::Hit>),
     Raw(SourceRef, Arc<[u8]>),
 }
 
@@ -84,7 +85,7 @@ impl RecordObserver for Observer<'_> {
         if let Some(sigma) = self.sigma {
             let mut matched = Vec::new();
             sigma.observe(shape, rec, at, events, &mut matched);
-            hits.extend(matched.into_iter().map(Seen::Rule));
+            hits.extend(matched.into_iter().map(|hit| Seen::Rule(Box::new(hit))));
         }
         // A record that made no event is never shown: keep nothing for it.
         if !self.keep_raw || events.is_empty() {
