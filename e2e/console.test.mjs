@@ -242,6 +242,11 @@ try {
     await first.focus();
     await page.keyboard.press("Enter");
     assert.match(await page.locator("details.event pre.json").first().textContent(), /"provider"/);
+    // Beside the normalized event, the provider's own record as it was posted, pretty-printed.
+    const record = page.locator("details.event .raw-record").first();
+    assert.ok(await record.getByRole("heading", { name: "Provider record" }).isVisible(), "the raw record's heading");
+    const raw = JSON.parse(await record.locator("pre.json").textContent());
+    assert.ok(raw && typeof raw === "object" && Object.keys(raw).length > 1, "the record is the provider's JSON");
     await page.locator("details.event").first().scrollIntoViewIfNeeded();
     await shot(page, "incident-evidence");
   });

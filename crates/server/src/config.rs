@@ -192,6 +192,9 @@ pub struct ServerConfig {
     /// step for this long (it is stuck).
     #[serde(with = "humantime_serde")]
     pub detection_stuck_after: Duration,
+    /// Keep each stored event's raw provider record beside it, for the console and
+    /// `?evidence=raw` (docs/serve.md "Raw provider records"). Off: none is kept.
+    pub keep_raw_records: bool,
     /// `[server.oidc]`: console sign-in through the team's OpenID provider.
     pub oidc: Option<crate::oidc::OidcSettings>,
 }
@@ -227,6 +230,7 @@ impl Default for ServerConfig {
             future_tolerance: Duration::from_secs(24 * 3600),
             max_sessions_per_user: 10,
             detection_stuck_after: Duration::from_secs(120),
+            keep_raw_records: true,
             oidc: None,
         }
     }

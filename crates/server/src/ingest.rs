@@ -204,7 +204,7 @@ async fn accept(
     }
     let request = app.requests.fetch_add(1, Ordering::Relaxed);
     let name = format!("{endpoint}#{request}");
-    let (events, hits, tally) = read_records(app, name, headers, body, signed).await?;
+    let crate::raw::Normalized { events, hits, raw, tally } = read_records(app, name, headers, body, signed).await?;
 
     let (events, foreign): (Vec<Event>, Vec<Event>) = events.into_iter().partition(|e| e.provider == provider);
     let mut errors: Vec<String> = tally.diagnostics.iter().take(LISTED_ERRORS).map(|d| d.to_string()).collect();
@@ -237,7 +237,7 @@ async fn accept(
     let (appended, last) = app
         .db
         .run(move |s| {
-            let appended = s.append_events(&events)?;
+            let appended = s.append_events_with_raw(&events, &raw.for_events(&events))?;
             Ok((appended, s.last_event_seq()?))
         })
         .await?;
@@ -274,7 +274,7 @@ async fn read_records(
     headers: &HeaderMap,
     body: Body,
     signed: Option<Signed<'_>>,
-) -> Result<(Vec<Event>, Vec<sigma::Hit>, ingest::Tally), ApiError> {
+) -> Result<crate::raw::Normalized, ApiError> {
     let server = &app.config.server;
     let gzip = headers
         .get(axum::http::header::CONTENT_ENCODING)
@@ -284,6 +284,7 @@ async fn read_records(
     // Times are judged against this request's clock (the pipeline reads it once).
     let options = app.ingest_options.clone();
     let sigma = app.sigma.clone();
+    let keep_raw = server.keep_raw_records;
     let budget = app.decompression.clone();
     let mut mac = match &signed {
         Some(s) => Some(Hmac::<sha2::Sha256>::new_from_slice(s.secret).map_err(|e| ApiError::internal(e.to_string()))?),
@@ -296,13 +297,7 @@ async fn read_records(
         // The budget is held until the records are read, then given back.
         let reader = crate::body::plain(wire, gzip, limit, &budget, retry, &refused);
         let input = ingest::Input::Reader { name, reader };
-        match &sigma {
-            Some(rules) => ingest::normalize_input_observed(input, &options, &rules.evaluator),
-            None => {
-                let (events, tally) = ingest::normalize_input(input, &options);
-                (events, Vec::new(), tally)
-            }
-        }
+        crate::raw::normalize(input, &options, sigma.as_ref().map(|s| &s.evaluator), keep_raw)
     });
     let mut tap = |data: &[u8]| {
         if let Some(mac) = mac.as_mut() {

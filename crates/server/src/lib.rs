@@ -26,6 +26,7 @@ mod ingest; // the ingestion endpoints
 mod listener; // the accept loop: connection limit, header timeout, TLS, graceful stop
 mod metrics; // Prometheus metrics
 mod openapi; // the OpenAPI document
+mod raw; // providers' raw records kept at ingest, packed for the store
 mod secrets; // secrets read from the environment or files
 mod sigma; // Sigma rules matched at ingest, their findings handed to the worker
 mod snapshot; // the detection snapshot's encoding

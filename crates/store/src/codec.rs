@@ -3,7 +3,7 @@
 
 use crate::StoreError;
 use chrono::{DateTime, SecondsFormat, Utc};
-use model::{Event, Severity};
+use model::{Event, Evidence, Severity};
 
 /// Times as fixed-width RFC 3339 text, so that text order is time order.
 pub(crate) fn stamp(t: DateTime<Utc>) -> String {
@@ -44,6 +44,19 @@ impl<'a> EventKey<'a> {
             time: stamp(event.time),
             category: event.category.as_str(),
         }
+    }
+}
+
+/// The key of the evidence event `evidence` of an identity in `tenant` (evidence names no
+/// tenant: a finding's events are its identity's).
+pub(crate) fn evidence_key<'a>(tenant: &'a str, evidence: &'a Evidence) -> EventKey<'a> {
+    EventKey {
+        provider: evidence.provider.as_str(),
+        tenant,
+        id: evidence.event_id.as_str(),
+        action: evidence.action.as_str(),
+        time: stamp(evidence.time),
+        category: evidence.category.as_str(),
     }
 }
 

@@ -14,6 +14,7 @@ mod paths;
 mod postgres;
 pub mod private;
 mod queries;
+pub mod raw;
 mod records;
 mod roles;
 mod rows;

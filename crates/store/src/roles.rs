@@ -7,7 +7,7 @@ use crate::records::{
 };
 use crate::{Appended, Saved, StoreError};
 use chrono::{DateTime, Utc};
-use model::{Event, Finding, Incident, Provider};
+use model::{Event, Evidence, Finding, Incident, Provider};
 
 /// Events as they arrived: appended once, read back for replay, counted, and looked up.
 pub trait Events {
@@ -15,7 +15,18 @@ pub trait Events {
     /// are committed. An event is identified by (provider, tenant, provider event id,
     /// action, time, category); one already stored is counted as a duplicate and left as
     /// it was. Each new event gets the next sequence number.
-    fn append_events(&mut self, events: &[Event]) -> Result<Appended, StoreError>;
+    fn append_events(&mut self, events: &[Event]) -> Result<Appended, StoreError> {
+        self.append_events_with_raw(events, &[])
+    }
+
+    /// [`Events::append_events`], each event stored with `raw[i]`, the provider record it
+    /// was made from packed by [`crate::raw::pack`] (`None`, or past the end of `raw`: no
+    /// record kept). A duplicate event is left as it was, its record with it.
+    fn append_events_with_raw(&mut self, events: &[Event], raw: &[Option<&[u8]>]) -> Result<Appended, StoreError>;
+
+    /// The provider record kept for the evidence event `evidence` of an identity in
+    /// `tenant`: `None` when the event is not stored or its record was not kept.
+    fn raw_record(&self, tenant: &str, evidence: &Evidence) -> Result<Option<String>, StoreError>;
 
     /// Up to `limit` stored events with a sequence number above `seq`, in sequence order:
     /// for replay after a restart (`events_after(0, n)` reads from the first).

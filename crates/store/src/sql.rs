@@ -31,10 +31,13 @@ pub(crate) const RECORD_VERSION: &str = "INSERT INTO schema_version (version, ap
 // --- events ---
 
 pub(crate) const INSERT_EVENT: &str =
-    "INSERT INTO events (provider, tenant, event_id, action, time, category, subject_id, subject_name, body)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+    "INSERT INTO events (provider, tenant, event_id, action, time, category, subject_id, subject_name, body, raw)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
      ON CONFLICT (provider, tenant, event_id, action, time, category) DO NOTHING";
 pub(crate) const EVENTS_AFTER: &str = "SELECT seq, body FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+/// The packed raw record of the event with this key (NULL when none was kept).
+pub(crate) const RAW_RECORD: &str = "SELECT seq, raw FROM events
+     WHERE provider = ?1 AND tenant = ?2 AND event_id = ?3 AND action = ?4 AND time = ?5 AND category = ?6";
 pub(crate) const LAST_EVENT_SEQ: &str = "SELECT COALESCE(MAX(seq), 0) FROM events";
 
 // --- incidents and findings ---

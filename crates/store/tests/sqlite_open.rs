@@ -9,7 +9,7 @@ fn opening_creates_the_folder_of_a_new_database() {
     let path = dir.path().join("nested").join("factorwatch.db");
     let store = Sqlite::open(&path).unwrap();
     assert!(path.exists());
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), 8);
 }
 
 #[test]

@@ -64,4 +64,8 @@ on_both_backends!(
     a_decision_with_its_approval_and_audit_is_written_all_or_nothing,
     a_notice_is_stored_with_its_approval_and_queued_for_the_sinks_it_names,
     a_notice_and_its_approval_change_are_written_all_or_nothing,
+    raw_records_round_trip_with_their_events,
+    a_duplicate_post_keeps_the_first_raw_record_once,
+    events_appended_without_raw_records_store_none,
+    a_raw_record_that_does_not_inflate_is_refused_as_corrupt,
 );

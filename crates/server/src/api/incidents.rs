@@ -2,6 +2,7 @@
 //! findings and comments, status changes, assignments and comments (each written to the
 //! audit log).
 
+use crate::api::evidence::{EvidenceParams, with_raw};
 use crate::api::query::ListParams;
 use crate::api::{json_body, query_params};
 use crate::auth::{Caller, Need};
@@ -39,18 +40,23 @@ pub async fn get(
     State(app): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<IncidentDetail>, ApiError> {
+    params: Result<Query<EvidenceParams>, QueryRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
     app.authorize(&headers, Need::Read).await?;
+    let raw = query_params(params)?.raw()?;
     let lookup = id.clone();
     let found = app
         .db
         .run(move |s| {
             let Some(record) = s.incident(&lookup)? else { return Ok(None) };
-            Ok(Some(IncidentDetail {
-                finding_details: s.findings_for(&lookup)?,
-                comments: s.comments(&lookup)?,
-                record,
-            }))
+            let detail =
+                IncidentDetail { finding_details: s.findings_for(&lookup)?, comments: s.comments(&lookup)?, record };
+            let mut value = serde_json::to_value(&detail).map_err(store::StoreError::Encode)?;
+            if raw {
+                let findings: Result<Vec<_>, _> = detail.finding_details.iter().map(|f| with_raw(&*s, f)).collect();
+                value["finding_details"] = serde_json::Value::Array(findings?);
+            }
+            Ok(Some(value))
         })
         .await?;
     found.map(Json).ok_or_else(|| ApiError::not_found(format!("no incident `{id}`")))
@@ -179,9 +185,22 @@ pub async fn finding(
     State(app): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<Finding>, ApiError> {
+    params: Result<Query<EvidenceParams>, QueryRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
     app.authorize(&headers, Need::Read).await?;
+    let raw = query_params(params)?.raw()?;
     let lookup = id.clone();
-    let found = app.db.run(move |s| s.finding(&lookup)).await?;
+    let found = app
+        .db
+        .run(move |s| {
+            let Some(finding) = s.finding(&lookup)? else { return Ok(None) };
+            let value = if raw {
+                with_raw(&*s, &finding)?
+            } else {
+                serde_json::to_value(&finding).map_err(store::StoreError::Encode)?
+            };
+            Ok(Some(value))
+        })
+        .await?;
     found.map(Json).ok_or_else(|| ApiError::not_found(format!("no finding `{id}`")))
 }

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod approvals;
 pub mod decisions;
+pub mod evidence;
 pub mod identities;
 pub mod incidents;
 pub mod names;

@@ -29,8 +29,13 @@ struct Loaded {
     comments: Vec<Comment>,
     audit: Vec<AuditEntry>,
     events: Vec<Event>,
+    /// The providers' records kept for the evidence, by (time, provider event id).
+    raw: RawByEvidence,
     signins: Vec<Event>,
 }
+
+/// Raw provider records by the (time, provider event id) the timeline keys evidence by.
+type RawByEvidence = BTreeMap<(DateTime<Utc>, String), String>;
 
 async fn load(app: &AppState, id: String) -> Result<Option<Loaded>, store::StoreError> {
     app.db
@@ -42,6 +47,15 @@ async fn load(app: &AppState, id: String) -> Result<Option<Loaded>, store::Store
             for f in &findings {
                 for e in &f.evidence {
                     wanted.entry(e.provider).or_default().insert(e.event_id.to_string());
+                }
+            }
+            let mut raw = RawByEvidence::new();
+            for e in findings.iter().flat_map(|f| &f.evidence) {
+                let key = (e.time, e.event_id.to_string());
+                if !raw.contains_key(&key)
+                    && let Some(record) = s.raw_record(&ident.tenant, e)?
+                {
+                    raw.insert(key, record);
                 }
             }
             let mut events = Vec::new();
@@ -69,6 +83,7 @@ async fn load(app: &AppState, id: String) -> Result<Option<Loaded>, store::Store
                 record,
                 findings,
                 events,
+                raw,
                 signins,
             }))
         })
@@ -114,7 +129,7 @@ pub async fn page(State(app): State<AppState>, user: User, Path(id): Path<String
             dt { "Detectors" } dd { (inc.detectors.join(", ")) }
             dt { "Summary" } dd { (layout::summary(&inc.summary)) }
         }
-        (timeline(&loaded.findings, &loaded.events))
+        (timeline(&loaded.findings, &loaded.events, &loaded.raw))
         section aria-labelledby="h-factors" { h2 #h-factors { "Factors before and after" } (factors(view.as_ref(), inc.first)) }
         section aria-labelledby="h-signins" {
             h2 #h-signins { "Sign-in locations" }
@@ -202,7 +217,7 @@ fn assignee_form(incident: &str, user: &User) -> Markup {
 /// One piece of evidence and the detectors whose findings cite it.
 type Cited<'a> = (&'a model::Evidence, Vec<&'a str>);
 
-fn timeline(findings: &[Finding], events: &[Event]) -> Markup {
+fn timeline(findings: &[Finding], events: &[Event], raw: &RawByEvidence) -> Markup {
     let by_id: BTreeMap<&str, &Event> = events.iter().map(|e| (e.id.as_str(), e)).collect();
     // One entry per event, in time order, naming every detector whose finding cites it (two
     // findings of one incident often rest on the same event).
@@ -229,13 +244,33 @@ fn timeline(findings: &[Finding], events: &[Event]) -> Markup {
                     summary {
                         (layout::time(*time)) " · " (e.category.as_str()) " · " code { (e.action) } " · " span.muted { (detectors.join(", ")) " · " (e.source) }
                     }
-                    @match by_id.get(e.event_id.as_str()) {
-                        Some(event) => (layout::json(event)),
-                        None => p.muted { "The stored event " code { (e.event_id) } " is not in this store (the finding came from a hunt)." },
+                    div.evidence-pair {
+                        div {
+                            h3 { "Normalized event" }
+                            @match by_id.get(e.event_id.as_str()) {
+                                Some(event) => (layout::json(event)),
+                                None => p.muted { "The stored event " code { (e.event_id) } " is not in this store (the finding came from a hunt)." },
+                            }
+                        }
+                        div.raw-record {
+                            h3 { "Provider record" }
+                            @match raw.get(&(*time, e.event_id.to_string())) {
+                                Some(record) => (raw_record(record)),
+                                None => p.muted { "No provider record was kept for this event (stored before raw records were kept, with " code { "keep_raw_records = false" } ", or the finding came from a hunt)." },
+                            }
+                        }
                     }
                 }
             }
         }
+    }
+}
+
+/// A kept record pretty-printed; one that is not JSON (never written so) is shown as text.
+fn raw_record(record: &str) -> Markup {
+    match serde_json::from_str::<Value>(record) {
+        Ok(value) => layout::json(&value),
+        Err(_) => html! { pre.json { code { (record) } } },
     }
 }
 

@@ -2,17 +2,17 @@
 //! replay, counted per source, and looked up by the identity they are about.
 
 use super::{bind, db, from_value, limit_of, to_value};
-use crate::codec::{EventKey, seq_id, subject_of};
+use crate::codec::{EventKey, evidence_key, seq_id, subject_of};
 use crate::queries::{self, Side};
 use crate::records::SourceStat;
 use crate::rows::source_stat;
 use crate::sql::{self, dollar};
 use crate::{Appended, StoreError};
 use chrono::{DateTime, Utc};
-use model::{Event, Provider};
+use model::{Event, Evidence, Provider};
 use postgres::{Client, Row};
 
-pub(super) fn append(client: &mut Client, events: &[Event]) -> Result<Appended, StoreError> {
+pub(super) fn append(client: &mut Client, events: &[Event], raw: &[Option<&[u8]>]) -> Result<Appended, StoreError> {
     let mut tx = client.transaction().map_err(db)?;
     // One appender at a time (readers go on): sequence numbers are taken at insert, so
     // without this a later number could commit before an earlier one, and a reader
@@ -20,8 +20,9 @@ pub(super) fn append(client: &mut Client, events: &[Event]) -> Result<Appended, 
     tx.batch_execute("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE").map_err(db)?;
     let put = tx.prepare(&dollar(sql::INSERT_EVENT)).map_err(db)?;
     let mut stored = 0u64;
-    for event in events {
+    for (i, event) in events.iter().enumerate() {
         let k = EventKey::of(event);
+        let record = raw.get(i).copied().flatten();
         let (subject_id, subject_name) = subject_of(event);
         stored += tx
             .execute(
@@ -36,6 +37,7 @@ pub(super) fn append(client: &mut Client, events: &[Event]) -> Result<Appended, 
                     &subject_id,
                     &subject_name,
                     &to_value(event)?,
+                    &record,
                 ],
             )
             .map_err(db)?;
@@ -111,4 +113,15 @@ pub(super) fn by_ids(client: &mut Client, provider: Provider, ids: &[&str]) -> R
     let select = queries::events_by_ids(provider, ids);
     let rows = client.query(&*dollar(&select.sql), &bind(&select.params)).map_err(db)?;
     rows.iter().map(|row| event(row).map(|(_, e)| e)).collect()
+}
+
+pub(super) fn raw_record(client: &mut Client, tenant: &str, evidence: &Evidence) -> Result<Option<String>, StoreError> {
+    let k = evidence_key(tenant, evidence);
+    let row = client
+        .query_opt(&*dollar(sql::RAW_RECORD), &[&k.provider, &k.tenant, &k.id, &k.action, &k.time, &k.category])
+        .map_err(db)?;
+    let Some(row) = row else { return Ok(None) };
+    let seq: i64 = row.try_get(0).map_err(db)?;
+    let packed: Option<Vec<u8>> = row.try_get(1).map_err(db)?;
+    packed.map(|p| crate::raw::unpack(&seq_id(seq), &p)).transpose()
 }

@@ -182,6 +182,10 @@ pub const MIGRATIONS: &[&str] = &[
     crate::sql::NOTICES_MIGRATION,
     // 7: who is on each incident.
     crate::sql::ASSIGNEES_MIGRATION,
+    // 8: each event's raw provider record, deflated (`crate::raw`); NULL when none was kept
+    // (events from before, or `keep_raw_records = false`). A column rather than a table:
+    // written by the same insert, it is stored once per stored event and goes with it.
+    "ALTER TABLE events ADD COLUMN raw BYTEA;",
 ];
 
 /// The version a fully migrated database is at.

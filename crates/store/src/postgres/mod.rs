@@ -24,7 +24,7 @@ use crate::sql::{self, dollar};
 use crate::{Appended, Saved, StoreError};
 use chrono::{DateTime, Utc};
 use migrations::{MIGRATIONS, latest};
-use model::{Event, Finding, Incident, Provider};
+use model::{Event, Evidence, Finding, Incident, Provider};
 use postgres::error::SqlState;
 use postgres::types::ToSql;
 use postgres::{Client, NoTls};
@@ -158,8 +158,12 @@ fn version_in(client: &mut impl postgres::GenericClient) -> Result<i64, StoreErr
 }
 
 impl Events for Postgres {
-    fn append_events(&mut self, events: &[Event]) -> Result<Appended, StoreError> {
-        events::append(self.client_mut()?, events)
+    fn append_events_with_raw(&mut self, events: &[Event], raw: &[Option<&[u8]>]) -> Result<Appended, StoreError> {
+        events::append(self.client_mut()?, events, raw)
+    }
+
+    fn raw_record(&self, tenant: &str, evidence: &Evidence) -> Result<Option<String>, StoreError> {
+        events::raw_record(&mut *self.client()?, tenant, evidence)
     }
 
     fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError> {

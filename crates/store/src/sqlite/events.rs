@@ -2,23 +2,25 @@
 //! replay, counted per source, and looked up by the identity they are about.
 
 use super::{db, int};
-use crate::codec::{EventKey, parse, seq_id, subject_of, to_json};
+use crate::codec::{EventKey, evidence_key, parse, seq_id, subject_of, to_json};
 use crate::queries::{self, Side};
 use crate::records::SourceStat;
 use crate::rows::source_stat;
 use crate::sql;
 use crate::{Appended, StoreError};
 use chrono::{DateTime, Utc};
-use model::{Event, Provider};
+use model::{Event, Evidence, Provider};
+use rusqlite::OptionalExtension;
 use rusqlite::{Connection, Row, TransactionBehavior, params, params_from_iter};
 
-pub(super) fn append(conn: &mut Connection, events: &[Event]) -> Result<Appended, StoreError> {
+pub(super) fn append(conn: &mut Connection, events: &[Event], raw: &[Option<&[u8]>]) -> Result<Appended, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
     let mut stored = 0;
     {
         let mut put = tx.prepare(sql::INSERT_EVENT).map_err(db)?;
-        for event in events {
+        for (i, event) in events.iter().enumerate() {
             let k = EventKey::of(event);
+            let record = raw.get(i).copied().flatten();
             let (subject_id, subject_name) = subject_of(event);
             stored += put
                 .execute(params![
@@ -30,7 +32,8 @@ pub(super) fn append(conn: &mut Connection, events: &[Event]) -> Result<Appended
                     k.category,
                     subject_id,
                     subject_name,
-                    to_json(event)?
+                    to_json(event)?,
+                    record
                 ])
                 .map_err(db)?;
         }
@@ -115,4 +118,18 @@ pub(super) fn by_ids(conn: &Connection, provider: Provider, ids: &[&str]) -> Res
     let mut query = conn.prepare(&select.sql).map_err(db)?;
     let rows = query.query_map(params_from_iter(&select.params), seq_body).map_err(db)?;
     rows.map(|row| row.map_err(db).and_then(event).map(|(_, e)| e)).collect()
+}
+
+pub(super) fn raw_record(conn: &Connection, tenant: &str, evidence: &Evidence) -> Result<Option<String>, StoreError> {
+    let k = evidence_key(tenant, evidence);
+    let row: Option<(i64, Option<Vec<u8>>)> = conn
+        .query_row(sql::RAW_RECORD, params![k.provider, k.tenant, k.id, k.action, k.time, k.category], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()
+        .map_err(db)?;
+    match row {
+        Some((seq, Some(packed))) => crate::raw::unpack(&seq_id(seq), &packed).map(Some),
+        _ => Ok(None),
+    }
 }

@@ -22,7 +22,7 @@ use crate::roles::{Audit, Campaigns, Deliveries, Events, Findings, IdentityGraph
 use crate::{Appended, Saved, StoreError, sql};
 use chrono::{DateTime, Utc};
 use migrations::{MIGRATIONS, latest};
-use model::{Event, Finding, Incident, Provider};
+use model::{Event, Evidence, Finding, Incident, Provider};
 use rusqlite::types::{ToSqlOutput, Value};
 use rusqlite::{Connection, params};
 use std::path::Path;
@@ -152,8 +152,12 @@ impl Sqlite {
 }
 
 impl Events for Sqlite {
-    fn append_events(&mut self, events: &[Event]) -> Result<Appended, StoreError> {
-        events::append(&mut self.conn, events)
+    fn append_events_with_raw(&mut self, events: &[Event], raw: &[Option<&[u8]>]) -> Result<Appended, StoreError> {
+        events::append(&mut self.conn, events, raw)
+    }
+
+    fn raw_record(&self, tenant: &str, evidence: &Evidence) -> Result<Option<String>, StoreError> {
+        events::raw_record(&self.conn, tenant, evidence)
     }
 
     fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError> {

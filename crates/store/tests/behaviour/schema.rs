@@ -5,7 +5,7 @@ use crate::support::{Backend, UNDO_MIGRATION_4};
 use model::{Event, Provider, Severity};
 use store::{Query, Status, Store, StoreError};
 
-const LATEST: i64 = 7;
+const LATEST: i64 = 8;
 
 pub fn a_new_database_is_migrated_to_the_latest_schema_once(db: &dyn Backend) {
     let store = db.store();
@@ -73,6 +73,7 @@ pub fn a_version_3_database_is_upgraded_and_its_rows_still_load(db: &dyn Backend
     let mut store = db.store();
     assert_eq!(store.schema_version().unwrap(), LATEST);
     assert_eq!(db.scalar("SELECT COUNT(*) FROM events WHERE subject_id IS NULL AND subject_name IS NULL"), 2);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM events WHERE raw IS NULL"), 2, "older events have no raw record");
     let read: Vec<Event> = store.events_after(0, 10).unwrap().into_iter().map(|(_, e)| e).collect();
     assert_eq!(read, old_events);
     store.append_events(&[event("e3", 3)]).unwrap();

@@ -35,6 +35,7 @@ pub trait Backend {
 /// Takes a database at the latest schema back to version 3, as an older factorwatch left
 /// it: the same SQL on both backends.
 pub const UNDO_MIGRATION_4: &str = "
+    ALTER TABLE events DROP COLUMN raw; DELETE FROM schema_version WHERE version = 8;
     DROP TABLE incident_assignees; DELETE FROM schema_version WHERE version = 7;
     DROP TABLE notices; DELETE FROM schema_version WHERE version = 6;
     DROP TABLE decisions; DROP TABLE approvals; DROP TABLE campaigns;
