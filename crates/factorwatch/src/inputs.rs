@@ -105,12 +105,7 @@ fn what_was_there(path: &Path, tally: &Tally) -> String {
     let quoted: Vec<String> = problems.iter().take(QUOTED_PROBLEMS).map(|d| d.to_string()).collect();
     // Past the listed limit problems are only counted in all, not per path.
     let more = if tally.unlisted_problems() > 0 { " or more" } else { "" };
-    format!(
-        ": {}{more} records could not be read ({}), e.g. {}",
-        problems.len(),
-        kinds.join(", "),
-        quoted.join("; ")
-    )
+    format!(": {}{more} records could not be read ({}), e.g. {}", problems.len(), kinds.join(", "), quoted.join("; "))
 }
 
 #[cfg(test)]

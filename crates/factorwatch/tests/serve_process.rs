@@ -219,7 +219,8 @@ fn wait_for_pending_drain(client: &reqwest::blocking::Client, base: &str, admin:
     while !drained.load(Ordering::SeqCst) && std::time::Instant::now() < deadline {
         let text = client.get(format!("{base}/metrics")).bearer_auth(admin).send().and_then(|r| r.text());
         let pending = text.ok().and_then(|t| {
-            t.lines().find_map(|l| l.strip_prefix("factorwatch_drains_pending ").and_then(|v| v.trim().parse::<u64>().ok()))
+            t.lines()
+                .find_map(|l| l.strip_prefix("factorwatch_drains_pending ").and_then(|v| v.trim().parse::<u64>().ok()))
         });
         if pending.is_some_and(|n| n > 0) {
             return true;

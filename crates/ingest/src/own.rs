@@ -11,7 +11,9 @@ pub fn is_own_record(rec: View<'_, '_>) -> bool {
     let mut keys = rec.entries().map(|(k, _)| k);
     let (first, second) = (keys.next(), keys.next());
     let ledger_line = |key: &str, prefix: &str| {
-        first == Some(key) && second.is_none() && rec.get(key).get("id").raw_str().is_some_and(|id| id.starts_with(prefix))
+        first == Some(key)
+            && second.is_none()
+            && rec.get(key).get("id").raw_str().is_some_and(|id| id.starts_with(prefix))
     };
     let answer_key = ["seed", "stories", "users", "tenant"].iter().all(|k| rec.get(k).exists());
     ledger_line("decision", "dec_") || ledger_line("approval", "apr_") || answer_key
