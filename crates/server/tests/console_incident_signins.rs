@@ -22,14 +22,7 @@ async fn around(backend: Backend) {
     assert_eq!(status, 200, "{report}");
     server.drain().await;
 
-    let queue = server.get_json(Role::Viewer, "/v1/incidents?identity=alice@acme.com&limit=50").await;
-    let incident = queue["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["detectors"].as_array().unwrap().iter().any(|d| d == "FW-002"))
-        .unwrap_or_else(|| panic!("the FW-002 incident: {queue:#}"));
-    let id = incident["id"].as_str().unwrap();
+    let id = &support::incident_with(&server, "alice@acme.com", "FW-002").await;
 
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let login =

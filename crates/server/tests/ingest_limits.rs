@@ -43,7 +43,8 @@ async fn a_body_past_max_body_bytes_is_refused_413_naming_the_setting() {
     assert_names_the_limit(status, &answer, limit);
 
     // Not declared (chunked): refused once the bytes read pass the limit.
-    let (status, answer) = chunked(&server, "/v1/ingest/okta", body.as_bytes()).await;
+    let bearer = [("authorization", format!("Bearer {}", server.token(Role::Ingest)))];
+    let (status, answer) = support::post_chunked(&server, "/v1/ingest/okta", &bearer, body.as_bytes()).await;
     assert_names_the_limit(status, &answer, limit);
 
     // Under the limit, the same records go in.
@@ -68,47 +69,4 @@ async fn a_raised_max_body_bytes_takes_a_body_past_the_default() {
     assert_eq!(answer["records"].as_u64(), Some((default / (256 * 1024) + 4) as u64), "{answer}");
     assert_eq!(answer["stored"], 1, "{answer}");
     raised.stop().await;
-}
-
-/// Posts `body` with `Transfer-Encoding: chunked` (no declared length) over a raw
-/// connection; the service may answer and close before every chunk is written.
-async fn chunked(server: &TestServer, path: &str, body: &[u8]) -> (u16, Value) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    let head = format!(
-        "POST {path} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {}\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
-        server.token(Role::Ingest)
-    );
-    stream.write_all(head.as_bytes()).await.unwrap();
-    for chunk in body.chunks(8 * 1024) {
-        let mut frame = format!("{:x}\r\n", chunk.len()).into_bytes();
-        frame.extend_from_slice(chunk);
-        frame.extend_from_slice(b"\r\n");
-        if stream.write_all(&frame).await.is_err() {
-            break;
-        }
-    }
-    let _ = stream.write_all(b"0\r\n\r\n").await;
-    let mut answer = Vec::new();
-    let _ = stream.read_to_end(&mut answer).await;
-    let text = String::from_utf8_lossy(&answer);
-    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no status: {text}"));
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no body: {text}"));
-    let body =
-        if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_string() };
-    (status, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}")))
-}
-
-/// The payload of a chunked answer.
-fn dechunk(mut text: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = text.split_once("\r\n") {
-        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if size == 0 {
-            break;
-        }
-        out.push_str(&rest[..size]);
-        text = rest[size..].trim_start_matches("\r\n");
-    }
-    out
 }

@@ -6,7 +6,6 @@
 
 mod support;
 
-use serde_json::Value;
 use store::Role;
 use support::{Backend, TestServer};
 
@@ -37,39 +36,6 @@ fn sign(body: &[u8]) -> String {
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// Posts `body` with `Transfer-Encoding: chunked` in 8 KiB frames (no declared length) over a
-/// raw connection, with `headers` added; the service may answer before every frame is written.
-async fn chunked(server: &TestServer, path: &str, headers: &[(&str, String)], body: &[u8]) -> (u16, Value) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    let mut head = format!("POST {path} HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\nconnection: close\r\n");
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).await.unwrap();
-    for chunk in body.chunks(8 * 1024) {
-        let mut frame = format!("{:x}\r\n", chunk.len()).into_bytes();
-        frame.extend_from_slice(chunk);
-        frame.extend_from_slice(b"\r\n");
-        if stream.write_all(&frame).await.is_err() {
-            break;
-        }
-    }
-    let _ = stream.write_all(b"0\r\n\r\n").await;
-    let mut answer = Vec::new();
-    let _ = stream.read_to_end(&mut answer).await;
-    let text = String::from_utf8_lossy(&answer);
-    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no status: {text}"));
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no body: {text}"));
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-        body.split_once("\r\n").map(|(_, rest)| rest.rsplit_once("\r\n0\r\n").map_or(rest, |(b, _)| b)).unwrap_or(body)
-    } else {
-        body
-    };
-    (status, serde_json::from_str(body.trim()).unwrap_or_else(|e| panic!("{e}: {body}")))
-}
-
 fn bearer(server: &TestServer) -> Vec<(&'static str, String)> {
     vec![("authorization", format!("Bearer {}", server.token(Role::Ingest)))]
 }
@@ -88,7 +54,7 @@ async fn a_body_refused_past_max_body_bytes_midway_stores_none_of_the_records_be
     let server = TestServer::start(Backend::Sqlite, &format!("server.max_body_bytes = {limit}\n")).await;
     let body = okta_lines(0, 2000);
     assert!(body.len() > 2 * limit);
-    let (status, answer) = chunked(&server, "/v1/ingest/okta", &bearer(&server), body.as_bytes()).await;
+    let (status, answer) = support::post_chunked(&server, "/v1/ingest/okta", &bearer(&server), body.as_bytes()).await;
     assert_eq!(status, 413, "{answer}");
     assert!(answer["error"]["message"].as_str().unwrap().contains("max_body_bytes"), "{answer}");
     assert_nothing_was_stored(&server, 0).await;
@@ -107,7 +73,7 @@ async fn a_gzip_body_past_max_decompressed_bytes_midway_stores_none_of_the_recor
     let body = gzip(plain.as_bytes());
     let mut headers = bearer(&server);
     headers.push(("content-encoding", "gzip".into()));
-    let (status, answer) = chunked(&server, "/v1/ingest/okta", &headers, &body).await;
+    let (status, answer) = support::post_chunked(&server, "/v1/ingest/okta", &headers, &body).await;
     assert_eq!(status, 413, "{answer}");
     assert!(answer["error"]["message"].as_str().unwrap().contains("max_decompressed_bytes"), "{answer}");
     assert_nothing_was_stored(&server, 0).await;
@@ -115,7 +81,7 @@ async fn a_gzip_body_past_max_decompressed_bytes_midway_stores_none_of_the_recor
     // Under the limit the same kind of body streams in whole, pointers and all.
     let mut plain = okta_lines(100, 2000);
     plain.push_str("{not json\n");
-    let (status, answer) = chunked(&server, "/v1/ingest/okta", &headers, &gzip(plain.as_bytes())).await;
+    let (status, answer) = support::post_chunked(&server, "/v1/ingest/okta", &headers, &gzip(plain.as_bytes())).await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["stored"], 2000, "{answer}");
     let error = answer["errors"][0].as_str().unwrap();
@@ -137,13 +103,13 @@ async fn a_signed_webhook_is_checked_over_the_whole_streamed_body_before_anythin
     // Signed over all but the last line: every record parses, the signature does not match.
     let cut = body[..body.len() - 1].rfind('\n').unwrap() + 1;
     let wrong = vec![("x-factorwatch-signature", sign(&body.as_bytes()[..cut]))];
-    let (status, answer) = chunked(&server, "/v1/webhooks/streamed", &wrong, body.as_bytes()).await;
+    let (status, answer) = support::post_chunked(&server, "/v1/webhooks/streamed", &wrong, body.as_bytes()).await;
     assert_eq!(status, 401, "{answer}");
     assert!(answer["error"]["message"].as_str().unwrap().contains("does not match"), "{answer}");
     assert_nothing_was_stored(&server, 0).await;
 
     let right = vec![("x-factorwatch-signature", sign(body.as_bytes()))];
-    let (status, answer) = chunked(&server, "/v1/webhooks/streamed", &right, body.as_bytes()).await;
+    let (status, answer) = support::post_chunked(&server, "/v1/webhooks/streamed", &right, body.as_bytes()).await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["records"], 3000, "{answer}");
     assert_eq!(answer["stored"], 2990, "the first 10 were stored above: {answer}");

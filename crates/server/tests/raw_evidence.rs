@@ -42,14 +42,7 @@ async fn ingest_story(server: &TestServer) -> String {
     assert_eq!(status, 200, "{again}");
     assert_eq!(again["stored"], 0, "{again}");
     server.drain().await;
-    let queue = server.get_json(Role::Viewer, "/v1/incidents?identity=alice@acme.com&limit=50").await;
-    let incident = queue["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["detectors"].as_array().unwrap().iter().any(|d| d == "FW-002"))
-        .unwrap_or_else(|| panic!("the FW-002 incident: {queue:#}"));
-    incident["id"].as_str().unwrap().to_string()
+    support::incident_with(server, "alice@acme.com", "FW-002").await
 }
 
 fn evidence_of(detail: &Value) -> Vec<&Value> {

@@ -228,3 +228,63 @@ pub fn assert_conforms(openapi: &serde_json::Value, name: &str, value: &serde_js
         validator.iter_errors(value).map(|e| format!("{} at {}", e, e.instance_path())).take(5).collect();
     assert!(errors.is_empty(), "the answer does not match `{name}` in /v1/openapi.json: {errors:?}");
 }
+
+/// Posts `body` with `Transfer-Encoding: chunked` in 8 KiB frames (no declared length) over a
+/// raw connection, with `headers` added; the service may answer before every frame is written.
+pub async fn post_chunked(
+    server: &TestServer,
+    path: &str,
+    headers: &[(&str, String)],
+    body: &[u8],
+) -> (u16, serde_json::Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let mut head = format!("POST {path} HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\nconnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    for chunk in body.chunks(8 * 1024) {
+        let mut frame = format!("{:x}\r\n", chunk.len()).into_bytes();
+        frame.extend_from_slice(chunk);
+        frame.extend_from_slice(b"\r\n");
+        if stream.write_all(&frame).await.is_err() {
+            break;
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let text = String::from_utf8_lossy(&answer);
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no status: {text}"));
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no body: {text}"));
+    let body =
+        if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_string() };
+    (status, serde_json::from_str(body.trim()).unwrap_or_else(|e| panic!("{e}: {body}")))
+}
+
+fn dechunk(mut text: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = text.split_once("\r\n") {
+        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.push_str(&rest[..size]);
+        text = rest[size..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// The id of `identity`'s incident that holds a finding of `detector`.
+pub async fn incident_with(server: &TestServer, identity: &str, detector: &str) -> String {
+    let queue = server.get_json(Role::Viewer, &format!("/v1/incidents?identity={identity}&limit=50")).await;
+    let incident = queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["detectors"].as_array().unwrap().iter().any(|d| d == detector))
+        .unwrap_or_else(|| panic!("the {detector} incident: {queue:#}"));
+    incident["id"].as_str().unwrap().to_string()
+}
